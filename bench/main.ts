@@ -1,0 +1,84 @@
+/**
+ * `npm run bench`: speed and memory, reported as ratios measured in one run (never asserted
+ * in tests). Each measurement runs in a fresh child process so peak RSS belongs to it alone.
+ *
+ *   load   — loadOnnxFile on each zoo model (median of 7) next to a plain readFileSync of the
+ *            same file (the floor any loader pays), and the child's peak RSS after one load.
+ *
+ * Set MYRIADC_CORPUS to point elsewhere than ../shared/corpus.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadOnnxFile } from "../src/frontends/onnx/load.js";
+
+const here = fileURLToPath(import.meta.url);
+const REPEATS = 7;
+
+interface Sample {
+  readMs: number;
+  loadMs: number;
+  peakRssMiB: number;
+  baselineRssMiB: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Child mode: measure one file and print JSON. */
+function child(kind: string, file: string): void {
+  const baselineRssMiB = process.resourceUsage().maxRSS / 1024;
+  // Peak memory of one load, before repeated runs leave garbage around.
+  if (kind === "load") loadOnnxFile(file);
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  const reads: number[] = [];
+  const loads: number[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    let t = performance.now();
+    readFileSync(file);
+    reads.push(performance.now() - t);
+    t = performance.now();
+    if (kind === "load") loadOnnxFile(file);
+    loads.push(performance.now() - t);
+  }
+  const sample: Sample = { readMs: median(reads), loadMs: median(loads), peakRssMiB, baselineRssMiB };
+  process.stdout.write(JSON.stringify(sample));
+}
+
+function measure(kind: string, file: string): Sample {
+  const out = execFileSync(process.execPath, ["--expose-gc", here, "--child", kind, file], { encoding: "utf8" });
+  return JSON.parse(out) as Sample;
+}
+
+function main(): void {
+  const corpus = process.env.MYRIADC_CORPUS ?? resolve(here, "../../../../shared/corpus");
+  const zoo = join(corpus, "zoo");
+  if (!existsSync(zoo)) {
+    console.error(`bench: no zoo at ${zoo} (set MYRIADC_CORPUS)`);
+    process.exitCode = 2;
+    return;
+  }
+  const models = readdirSync(zoo)
+    .map((d) => join(zoo, d, "model.onnx"))
+    .filter(existsSync)
+    .sort((a, b) => statSync(b).size - statSync(a).size);
+  console.log(`load: median of ${REPEATS} runs per model, each model in its own process (Node ${process.version})`);
+  console.log(`${"model".padEnd(28)} ${"MiB".padStart(7)} ${"read ms".padStart(8)} ${"load ms".padStart(8)} ${"load/read".padStart(9)} ${"peak RSS MiB".padStart(13)} ${"RSS/file".padStart(9)}`);
+  for (const m of models) {
+    const s = measure("load", m);
+    const mib = statSync(m).size / 2 ** 20;
+    const name = m.split("/").at(-2)!;
+    console.log(
+      `${name.padEnd(28)} ${mib.toFixed(2).padStart(7)} ${s.readMs.toFixed(2).padStart(8)} ${s.loadMs.toFixed(2).padStart(8)} ${(s.loadMs / s.readMs).toFixed(1).padStart(8)}× ${s.peakRssMiB.toFixed(0).padStart(13)} ${((s.peakRssMiB - s.baselineRssMiB) / Math.max(mib, 0.01)).toFixed(1).padStart(8)}×`,
+    );
+  }
+  console.log("RSS/file = (peak RSS − RSS at start of the child) / file size: memory held per byte of model.");
+}
+
+const args = process.argv.slice(2);
+if (args[0] === "--child") child(args[1]!, args[2]!);
+else main();

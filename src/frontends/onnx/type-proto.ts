@@ -1,0 +1,90 @@
+/** TypeProto ↔ ValueType. */
+import { dtypeToOnnx, type DTypeName } from "../../ir/dtype.js";
+import type { Dim } from "../../ir/shape.js";
+import type { ValueType } from "../../ir/types.js";
+import { MyriadcError } from "../../util/errors.js";
+import { dtypeOf } from "./tensor-proto.js";
+import { has, toBigInt, toLong, type PShape, type PType } from "./proto/codec.js";
+
+/** elem_type 0 means "not known"; any other number must be a known dtype. */
+function elemType(id: number | undefined, what: string, file: string): DTypeName | undefined {
+  if (!id) return undefined;
+  return dtypeOf(id, what, file);
+}
+
+function shapeOf(s: PShape | undefined): { shape: Dim[] | undefined; denotations: (string | undefined)[] | undefined } {
+  if (!s) return { shape: undefined, denotations: undefined };
+  const dims = s.dim ?? [];
+  const shape = dims.map((d): Dim => {
+    if (has(d, "dim_value")) {
+      const n = Number(toBigInt(d.dim_value));
+      // Negative or huge dim values are not real sizes; treat them as unknown.
+      return Number.isSafeInteger(n) && n >= 0 ? n : null;
+    }
+    if (has(d, "dim_param") && d.dim_param) return d.dim_param;
+    return null;
+  });
+  const denotations = dims.some((d) => d.denotation) ? dims.map((d) => d.denotation || undefined) : undefined;
+  return { shape, denotations };
+}
+
+export function typeFromProto(t: PType | undefined, what: string, file: string): ValueType | undefined {
+  if (!t) return undefined;
+  const den = t.denotation ? { denotation: t.denotation } : {};
+  if (t.tensor_type) {
+    const { shape, denotations } = shapeOf(t.tensor_type.shape);
+    return {
+      kind: "tensor",
+      dtype: elemType(t.tensor_type.elem_type, what, file),
+      shape,
+      ...(denotations ? { dimDenotations: denotations } : {}),
+      ...den,
+    };
+  }
+  if (t.sparse_tensor_type) {
+    return { kind: "sparse_tensor", dtype: elemType(t.sparse_tensor_type.elem_type, what, file), shape: shapeOf(t.sparse_tensor_type.shape).shape, ...den };
+  }
+  if (t.sequence_type) return { kind: "sequence", elem: typeFromProto(t.sequence_type.elem_type, what, file), ...den };
+  if (t.optional_type) return { kind: "optional", elem: typeFromProto(t.optional_type.elem_type, what, file), ...den };
+  if (t.map_type) {
+    return { kind: "map", key: elemType(t.map_type.key_type, what, file), value: typeFromProto(t.map_type.value_type, what, file), ...den };
+  }
+  if (t.opaque_type) return { kind: "opaque", domain: t.opaque_type.domain ?? "", name: t.opaque_type.name ?? "", ...den };
+  if (t.denotation) throw new MyriadcError("bad-format", `${what} has a type with only a denotation`, { file });
+  return undefined;
+}
+
+function shapeToProto(shape: readonly Dim[] | undefined, denotations?: readonly (string | undefined)[]): PShape | undefined {
+  if (shape === undefined) return undefined;
+  return {
+    dim: shape.map((d, i) => {
+      const den = denotations?.[i] ? { denotation: denotations[i] } : {};
+      if (typeof d === "number") return { dim_value: toLong(BigInt(d)), ...den };
+      if (typeof d === "string") return { dim_param: d, ...den };
+      return { ...den };
+    }),
+  };
+}
+
+export function typeToProto(t: ValueType): PType {
+  const den = t.denotation ? { denotation: t.denotation } : {};
+  const elem = (d: DTypeName | undefined): number => (d ? dtypeToOnnx(d) : 0);
+  switch (t.kind) {
+    case "tensor": {
+      const shape = shapeToProto(t.shape, t.dimDenotations);
+      return { tensor_type: { elem_type: elem(t.dtype), ...(shape ? { shape } : {}) }, ...den };
+    }
+    case "sparse_tensor": {
+      const shape = shapeToProto(t.shape);
+      return { sparse_tensor_type: { elem_type: elem(t.dtype), ...(shape ? { shape } : {}) }, ...den };
+    }
+    case "sequence":
+      return { sequence_type: t.elem ? { elem_type: typeToProto(t.elem) } : {}, ...den };
+    case "optional":
+      return { optional_type: t.elem ? { elem_type: typeToProto(t.elem) } : {}, ...den };
+    case "map":
+      return { map_type: { key_type: elem(t.key), ...(t.value ? { value_type: typeToProto(t.value) } : {}) }, ...den };
+    case "opaque":
+      return { opaque_type: { domain: t.domain, name: t.name }, ...den };
+  }
+}

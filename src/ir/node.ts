@@ -1,0 +1,208 @@
+/**
+ * An operation. A node is dialect-aware: `domain` + `opType` + `version` say which op of
+ * which op set it is ("" / "ai.onnx" for ONNX, "openvino" for OpenVINO ops with the op's
+ * own version such as Interpolate-4), so ONNX and OpenVINO ops can live in one graph.
+ */
+import { attributeGraphs, isAttributeRef, type Attribute, type AttributeValue } from "./attribute.js";
+import type { Graph } from "./graph.js";
+import type { Tensor } from "./tensor.js";
+import type { Value } from "./value.js";
+
+export interface NodeInit {
+  opType: string;
+  domain?: string;
+  version?: number;
+  name?: string;
+  inputs?: readonly (Value | undefined)[];
+  outputs?: readonly (Value | undefined)[];
+  attributes?: Record<string, Attribute> | Map<string, Attribute>;
+  docString?: string;
+  overload?: string;
+}
+
+export class Node {
+  opType: string;
+  domain: string;
+  /** Op-set version that defines this op's semantics (ONNX: the model's import for the domain). */
+  version: number | undefined;
+  name: string;
+  overload: string;
+  docString: string | undefined;
+  metadataProps: { key: string; value: string }[] | undefined;
+  /** ONNX multi-device annotations, kept verbatim for round trips. */
+  deviceConfigurations: unknown[] | undefined;
+  readonly attributes: Map<string, Attribute>;
+  /** The graph the node is in (undefined while detached). */
+  graph: Graph | undefined;
+  private readonly _inputs: (Value | undefined)[] = [];
+  private readonly _outputs: (Value | undefined)[] = [];
+
+  constructor(init: NodeInit) {
+    this.opType = init.opType;
+    this.domain = init.domain ?? "";
+    this.version = init.version;
+    this.name = init.name ?? "";
+    this.overload = init.overload ?? "";
+    this.docString = init.docString;
+    this.metadataProps = undefined;
+    this.deviceConfigurations = undefined;
+    this.graph = undefined;
+    this.attributes =
+      init.attributes instanceof Map ? new Map(init.attributes) : new Map(Object.entries(init.attributes ?? {}));
+    for (const v of init.inputs ?? []) this.appendInput(v);
+    for (const v of init.outputs ?? []) this.appendOutput(v);
+  }
+
+  get inputs(): readonly (Value | undefined)[] {
+    return this._inputs;
+  }
+
+  /** Outputs; an omitted optional output (ONNX "") is undefined. */
+  get outputs(): readonly (Value | undefined)[] {
+    return this._outputs;
+  }
+
+  /** `domain::OpType` for messages and histograms ("" domain shows as the bare op type). */
+  get qualifiedType(): string {
+    return this.domain === "" || this.domain === "ai.onnx" ? this.opType : `${this.domain}::${this.opType}`;
+  }
+
+  setInput(index: number, value: Value | undefined): void {
+    if (index < 0 || index > this._inputs.length) throw new RangeError(`input index ${index} out of range`);
+    const old = this._inputs[index];
+    if (index < this._inputs.length && old === value) return;
+    old?.removeUse(this, index);
+    this._inputs[index] = value;
+    value?.addUse(this, index);
+  }
+
+  appendInput(value: Value | undefined): void {
+    this.setInput(this._inputs.length, value);
+  }
+
+  /** Removes trailing inputs beyond `count` (dropping their uses). */
+  truncateInputs(count: number): void {
+    for (let i = this._inputs.length - 1; i >= count; i--) {
+      this._inputs[i]?.removeUse(this, i);
+    }
+    this._inputs.length = Math.min(this._inputs.length, count);
+  }
+
+  /** Detaches every input (used when a node is removed). */
+  clearInputs(): void {
+    this.truncateInputs(0);
+  }
+
+  setOutput(index: number, value: Value | undefined): void {
+    const old = this._outputs[index];
+    if (old && old.producer === this) {
+      old.producer = undefined;
+      old.producerOutput = -1;
+    }
+    this._outputs[index] = value;
+    if (value) {
+      if (value.producer && value.producer !== this) {
+        throw new Error(`value ${value.name} is already produced by node ${value.producer.name || value.producer.opType}`);
+      }
+      value.producer = this;
+      value.producerOutput = index;
+      if (this.graph) value.graph = this.graph;
+    }
+  }
+
+  appendOutput(value: Value | undefined): void {
+    this.setOutput(this._outputs.length, value);
+  }
+
+  // --- attribute access -------------------------------------------------------------------
+
+  attribute(name: string): AttributeValue | undefined {
+    const a = this.attributes.get(name);
+    if (a === undefined) return undefined;
+    if (isAttributeRef(a)) throw new Error(`attribute ${name} of ${this.describe()} refers to a function attribute`);
+    return a;
+  }
+
+  setAttribute(name: string, value: Attribute): void {
+    this.attributes.set(name, value);
+  }
+
+  private typed<T extends AttributeValue["type"]>(name: string, type: T): Extract<AttributeValue, { type: T }> | undefined {
+    const a = this.attribute(name);
+    if (a === undefined) return undefined;
+    if (a.type !== type) throw new TypeError(`attribute ${name} of ${this.describe()} is ${a.type}, expected ${type}`);
+    return a as Extract<AttributeValue, { type: T }>;
+  }
+
+  getInt(name: string): number | undefined;
+  getInt(name: string, fallback: number): number;
+  getInt(name: string, fallback?: number): number | undefined {
+    const a = this.typed(name, "int");
+    return a === undefined ? fallback : safeNumber(a.value, name, this);
+  }
+
+  getBigInt(name: string): bigint | undefined {
+    return this.typed(name, "int")?.value;
+  }
+
+  getFloat(name: string): number | undefined;
+  getFloat(name: string, fallback: number): number;
+  getFloat(name: string, fallback?: number): number | undefined {
+    return this.typed(name, "float")?.value ?? fallback;
+  }
+
+  getString(name: string): string | undefined;
+  getString(name: string, fallback: string): string;
+  getString(name: string, fallback?: string): string | undefined {
+    return this.typed(name, "string")?.value ?? fallback;
+  }
+
+  /** Integer list as numbers; INT64 sentinels are clamped to ±MAX_SAFE_INTEGER. */
+  getInts(name: string): number[] | undefined {
+    return this.typed(name, "ints")?.value.map((v) => clampToSafe(v));
+  }
+
+  getBigInts(name: string): readonly bigint[] | undefined {
+    return this.typed(name, "ints")?.value;
+  }
+
+  getFloats(name: string): readonly number[] | undefined {
+    return this.typed(name, "floats")?.value;
+  }
+
+  getStrings(name: string): readonly string[] | undefined {
+    return this.typed(name, "strings")?.value;
+  }
+
+  getTensor(name: string): Tensor | undefined {
+    return this.typed(name, "tensor")?.value;
+  }
+
+  getGraph(name: string): Graph | undefined {
+    return this.typed(name, "graph")?.value;
+  }
+
+  /** Every subgraph held by this node's attributes (If branches, Loop/Scan bodies). */
+  subgraphs(): Graph[] {
+    const out: Graph[] = [];
+    for (const a of this.attributes.values()) out.push(...attributeGraphs(a));
+    return out;
+  }
+
+  /** `node "Conv_12" (Conv)` — how diagnostics name a node. */
+  describe(): string {
+    return `node ${JSON.stringify(this.name)} (${this.qualifiedType})`;
+  }
+}
+
+function safeNumber(v: bigint, name: string, node: Node): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`attribute ${name} of ${node.describe()} is ${v}, beyond 2^53`);
+  return n;
+}
+
+function clampToSafe(v: bigint): number {
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
+  if (v < BigInt(Number.MIN_SAFE_INTEGER)) return Number.MIN_SAFE_INTEGER;
+  return Number(v);
+}

@@ -1,0 +1,63 @@
+/**
+ * Atomic file writes: data goes to a temporary file in the destination folder, which is
+ * renamed over the target only once complete, so a crash or error never leaves a partial
+ * output behind.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+function tempPathFor(target: string): string {
+  const rand = Math.random().toString(36).slice(2, 10);
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${rand}.tmp`);
+}
+
+/** Writes the chunks in order to `target`, atomically. */
+export function writeFileAtomic(target: string, chunks: Uint8Array | readonly Uint8Array[]): void {
+  const list = chunks instanceof Uint8Array ? [chunks] : chunks;
+  const tmp = tempPathFor(target);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, "wx");
+    for (const c of list) {
+      let off = 0;
+      while (off < c.byteLength) off += writeSync(fd, c, off, c.byteLength - off);
+    }
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, target);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * A group of files that must appear together (a model and its external data; an IR .xml
+ * and .bin): each is written to a temporary file, and all are renamed only when every one
+ * was written.
+ */
+export function writeFilesAtomic(files: readonly { path: string; chunks: readonly Uint8Array[] }[]): void {
+  const staged: { tmp: string; path: string }[] = [];
+  try {
+    for (const f of files) {
+      const tmp = tempPathFor(f.path);
+      staged.push({ tmp, path: f.path });
+      const fd = openSync(tmp, "wx");
+      try {
+        for (const c of f.chunks) {
+          let off = 0;
+          while (off < c.byteLength) off += writeSync(fd, c, off, c.byteLength - off);
+        }
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    for (const s of staged) renameSync(s.tmp, s.path);
+  } catch (e) {
+    for (const s of staged) rmSync(s.tmp, { force: true });
+    throw e;
+  }
+}

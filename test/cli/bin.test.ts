@@ -1,0 +1,60 @@
+/**
+ * The installed executable, run as a user runs it: a fresh build, then `node dist/…/main.js`
+ * in a child process (exit codes, stdout/stderr, the README's example command).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { VERSION } from "../../src/version.js";
+import { REPO_ROOT } from "../support/corpus.js";
+
+const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string; bin: Record<string, string> };
+const bin = join(REPO_ROOT, pkg.bin.myriadc!);
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: REPO_ROOT, encoding: "utf8" });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe("myriadc executable", () => {
+  beforeAll(() => {
+    execFileSync(process.execPath, [join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-p", join(REPO_ROOT, "tsconfig.build.json")], { stdio: "inherit" });
+  }, 120_000);
+
+  it("runs the README example", () => {
+    const r = run("inspect", "examples/gaussian_blur.onnx");
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/gaussian_blur\.onnx/);
+    expect(r.out).toMatch(/opsets\s+ai\.onnx 12/);
+    expect(r.out).toMatch(/Conv/);
+  });
+
+  it("prints JSON that parses", () => {
+    const r = run("inspect", "examples/gaussian_blur.onnx", "--json");
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out);
+    expect(s.opsets).toEqual({ "": 12 });
+    expect(s.inputs).toEqual([{ name: "input_0", dtype: "float32", shape: [1, 3, 300, 300] }]);
+  });
+
+  it("exits 2 with one line for a missing file", () => {
+    const r = run("inspect", "does/not/exist.onnx");
+    expect(r.code).toBe(2);
+    expect(r.out).toBe("");
+    expect(r.err.trimEnd().split("\n")).toEqual(["myriadc: error: does/not/exist.onnx: no such file"]);
+  });
+
+  it("exits 2 on a usage error and 0 on --help", () => {
+    expect(run("inspect").code).toBe(2);
+    const help = run("--help");
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/Usage: myriadc/);
+  });
+
+  it("--version matches package.json", () => {
+    expect(VERSION).toBe(pkg.version);
+    expect(run("--version").out.trim()).toBe(pkg.version);
+  });
+});
