@@ -4,6 +4,7 @@
  *
  *   load   — loadOnnxFile on each zoo model (median of 7) next to a plain readFileSync of the
  *            same file (the floor any loader pays), and the child's peak RSS after one load.
+ *   fix    — load + the `fix` pipeline + encoding the result, likewise.
  *
  * Set MYRIADC_CORPUS to point elsewhere than ../shared/corpus.
  */
@@ -12,6 +13,21 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadOnnxFile } from "../src/frontends/onnx/load.js";
+import { encodeOnnx } from "../src/frontends/onnx/save.js";
+import { runPipeline } from "../src/passes/manager.js";
+import { fixPipeline } from "../src/passes/pipelines.js";
+
+/** One unit of work per benchmark kind. */
+const WORK: Record<string, (file: string) => void> = {
+  load: (file) => {
+    loadOnnxFile(file);
+  },
+  fix: (file) => {
+    const { model } = loadOnnxFile(file);
+    runPipeline(model, fixPipeline());
+    encodeOnnx(model);
+  },
+};
 
 const here = fileURLToPath(import.meta.url);
 const REPEATS = 7;
@@ -32,7 +48,8 @@ function median(xs: number[]): number {
 function child(kind: string, file: string): void {
   const baselineRssMiB = process.resourceUsage().maxRSS / 1024;
   // Peak memory of one load, before repeated runs leave garbage around.
-  if (kind === "load") loadOnnxFile(file);
+  const work = WORK[kind]!;
+  work(file);
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   const reads: number[] = [];
   const loads: number[] = [];
@@ -42,7 +59,7 @@ function child(kind: string, file: string): void {
     readFileSync(file);
     reads.push(performance.now() - t);
     t = performance.now();
-    if (kind === "load") loadOnnxFile(file);
+    work(file);
     loads.push(performance.now() - t);
   }
   const sample: Sample = { readMs: median(reads), loadMs: median(loads), peakRssMiB, baselineRssMiB };
@@ -66,15 +83,18 @@ function main(): void {
     .map((d) => join(zoo, d, "model.onnx"))
     .filter(existsSync)
     .sort((a, b) => statSync(b).size - statSync(a).size);
-  console.log(`load: median of ${REPEATS} runs per model, each model in its own process (Node ${process.version})`);
-  console.log(`${"model".padEnd(28)} ${"MiB".padStart(7)} ${"read ms".padStart(8)} ${"load ms".padStart(8)} ${"load/read".padStart(9)} ${"peak RSS MiB".padStart(13)} ${"RSS/file".padStart(9)}`);
-  for (const m of models) {
-    const s = measure("load", m);
-    const mib = statSync(m).size / 2 ** 20;
-    const name = m.split("/").at(-2)!;
-    console.log(
-      `${name.padEnd(28)} ${mib.toFixed(2).padStart(7)} ${s.readMs.toFixed(2).padStart(8)} ${s.loadMs.toFixed(2).padStart(8)} ${(s.loadMs / s.readMs).toFixed(1).padStart(8)}× ${s.peakRssMiB.toFixed(0).padStart(13)} ${((s.peakRssMiB - s.baselineRssMiB) / Math.max(mib, 0.01)).toFixed(1).padStart(8)}×`,
-    );
+  for (const kind of Object.keys(WORK)) {
+    console.log(`${kind}: median of ${REPEATS} runs per model, each model in its own process (Node ${process.version})`);
+    console.log(`${"model".padEnd(28)} ${"MiB".padStart(7)} ${"read ms".padStart(8)} ${(kind + " ms").padStart(8)} ${(kind + "/read").padStart(9)} ${"peak RSS MiB".padStart(13)} ${"RSS/file".padStart(9)}`);
+    for (const m of models) {
+      const s = measure(kind, m);
+      const mib = statSync(m).size / 2 ** 20;
+      const name = m.split("/").at(-2)!;
+      console.log(
+        `${name.padEnd(28)} ${mib.toFixed(2).padStart(7)} ${s.readMs.toFixed(2).padStart(8)} ${s.loadMs.toFixed(2).padStart(8)} ${(s.loadMs / s.readMs).toFixed(1).padStart(8)}× ${s.peakRssMiB.toFixed(0).padStart(13)} ${((s.peakRssMiB - s.baselineRssMiB) / Math.max(mib, 0.01)).toFixed(1).padStart(8)}×`,
+      );
+    }
+    console.log("");
   }
   console.log("RSS/file = (peak RSS − RSS at start of the child) / file size: memory held per byte of model.");
 }

@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { isMyriadcError } from "../util/errors.js";
 import { VERSION } from "../version.js";
+import { fixCommand } from "./commands/fix.js";
 import { inspectCommand } from "./commands/inspect.js";
 import type { CliIO } from "./io.js";
 
@@ -31,7 +32,23 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
       setCode(inspectCommand(model, opts, io));
     });
 
+  program
+    .command("fix")
+    .description("clean up an ONNX model: infer shapes, fold constants, remove pass-through and dead nodes")
+    .argument("<model>", "ONNX model file (.onnx)")
+    .requiredOption("-o, --output <file>", "where to write the fixed ONNX model")
+    .option("--input-shape <name=[dims]>", "make a dynamic input static, e.g. input=[1,3,224,224] (repeatable)", collect, [])
+    .option("--fold-limit <bytes>", "largest ConstantOfShape/Expand/Tile/Range result to fold (default 1MiB)")
+    .option("--json", "print the summary as JSON")
+    .action((model: string, opts: { output: string; inputShape: string[]; foldLimit?: string; json?: boolean }) => {
+      setCode(fixCommand(model, opts, io));
+    });
+
   return program;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {

@@ -1,0 +1,103 @@
+/**
+ * `myriadc fix <model> -o <out.onnx>`: the ONNX-level clean-up (shape inference, constant
+ * folding, simplification) written back as ONNX, with a short summary of what changed and
+ * what could not be done.
+ */
+import { resolve } from "node:path";
+import pc from "picocolors";
+import { loadOnnxFile } from "../../frontends/onnx/load.js";
+import { saveOnnxFile } from "../../frontends/onnx/save.js";
+import type { Model } from "../../ir/model.js";
+import { verifyModel } from "../../ir/verify.js";
+import { runPipeline, type PipelineReport } from "../../passes/manager.js";
+import { parseInputShape, setInputShapes } from "../../passes/onnx/input-shapes.js";
+import { fixPipeline } from "../../passes/pipelines.js";
+import { MyriadcError } from "../../util/errors.js";
+import type { CliIO } from "../io.js";
+
+export interface FixOptions {
+  output: string;
+  inputShape?: string[];
+  foldLimit?: string;
+  json?: boolean;
+}
+
+function histogram(model: Model): Map<string, number> {
+  const h = new Map<string, number>();
+  for (const n of model.graph.nodes) h.set(n.qualifiedType, (h.get(n.qualifiedType) ?? 0) + 1);
+  return h;
+}
+
+function parseBytes(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kKmMgG]i?[bB]?|[bB])?$/.exec(s.trim());
+  if (!m) throw new MyriadcError("usage", `--fold-limit ${JSON.stringify(s)}: expected a size such as 1048576, 512KiB or 4MiB`);
+  const unit = (m[2] ?? "b").toLowerCase()[0];
+  const mult = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
+  return Math.floor(Number(m[1]) * mult);
+}
+
+export interface FixSummary {
+  input: string;
+  output: string;
+  nodesBefore: number;
+  nodesAfter: number;
+  opsBefore: Record<string, number>;
+  opsAfter: Record<string, number>;
+  opsetBefore: Record<string, number>;
+  opsetAfter: Record<string, number>;
+  rounds: number;
+  hitCap: boolean;
+  notes: string[];
+}
+
+export function fixCommand(file: string, options: FixOptions, io: CliIO): number {
+  if (resolve(file) === resolve(options.output)) {
+    throw new MyriadcError("usage", `fix would overwrite its input ${file}; choose another -o path`);
+  }
+  const { model } = loadOnnxFile(file);
+  const before = histogram(model);
+  const nodesBefore = model.graph.nodes.length;
+  const opsetBefore = Object.fromEntries(model.opsetImports);
+  if (options.inputShape?.length) setInputShapes(model, new Map(options.inputShape.map(parseInputShape)));
+  const expandLimitBytes = options.foldLimit ? parseBytes(options.foldLimit) : undefined;
+  const report: PipelineReport = runPipeline(model, fixPipeline({ fold: expandLimitBytes === undefined ? {} : { expandLimitBytes } }));
+  const errors = verifyModel(model).filter((p) => p.severity === "error");
+  if (errors.length) {
+    // A pass produced an invalid graph: a bug, never written out.
+    throw new Error(`fix produced an invalid graph: ${errors[0]!.message}`);
+  }
+  saveOnnxFile(model, options.output);
+  const after = histogram(model);
+  const summary: FixSummary = {
+    input: file,
+    output: options.output,
+    nodesBefore,
+    nodesAfter: model.graph.nodes.length,
+    opsBefore: Object.fromEntries(before),
+    opsAfter: Object.fromEntries(after),
+    opsetBefore,
+    opsetAfter: Object.fromEntries(model.opsetImports),
+    rounds: report.rounds,
+    hitCap: report.hitCap,
+    notes: report.passes.flatMap((p) => p.notes.map((n) => `${p.name}: ${n}`)),
+  };
+  if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+  else io.stdout(formatFixSummary(summary, io.isTTY));
+  return 0;
+}
+
+export function formatFixSummary(s: FixSummary, color: boolean): string {
+  const c = color ? pc : { bold: (x: string) => x, dim: (x: string) => x, green: (x: string) => x, yellow: (x: string) => x };
+  const lines = [`${c.bold(s.output)}: ${s.nodesBefore} → ${s.nodesAfter} nodes (${s.rounds} round${s.rounds === 1 ? "" : "s"})`];
+  const ops = [...new Set([...Object.keys(s.opsBefore), ...Object.keys(s.opsAfter)])].sort();
+  for (const op of ops) {
+    const a = s.opsBefore[op] ?? 0;
+    const b = s.opsAfter[op] ?? 0;
+    if (a !== b) lines.push(`  ${op.padEnd(24)} ${String(a).padStart(5)} → ${String(b).padEnd(5)}`);
+  }
+  const fmt = (o: Record<string, number>) => Object.entries(o).map(([d, v]) => `${d || "ai.onnx"} ${v}`).join(", ");
+  lines.push(`  opset ${fmt(s.opsetBefore)} → ${fmt(s.opsetAfter)}`);
+  if (s.hitCap) lines.push(c.yellow("  stopped at the round limit before reaching a fixed point"));
+  for (const n of s.notes) lines.push(c.dim(`  note: ${n}`));
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,204 @@
+/**
+ * Plain N-d arrays for kernels (constant folding now, the OpenVINO interpreter later).
+ * Values are held in the widest exact JS form of their dtype class: float types in a
+ * Float64Array (so one rounding happens at the end, like a float32 kernel computing in
+ * float32 — +,−,×,÷ rounded once from double equal the float32 results), 64-bit integers in
+ * BigInt64Array/BigUint64Array (exact), other integers and bool in Float64Array (exact).
+ */
+import { dtypeInfo, type DTypeName } from "../ir/dtype.js";
+import {
+  bf16ArrayToFloat32,
+  float32ArrayToBf16,
+  float32ArrayToFp16,
+  float32ToFp8Bits,
+  fp16ArrayToFloat32,
+  packFp4,
+  packInt2,
+  packInt4,
+  type E8M0Rounding,
+  type Fp8Format,
+} from "../ir/numeric/float-bits.js";
+import { shapeSize, stridesOf } from "../ir/shape.js";
+import { Tensor, typedArrayFor, type NumericArray } from "../ir/tensor.js";
+
+export type NdData = Float64Array | BigInt64Array | BigUint64Array;
+
+export interface NdArray {
+  readonly dtype: DTypeName;
+  readonly dims: readonly number[];
+  readonly data: NdData;
+}
+
+export function isBigDtype(dtype: DTypeName): boolean {
+  return dtype === "int64" || dtype === "uint64";
+}
+
+export function ndFromTensor(t: Tensor): NdArray {
+  if (t.dtype === "string") throw new TypeError("string tensors have no numeric view");
+  if (t.dtype === "int64") return { dtype: t.dtype, dims: t.dims, data: BigInt64Array.from(t.data() as BigInt64Array) };
+  if (t.dtype === "uint64") return { dtype: t.dtype, dims: t.dims, data: BigUint64Array.from(t.data() as BigUint64Array) };
+  const info = dtypeInfo(t.dtype);
+  if (info.kind === "float" && t.dtype !== "float64" && t.dtype !== "float32") return { dtype: t.dtype, dims: t.dims, data: Float64Array.from(t.toFloat32()) };
+  if (info.kind === "complex") throw new TypeError("complex tensors are not supported by the kernels");
+  if (info.bits < 8) return { dtype: t.dtype, dims: t.dims, data: Float64Array.from(t.toFloat32()) };
+  const src = t.data();
+  const out = new Float64Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = Number(src[i] as number);
+  return { dtype: t.dtype, dims: t.dims, data: out };
+}
+
+/**
+ * How narrow float targets are produced (ONNX Cast's saturate and round_mode attributes).
+ * Without options the conversion is exact where the value is representable (±Inf stays Inf
+ * in float8e5m2), which is what re-storing an already-converted array needs.
+ */
+export interface CastOptions {
+  saturate?: boolean;
+  roundMode?: E8M0Rounding;
+}
+
+/** Converts values to a dtype the way ONNX Cast does (float → int truncates toward zero). */
+function castInto(dtype: DTypeName, src: NdData, n: number, options: CastOptions = {}): NumericArray | Uint8Array {
+  const ctor = typedArrayFor(dtype);
+  switch (dtype) {
+    case "float16": {
+      const f = new Float32Array(n);
+      for (let i = 0; i < n; i++) f[i] = Number(src[i]);
+      return float32ArrayToFp16(f);
+    }
+    case "bfloat16": {
+      const f = new Float32Array(n);
+      for (let i = 0; i < n; i++) f[i] = Number(src[i]);
+      return float32ArrayToBf16(f);
+    }
+    case "float8e4m3fn":
+    case "float8e4m3fnuz":
+    case "float8e5m2":
+    case "float8e5m2fnuz":
+    case "float8e8m0":
+      return Uint8Array.from({ length: n }, (_, i) => float32ToFp8Bits(Number(src[i]), dtype as Fp8Format, options.saturate ?? false, options.roundMode ?? "up"));
+    case "float4e2m1":
+      return packFp4(Array.from({ length: n }, (_, i) => Number(src[i])));
+    case "int4":
+    case "uint4":
+      return packInt4(Array.from({ length: n }, (_, i) => wrapInt(Number(src[i]), 4, dtype === "int4")), dtype === "int4");
+    case "int2":
+    case "uint2":
+      return packInt2(Array.from({ length: n }, (_, i) => wrapInt(Number(src[i]), 2, dtype === "int2")), dtype === "int2");
+    case "int64": {
+      const out = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) out[i] = toBigIntTrunc(src[i]!);
+      return out;
+    }
+    case "uint64": {
+      const out = new BigUint64Array(n);
+      for (let i = 0; i < n; i++) out[i] = BigInt.asUintN(64, toBigIntTrunc(src[i]!));
+      return out;
+    }
+    case "bool": {
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) out[i] = Number(src[i]) !== 0 ? 1 : 0;
+      return out;
+    }
+    default: {
+      const out = new ctor(new ArrayBuffer(n * ctor.BYTES_PER_ELEMENT), 0, n);
+      const float = dtypeInfo(dtype).kind === "float";
+      for (let i = 0; i < n; i++) {
+        const v = Number(src[i]);
+        // Typed arrays wrap integers modulo 2^bits after truncation, as C casts do.
+        (out as Float64Array)[i] = float ? v : Number.isFinite(v) ? Math.trunc(v) : 0;
+      }
+      return out;
+    }
+  }
+}
+
+function wrapInt(v: number, bits: number, signed: boolean): number {
+  const m = 1 << bits;
+  const w = (((Math.trunc(v) % m) + m) % m) | 0;
+  return signed && w >= m / 2 ? w - m : w;
+}
+
+function toBigIntTrunc(v: number | bigint): bigint {
+  if (typeof v === "bigint") return v;
+  if (!Number.isFinite(v)) return 0n;
+  return BigInt(Math.trunc(v));
+}
+
+export function ndToTensor(a: NdArray, options: CastOptions = {}): Tensor {
+  const n = shapeSize(a.dims);
+  const typed = castInto(a.dtype, a.data, n, options);
+  return Tensor.fromBytes(a.dtype, a.dims, new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength));
+}
+
+/** Re-types an array's values (ONNX Cast). */
+export function ndCast(a: NdArray, to: DTypeName, options: CastOptions = {}): NdArray {
+  if (to === a.dtype) return a;
+  const n = a.data.length;
+  if (isBigDtype(to)) {
+    const out = to === "int64" ? new BigInt64Array(n) : new BigUint64Array(n);
+    for (let i = 0; i < n; i++) out[i] = to === "int64" ? BigInt.asIntN(64, toBigIntTrunc(a.data[i]!)) : BigInt.asUintN(64, toBigIntTrunc(a.data[i]!));
+    return { dtype: to, dims: a.dims, data: out };
+  }
+  // Round-trip through the target's storage so the values are exactly representable ones.
+  const t = ndToTensor({ dtype: to, dims: a.dims, data: Float64Array.from(a.data as ArrayLike<number | bigint>, (v) => Number(v)) }, options);
+  return ndFromTensor(t);
+}
+
+export function ndScalarValues(a: NdArray): number[] {
+  return Array.from(a.data as ArrayLike<number | bigint>, (v) => Number(v));
+}
+
+/** Numpy-style broadcast of two shapes; undefined when incompatible. */
+export function broadcastDims(a: readonly number[], b: readonly number[]): number[] | undefined {
+  const rank = Math.max(a.length, b.length);
+  const out = new Array<number>(rank);
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) return undefined;
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** For each output element, the index into an input of `dims` broadcast to `outDims`. */
+export function broadcastIndex(dims: readonly number[], outDims: readonly number[]): Int32Array {
+  const n = shapeSize(outDims);
+  const idx = new Int32Array(n);
+  const rank = outDims.length;
+  const inStrides = stridesOf(dims);
+  // Stride 0 on broadcast axes; leading missing axes are broadcast too.
+  const strides = outDims.map((_, i) => {
+    const k = i - (rank - dims.length);
+    return k < 0 || dims[k] === 1 ? 0 : inStrides[k]!;
+  });
+  const counter = new Array<number>(rank).fill(0);
+  let offset = 0;
+  for (let i = 0; i < n; i++) {
+    idx[i] = offset;
+    for (let d = rank - 1; d >= 0; d--) {
+      counter[d]!++;
+      offset += strides[d]!;
+      if (counter[d]! < outDims[d]!) break;
+      offset -= strides[d]! * counter[d]!;
+      counter[d] = 0;
+    }
+  }
+  return idx;
+}
+
+/** Allocates data of the right class for a dtype. */
+export function ndAlloc(dtype: DTypeName, n: number): NdData {
+  if (dtype === "int64") return new BigInt64Array(n);
+  if (dtype === "uint64") return new BigUint64Array(n);
+  return new Float64Array(n);
+}
+
+/** Gathers elements by flat index (used by transpose, slice, gather, expand …). */
+export function ndTake(a: NdArray, dims: readonly number[], index: ArrayLike<number>): NdArray {
+  const out = ndAlloc(a.dtype, index.length);
+  const src = a.data;
+  for (let i = 0; i < index.length; i++) (out as Float64Array)[i] = src[index[i]!] as number;
+  return { dtype: a.dtype, dims, data: out };
+}

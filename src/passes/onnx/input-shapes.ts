@@ -1,0 +1,58 @@
+/**
+ * `--input-shape name=[1,3,224,224]`: fixes the shapes of dynamic graph inputs. Symbolic
+ * dims bound this way are substituted everywhere they appear (value types across the
+ * graph), so shape inference and folding can finish the job.
+ */
+import type { Model } from "../../ir/model.js";
+import { formatShape, type Dim } from "../../ir/shape.js";
+import { MyriadcError } from "../../util/errors.js";
+import type { PassResult } from "../pass.js";
+
+export type InputShapes = ReadonlyMap<string, readonly number[]>;
+
+/** Parses `name=[1,3,224,224]` or `name=1,3,224,224` (the name may itself contain "="). */
+export function parseInputShape(spec: string): [string, number[]] {
+  const m = /^(.*)=\[?\s*([\d\s,]*)\]?$/.exec(spec);
+  if (!m || m[1] === "") throw new MyriadcError("usage", `--input-shape ${JSON.stringify(spec)}: expected name=[d0,d1,...] with whole numbers`);
+  const dims = m[2]!.split(",").map((s) => s.trim()).filter((s) => s !== "").map(Number);
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new MyriadcError("usage", `--input-shape ${JSON.stringify(spec)}: dimensions must be whole numbers`);
+  return [m[1]!, dims];
+}
+
+export function setInputShapes(model: Model, shapes: InputShapes): PassResult {
+  const g = model.graph;
+  const bindings = new Map<string, number>();
+  for (const [name, dims] of shapes) {
+    const v = g.inputs.find((i) => i.name === name && !i.isInitializer);
+    if (!v) {
+      const names = g.inputs.filter((i) => !i.isInitializer).map((i) => i.name);
+      throw new MyriadcError("usage", `--input-shape: the model has no input ${JSON.stringify(name)} (inputs: ${names.join(", ")})`);
+    }
+    const old = v.shape;
+    if (old && old.length !== dims.length) {
+      throw new MyriadcError("usage", `--input-shape: input ${JSON.stringify(name)} has rank ${old.length} ${formatShape(old)}, given ${dims.length} dims`);
+    }
+    old?.forEach((d, i) => {
+      if (typeof d === "number" && d !== dims[i]) {
+        throw new MyriadcError("usage", `--input-shape: input ${JSON.stringify(name)} dimension ${i} is fixed at ${d} in the model, given ${dims[i]}`);
+      }
+      if (typeof d === "string") {
+        const prior = bindings.get(d);
+        if (prior !== undefined && prior !== dims[i]) throw new MyriadcError("usage", `--input-shape: symbolic dim ${JSON.stringify(d)} given both ${prior} and ${dims[i]}`);
+        bindings.set(d, dims[i]!);
+      }
+    });
+    v.type = { kind: "tensor", dtype: v.dtype, shape: dims };
+  }
+  // Substitute bound symbols in every typed value (including outputs and nested graphs).
+  const subst = (s: readonly Dim[]): Dim[] => s.map((d) => (typeof d === "string" && bindings.has(d) ? bindings.get(d)! : d));
+  const visit = (graph: typeof g): void => {
+    const values = [...graph.values(), ...graph.outputs];
+    for (const v of values) {
+      if (v.type?.kind === "tensor" && v.type.shape) v.type = { ...v.type, shape: subst(v.type.shape) };
+    }
+    for (const n of graph.nodes) for (const sg of n.subgraphs()) visit(sg);
+  };
+  if (bindings.size) visit(g);
+  return { changed: shapes.size > 0 };
+}

@@ -1,0 +1,47 @@
+/**
+ * `fix` on every zoo model: the fixed model runs in onnxruntime with outputs matching the
+ * corpus's reference outputs (onnxruntime on the original file), within fp32 tolerance, and
+ * is no larger than the original in nodes.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { encodeOnnx } from "../../src/frontends/onnx/save.js";
+import { readNpy } from "../../src/io/npy.js";
+import { Tensor } from "../../src/ir/tensor.js";
+import { verifyModel } from "../../src/ir/verify.js";
+import { runPipeline } from "../../src/passes/manager.js";
+import { fixPipeline } from "../../src/passes/pipelines.js";
+import { diff, withinFp32 } from "../support/compare.js";
+import { corpusAvailable, warnIfCorpusMissing, zooModels } from "../support/corpus.js";
+import { runOrt } from "../support/ort.js";
+
+warnIfCorpusMissing();
+
+const npyTensor = (p: string) => {
+  const a = readNpy(p);
+  return Tensor.fromBytes(a.dtype, a.dims, a.data);
+};
+
+describe.skipIf(!corpusAvailable)("fix on the zoo", () => {
+  const models = zooModels();
+  it("finds the zoo", () => expect(models.length).toBeGreaterThan(5));
+
+  it.each(models.map((m) => [m.id, m] as const))("%s", async (_id, m) => {
+    const { model } = loadOnnxFile(m.model);
+    const nodesBefore = model.graph.nodes.length;
+    const report = runPipeline(model, fixPipeline());
+    expect(report.hitCap).toBe(false);
+    expect(verifyModel(model).filter((p) => p.severity === "error")).toEqual([]);
+    expect(model.graph.nodes.length).toBeLessThanOrEqual(nodesBefore);
+    expect(model.graph.nodes.some((n) => n.opType === "Identity" || n.opType === "Constant")).toBe(false);
+    // Fixing again finds nothing more to do.
+    expect(runPipeline(model, fixPipeline()).changed).toBe(false);
+    const outputs = await runOrt(encodeOnnx(model), m.inputs.map(npyTensor));
+    m.outputs.forEach((p, i) => {
+      const d = diff(outputs[i]!, npyTensor(p));
+      expect(withinFp32(d), `${m.id} output ${i}: max-abs ${d.maxAbs}, mean-abs ${d.meanAbs}`).toBe(true);
+    });
+    expect(readFileSync(m.model).length).toBeGreaterThan(0);
+  });
+});

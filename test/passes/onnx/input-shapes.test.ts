@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { loadOnnxBytes } from "../../../src/frontends/onnx/load.js";
+import { encodeOnnx } from "../../../src/frontends/onnx/save.js";
+import { runPipeline } from "../../../src/passes/manager.js";
+import { parseInputShape, setInputShapes } from "../../../src/passes/onnx/input-shapes.js";
+import { fixPipeline } from "../../../src/passes/pipelines.js";
+import { GraphBuilder } from "../../support/build.js";
+
+describe("input shapes", () => {
+  it("parses name=[dims] and name=dims", () => {
+    expect(parseInputShape("input=[1,3,224,224]")).toEqual(["input", [1, 3, 224, 224]]);
+    expect(parseInputShape("a=b=1, 2")).toEqual(["a=b", [1, 2]]);
+    expect(() => parseInputShape("x=[1,a]")).toThrow(/expected name=\[d0,d1,...\]/);
+  });
+
+  it("makes a dynamic model static so no Shape op is left", () => {
+    const b = new GraphBuilder(13);
+    const x = b.input("x", "float32", ["batch", 3, "h", "w"]);
+    const [s] = b.op("Shape", [x]);
+    const [hw] = b.op("Slice", [s, b.ints("st", [2]), b.ints("en", [4])]);
+    const [cat] = b.op("Concat", [b.ints("lead", [1, -1]), hw], { axis: { type: "int", value: 0n } });
+    const [y] = b.op("Reshape", [x, cat]);
+    b.output(y!);
+    y!.type = { kind: "tensor", dtype: "float32", shape: ["batch", null, "h", "w"] };
+    const m = b.model();
+    runPipeline(m, fixPipeline());
+    expect(m.graph.nodes.some((n) => n.opType === "Shape")).toBe(true); // still dynamic
+    setInputShapes(m, new Map([["x", [1, 3, 8, 8]]]));
+    runPipeline(m, fixPipeline());
+    expect(m.graph.nodes.map((n) => n.opType)).toEqual(["Reshape"]);
+    expect(m.graph.outputs[0]!.shape).toEqual([1, 3, 8, 8]);
+    // The result is a valid model that loads again.
+    expect(loadOnnxBytes(encodeOnnx(m)).model.graph.nodes).toHaveLength(1);
+  });
+
+  it("refuses unknown inputs, wrong ranks and contradicting fixed dims", () => {
+    const b = new GraphBuilder(13);
+    b.input("x", "float32", [1, "n"]);
+    const m = b.model();
+    expect(() => setInputShapes(m, new Map([["y", [1]]]))).toThrow(/no input "y" \(inputs: x\)/);
+    expect(() => setInputShapes(m, new Map([["x", [1, 2, 3]]]))).toThrow(/rank 2/);
+    expect(() => setInputShapes(m, new Map([["x", [2, 5]]]))).toThrow(/dimension 0 is fixed at 1/);
+  });
+});

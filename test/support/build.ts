@@ -1,0 +1,46 @@
+/** Tiny graph-building helpers for pass tests. */
+import type { DTypeName } from "../../src/ir/dtype.js";
+import { Graph } from "../../src/ir/graph.js";
+import { Model } from "../../src/ir/model.js";
+import { Node } from "../../src/ir/node.js";
+import type { Dim } from "../../src/ir/shape.js";
+import { Tensor } from "../../src/ir/tensor.js";
+import { tensorType } from "../../src/ir/types.js";
+import { Value } from "../../src/ir/value.js";
+import type { AttributeValue } from "../../src/ir/attribute.js";
+
+export class GraphBuilder {
+  readonly graph = new Graph("g");
+  private n = 0;
+  constructor(readonly opset = 13) {}
+
+  input(name: string, dtype: DTypeName, shape?: Dim[]): Value {
+    return this.graph.addInput(new Value(name, tensorType(dtype, shape)));
+  }
+
+  const(name: string, t: Tensor): Value {
+    return this.graph.addInitializer(new Value(name, tensorType(t.dtype, t.dims)), t);
+  }
+
+  ints(name: string, values: number[], dims: number[] = [values.length]): Value {
+    return this.const(name, Tensor.fromArray("int64", dims, BigInt64Array.from(values, (v) => BigInt(v))));
+  }
+
+  floats(name: string, values: number[], dims: number[] = [values.length]): Value {
+    return this.const(name, Tensor.fromArray("float32", dims, Float32Array.from(values)));
+  }
+
+  op(opType: string, inputs: (Value | undefined)[], attributes: Record<string, AttributeValue> = {}, outputs = 1): Value[] {
+    const outs = Array.from({ length: outputs }, () => new Value(`${opType.toLowerCase()}${this.n++}`));
+    this.graph.appendNode(new Node({ opType, version: this.opset, name: `${opType}_${this.n}`, inputs, outputs: outs, attributes }));
+    return outs;
+  }
+
+  output(v: Value): void {
+    this.graph.addOutput(v);
+  }
+
+  model(): Model {
+    return new Model(this.graph, { irVersion: 8, opsetImports: new Map([["", this.opset]]) });
+  }
+}
