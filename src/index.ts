@@ -25,3 +25,21 @@ export { saveOnnxFile, encodeOnnx, type SaveOptions, type SaveResult } from "./f
 
 // Analysis
 export { summarizeModel, type ModelSummary, type ValueSummary } from "./analysis/summary.js";
+
+// Passes (each usable alone) and pipelines
+export type { Pass, PassResult, Dialect } from "./passes/pass.js";
+export { runPipeline, type PipelineReport, type PipelineOptions } from "./passes/manager.js";
+export { fixPipeline } from "./passes/pipelines.js";
+export { deadCodePass, eliminateDeadCode } from "./passes/common/dead-code.js";
+export { identityPass } from "./passes/common/identity.js";
+export { shapeInferencePass, inferShapes } from "./passes/onnx/shape-inference.js";
+export { constantFoldingPass, foldConstants, type FoldOptions } from "./passes/onnx/constant-folding.js";
+export { setInputShapes, parseInputShape, type InputShapes } from "./passes/onnx/input-shapes.js";
+
+// Op knowledge
+export { onnxOp, knownOnnxOps } from "./ops/onnx/registry.js";
+export type { OnnxOpDef, InferContext, OutputType } from "./ops/onnx/op-def.js";
+
+// Files
+export { readNpy, parseNpy, encodeNpy, writeNpyAtomic, type NpyArray } from "./io/npy.js";
+export { readTensorPb, parseTensorPb, encodeTensorPb, writeTensorPbAtomic } from "./io/tensor-pb.js";

@@ -83,6 +83,14 @@ export class Graph {
     }
   }
 
+  /** A node name not used by any node in this graph tree (onnxruntime requires unique names). */
+  uniqueNodeName(base: string): string {
+    const used = new Set<string>();
+    for (const n of this.rootGraph().allNodes()) used.add(n.name);
+    if (!used.has(base)) return base;
+    for (let i = 1; ; i++) if (!used.has(`${base}_${i}`)) return `${base}_${i}`;
+  }
+
   private rootGraph(): Graph {
     let g: Graph = this;
     while (g.parentGraph) g = g.parentGraph;

@@ -31,6 +31,13 @@ export function verifyModel(model: Model): VerifyProblem[] {
     }
   }
   for (const fn of model.functions) verifyGraph(fn.body, problems, new Set());
+  // onnxruntime refuses models in which two nodes share a (non-empty) name.
+  const seen = new Set<string>();
+  for (const node of model.graph.allNodes()) {
+    if (node.name === "") continue;
+    if (seen.has(node.name)) problems.push({ severity: "warning", node, message: `node name ${JSON.stringify(node.name)} is used by more than one node` });
+    seen.add(node.name);
+  }
   return problems;
 }
 

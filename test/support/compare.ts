@@ -30,3 +30,9 @@ export function withinFp32(d: Diff): boolean {
   const scale = Math.max(1, d.refMaxAbs);
   return d.maxAbs <= 1e-4 * scale && d.meanAbs <= 1e-5 * scale;
 }
+
+/** FP16/MYRIAD tolerance (OpenCV's MYRIAD test thresholds): max-abs ≤ 2e-2, mean-abs ≤ 4e-3, same scaling. */
+export function withinFp16(d: Diff): boolean {
+  const scale = Math.max(1, d.refMaxAbs);
+  return d.maxAbs <= 2e-2 * scale && d.meanAbs <= 4e-3 * scale;
+}

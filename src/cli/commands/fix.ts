@@ -11,12 +11,14 @@ import type { Model } from "../../ir/model.js";
 import { verifyModel } from "../../ir/verify.js";
 import { runPipeline, type PipelineReport } from "../../passes/manager.js";
 import { parseInputShape, setInputShapes } from "../../passes/onnx/input-shapes.js";
+import { convertOpset } from "../../passes/onnx/downgrade/downgrade.js";
 import { fixPipeline } from "../../passes/pipelines.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { CliIO } from "../io.js";
 
 export interface FixOptions {
   output: string;
+  opset?: string;
   inputShape?: string[];
   foldLimit?: string;
   json?: boolean;
@@ -60,7 +62,20 @@ export function fixCommand(file: string, options: FixOptions, io: CliIO): number
   const opsetBefore = Object.fromEntries(model.opsetImports);
   if (options.inputShape?.length) setInputShapes(model, new Map(options.inputShape.map(parseInputShape)));
   const expandLimitBytes = options.foldLimit ? parseBytes(options.foldLimit) : undefined;
-  const report: PipelineReport = runPipeline(model, fixPipeline({ fold: expandLimitBytes === undefined ? {} : { expandLimitBytes } }));
+  const pipeline = fixPipeline({ fold: expandLimitBytes === undefined ? {} : { expandLimitBytes } });
+  let report: PipelineReport = runPipeline(model, pipeline);
+  if (options.opset !== undefined) {
+    const target = Number(options.opset);
+    if (!Number.isInteger(target)) throw new MyriadcError("usage", `--opset ${JSON.stringify(options.opset)}: expected a whole number such as 13`);
+    const { failures } = convertOpset(model, target);
+    if (failures.length) {
+      const list = failures.slice(0, 8).map((f) => `node ${JSON.stringify(f.node)} (${f.op}): ${f.reason}`).join("; ");
+      throw new MyriadcError("unsupported", `cannot convert to op set ${target}: ${list}${failures.length > 8 ? `; and ${failures.length - 8} more` : ""}`, { file });
+    }
+    // Adapters add constants and Shape/Slice pairs: fold and clean up again.
+    const again = runPipeline(model, pipeline);
+    report = { ...again, rounds: report.rounds + again.rounds, passes: report.passes.map((p, i) => ({ ...p, notes: [...new Set([...p.notes, ...again.passes[i]!.notes])] })) };
+  }
   const errors = verifyModel(model).filter((p) => p.severity === "error");
   if (errors.length) {
     // A pass produced an invalid graph: a bug, never written out.
