@@ -38,10 +38,13 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .argument("<model>", "ONNX model file (.onnx)")
     .requiredOption("-o, --output <file>", "where to write the fixed ONNX model")
     .option("--input-shape <name=[dims]>", "make a dynamic input static, e.g. input=[1,3,224,224] (repeatable)", collect, [])
+    .option("--freeze <name=value>", "turn an input into a constant, e.g. sr=16000 or scale=[1,2] (repeatable)", collect, [])
+    .option("--inputs <names>", "cut the graph: these values (comma-separated) become its inputs")
+    .option("--outputs <names>", "cut the graph: these values (comma-separated) become its outputs")
     .option("--opset <version>", "convert the default-domain op set to this version (e.g. 13 or 11)")
     .option("--fold-limit <bytes>", "largest ConstantOfShape/Expand/Tile/Range result to fold (default 1MiB)")
     .option("--json", "print the summary as JSON")
-    .action((model: string, opts: { output: string; inputShape: string[]; opset?: string; foldLimit?: string; json?: boolean }) => {
+    .action((model: string, opts: { output: string; inputShape: string[]; freeze: string[]; inputs?: string; outputs?: string; opset?: string; foldLimit?: string; json?: boolean }) => {
       setCode(fixCommand(model, opts, io));
     });
 

@@ -221,6 +221,13 @@ export class Graph {
     node.graph = undefined;
   }
 
+  /** Takes a node out of this graph keeping its inputs and outputs, to move it into another graph. */
+  detachNode(node: Node): void {
+    this._nodes.splice(this.indexOf(node), 1);
+    for (const out of node.outputs) if (out) this.undefine(out);
+    node.graph = undefined;
+  }
+
   /** Replaces the whole node order (used by topological sort); must be a permutation. */
   reorderNodes(order: readonly Node[]): void {
     if (order.length !== this._nodes.length || order.some((n) => n.graph !== this)) {

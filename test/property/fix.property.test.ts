@@ -24,6 +24,8 @@ const stepArb = fc.oneof(
   fc.record({ kind: fc.constant("unary" as const), op: fc.constantFrom(...UNARY), a: fc.nat() }),
   fc.record({ kind: fc.constant("binary" as const), op: fc.constantFrom(...BINARY), a: fc.nat(), b: fc.nat() }),
   fc.record({ kind: fc.constant("reshape-by-shape" as const), a: fc.nat() }),
+  fc.record({ kind: fc.constant("transpose-pair" as const), a: fc.nat() }),
+  fc.record({ kind: fc.constant("reshape-pair" as const), a: fc.nat() }),
   fc.record({ kind: fc.constant("constant" as const), values: fc.array(fc.float({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true }), { minLength: 3, maxLength: 3 }) }),
 );
 
@@ -43,6 +45,17 @@ describe("fix preserves onnxruntime outputs", () => {
             const v = pick(s.a);
             const [shape] = b.op("Shape", [v]);
             pool.push(b.op("Reshape", [v, shape])[0]!);
+          } else if (s.kind === "transpose-pair" || s.kind === "reshape-pair") {
+            // There and back again: fusion and no-op removal should leave nothing of it.
+            // Adding x first makes the value [2,3] whatever it was (constants here are [3]).
+            const [v] = b.op("Add", [pick(s.a), x]);
+            if (s.kind === "transpose-pair") {
+              const [t] = b.op("Transpose", [v], { perm: attr.ints([1, 0]) });
+              pool.push(b.op("Transpose", [t], { perm: attr.ints([1, 0]) })[0]!);
+            } else {
+              const [r] = b.op("Reshape", [v, b.ints(`flat${i}`, [-1])]);
+              pool.push(b.op("Reshape", [r, b.ints(`back${i}`, [2, 3])])[0]!);
+            }
           } else {
             pool.push(b.op("Constant", [], { value: attr.tensor(Tensor.fromArray("float32", [3], Float32Array.from(s.values))) })[0]!, b.floats(`k${i}`, s.values));
           }

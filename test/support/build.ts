@@ -44,3 +44,40 @@ export class GraphBuilder {
     return new Model(this.graph, { irVersion: 8, opsetImports: new Map([["", this.opset]]) });
   }
 }
+
+import { encodeOnnx } from "../../src/frontends/onnx/save.js";
+import { verifyModel } from "../../src/ir/verify.js";
+import { diff, withinFp32 } from "./compare.js";
+import { runOrt } from "./ort.js";
+
+/**
+ * Runs `transform` on the model and checks onnxruntime gives the same outputs before and
+ * after (fp32 tolerance) and that the result verifies. Returns the op types left.
+ */
+export async function preservesOutputs(model: Model, inputs: Tensor[], transform: (m: Model) => boolean): Promise<{ changed: boolean; ops: string[] }> {
+  const before = await runOrt(encodeOnnx(model), inputs);
+  const changed = transform(model);
+  expectNoErrors(model);
+  const after = await runOrt(encodeOnnx(model), inputs);
+  before.forEach((b, i) => {
+    const d = diff(after[i]!, b);
+    if (!withinFp32(d)) throw new Error(`output ${i} changed: max-abs ${d.maxAbs}`);
+  });
+  return { changed, ops: model.graph.nodes.map((n) => n.opType) };
+}
+
+function expectNoErrors(model: Model): void {
+  const errors = verifyModel(model).filter((p) => p.severity === "error");
+  if (errors.length) throw new Error(`invalid graph: ${errors[0]!.message}`);
+}
+
+/** Deterministic pseudo-random float32 data. */
+export function randomTensor(dims: number[], seed = 1): Tensor {
+  let s = seed;
+  const n = dims.reduce((a, b) => a * b, 1);
+  const data = Float32Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) >>> 0;
+    return (s / 2 ** 32) * 4 - 2;
+  });
+  return Tensor.fromArray("float32", dims, data);
+}

@@ -11,7 +11,10 @@ import type { Model } from "../../ir/model.js";
 import { verifyModel } from "../../ir/verify.js";
 import { runPipeline, type PipelineReport } from "../../passes/manager.js";
 import { parseInputShape, setInputShapes } from "../../passes/onnx/input-shapes.js";
+import { cutGraph, splitNames } from "../../passes/common/cut.js";
 import { convertOpset } from "../../passes/onnx/downgrade/downgrade.js";
+import { freezeInputs, parseFreeze } from "../../passes/onnx/freeze-inputs.js";
+import { shapeInferencePass } from "../../passes/onnx/shape-inference.js";
 import { fixPipeline } from "../../passes/pipelines.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { CliIO } from "../io.js";
@@ -19,6 +22,9 @@ import type { CliIO } from "../io.js";
 export interface FixOptions {
   output: string;
   opset?: string;
+  freeze?: string[];
+  inputs?: string;
+  outputs?: string;
   inputShape?: string[];
   foldLimit?: string;
   json?: boolean;
@@ -61,6 +67,12 @@ export function fixCommand(file: string, options: FixOptions, io: CliIO): number
   const nodesBefore = model.graph.nodes.length;
   const opsetBefore = Object.fromEntries(model.opsetImports);
   if (options.inputShape?.length) setInputShapes(model, new Map(options.inputShape.map(parseInputShape)));
+  if (options.freeze?.length) freezeInputs(model, new Map(options.freeze.map(parseFreeze)));
+  if (options.inputs || options.outputs) {
+    // New inputs need types: infer first.
+    if (options.inputs) runPipeline(model, [shapeInferencePass]);
+    cutGraph(model, { inputs: options.inputs ? splitNames(options.inputs) : undefined, outputs: options.outputs ? splitNames(options.outputs) : undefined });
+  }
   const expandLimitBytes = options.foldLimit ? parseBytes(options.foldLimit) : undefined;
   const pipeline = fixPipeline({ fold: expandLimitBytes === undefined ? {} : { expandLimitBytes } });
   let report: PipelineReport = runPipeline(model, pipeline);

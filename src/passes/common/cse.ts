@@ -1,0 +1,106 @@
+/**
+ * Common-subexpression elimination: two nodes of the same op, domain, attributes and inputs
+ * compute the same thing, so the later one's readers move to the earlier one. Identical
+ * constants (same dtype, shape and bytes) are merged first so that equal subexpressions over
+ * equal weights are found too. Random ops and nodes with subgraphs are never merged.
+ */
+import { createHash } from "node:crypto";
+import { isAttributeRef, type Attribute } from "../../ir/attribute.js";
+import type { Graph } from "../../ir/graph.js";
+import type { Model } from "../../ir/model.js";
+import type { Node } from "../../ir/node.js";
+import type { Value } from "../../ir/value.js";
+import type { Pass, PassResult } from "../pass.js";
+
+const NEVER_MERGE = new Set(["RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli"]);
+
+function attributeKey(a: Attribute): string {
+  if (isAttributeRef(a)) return `ref:${a.ref}`;
+  switch (a.type) {
+    case "int":
+      return `i:${a.value}`;
+    case "ints":
+      return `is:${a.value.join(",")}`;
+    case "float":
+      return `f:${Object.is(a.value, -0) ? "-0" : a.value}`;
+    case "floats":
+      return `fs:${a.value.join(",")}`;
+    case "string":
+      return `s:${JSON.stringify(a.value)}`;
+    case "strings":
+      return `ss:${JSON.stringify(a.value)}`;
+    case "tensor":
+      return `t:${a.value.dtype}:${a.value.dims.join(",")}:${tensorDigest(a.value)}`;
+    default:
+      return `${a.type}:unique:${Math.random()}`; // graphs etc.: never equal
+  }
+}
+
+function tensorDigest(t: { dtype: string; bytes(): Uint8Array; strings(): string[] }): string {
+  const h = createHash("sha256");
+  if (t.dtype === "string") h.update(JSON.stringify(t.strings()));
+  else h.update(t.bytes());
+  return h.digest("hex");
+}
+
+/** Merges initializers with identical content (not graph inputs: those may be overridden). */
+function mergeConstants(graph: Graph): boolean {
+  let changed = false;
+  const seen = new Map<string, Value>();
+  for (const v of [...graph.initializers.values()]) {
+    const t = v.initializer;
+    if (!t || v.isGraphInput() || v.isGraphOutput()) continue;
+    const key = `${t.dtype}|${t.dims.join(",")}|${tensorDigest(t)}`;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, v);
+      continue;
+    }
+    v.replaceAllUsesWith(first);
+    graph.removeInitializer(v);
+    changed = true;
+  }
+  return changed;
+}
+
+function nodeKey(node: Node, ids: Map<Value, number>): string | undefined {
+  if (NEVER_MERGE.has(node.opType) || node.subgraphs().length > 0) return undefined;
+  const inputs = node.inputs.map((v) => (v ? ids.get(v) ?? `outer:${v.name}` : "-")).join(",");
+  const attrs = [...node.attributes].sort(([a], [b]) => a.localeCompare(b)).map(([k, a]) => `${k}=${attributeKey(a)}`).join(";");
+  return `${node.domain}|${node.opType}|${node.version}|${node.outputs.length}|${inputs}|${attrs}`;
+}
+
+export function eliminateCommonSubexpressions(graph: Graph): boolean {
+  let changed = mergeConstants(graph);
+  const ids = new Map<Value, number>();
+  let next = 0;
+  for (const v of graph.inputs) ids.set(v, next++);
+  for (const v of graph.initializers.values()) ids.set(v, next++);
+  const seen = new Map<string, Node>();
+  for (const node of [...graph.nodes]) {
+    for (const sg of node.subgraphs()) changed = eliminateCommonSubexpressions(sg) || changed;
+    const key = nodeKey(node, ids);
+    const first = key === undefined ? undefined : seen.get(key);
+    if (key !== undefined && first && node.outputs.every((v) => !v || !v.isGraphOutput())) {
+      node.outputs.forEach((v, i) => {
+        const keep = first.outputs[i];
+        if (v && keep) v.replaceAllUsesWith(keep);
+      });
+      if (node.outputs.every((v) => !v || v.uses.length === 0)) graph.removeNode(node);
+      changed = true;
+      continue;
+    }
+    if (key !== undefined && !first) seen.set(key, node);
+    for (const v of node.outputs) if (v) ids.set(v, next++);
+  }
+  return changed;
+}
+
+export const csePass: Pass = {
+  name: "cse",
+  dialect: "any",
+  description: "merge identical constants and nodes that compute the same thing",
+  run(model: Model): PassResult {
+    return { changed: eliminateCommonSubexpressions(model.graph) };
+  },
+};
