@@ -4,7 +4,8 @@
  *
  *   load   — loadOnnxFile on each zoo model (median of 7) next to a plain readFileSync of the
  *            same file (the floor any loader pays), and the child's peak RSS after one load.
- *   fix    — load + the `fix` pipeline + encoding the result, likewise.
+ *   fix    — load + the `fix` pipeline + encoding the result, likewise; with the node count left
+ *            next to onnxscript's optimizer's (bench/peers/onnxscript-node-counts.json).
  *
  * Set MYRIADC_CORPUS to point elsewhere than ../shared/corpus.
  */
@@ -17,22 +18,29 @@ import { encodeOnnx } from "../src/frontends/onnx/save.js";
 import { runPipeline } from "../src/passes/manager.js";
 import { fixPipeline } from "../src/passes/pipelines.js";
 
-/** One unit of work per benchmark kind. */
-const WORK: Record<string, (file: string) => void> = {
-  load: (file) => {
-    loadOnnxFile(file);
-  },
+/** One unit of work per benchmark kind; returns the node count it ends with. */
+const WORK: Record<string, (file: string) => number> = {
+  load: (file) => loadOnnxFile(file).model.graph.nodes.length,
   fix: (file) => {
     const { model } = loadOnnxFile(file);
     runPipeline(model, fixPipeline());
     encodeOnnx(model);
+    return model.graph.nodes.length;
   },
 };
+
+/** onnxscript's optimizer's node counts (a committed fixture), for comparison in the fix table. */
+function peerCounts(): Record<string, { before: number; after: number }> {
+  const p = resolve(here, "../../../bench/peers/onnxscript-node-counts.json");
+  return existsSync(p) ? (JSON.parse(readFileSync(p, "utf8")) as { models: Record<string, { before: number; after: number }> }).models : {};
+}
 
 const here = fileURLToPath(import.meta.url);
 const REPEATS = 7;
 
 interface Sample {
+  /** Nodes after the work (fix only). */
+  nodes?: number;
   readMs: number;
   loadMs: number;
   peakRssMiB: number;
@@ -49,7 +57,7 @@ function child(kind: string, file: string): void {
   const baselineRssMiB = process.resourceUsage().maxRSS / 1024;
   // Peak memory of one load, before repeated runs leave garbage around.
   const work = WORK[kind]!;
-  work(file);
+  const nodes = work(file);
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   const reads: number[] = [];
   const loads: number[] = [];
@@ -62,7 +70,7 @@ function child(kind: string, file: string): void {
     work(file);
     loads.push(performance.now() - t);
   }
-  const sample: Sample = { readMs: median(reads), loadMs: median(loads), peakRssMiB, baselineRssMiB };
+  const sample: Sample = { nodes, readMs: median(reads), loadMs: median(loads), peakRssMiB, baselineRssMiB };
   process.stdout.write(JSON.stringify(sample));
 }
 
@@ -85,13 +93,16 @@ function main(): void {
     .sort((a, b) => statSync(b).size - statSync(a).size);
   for (const kind of Object.keys(WORK)) {
     console.log(`${kind}: median of ${REPEATS} runs per model, each model in its own process (Node ${process.version})`);
-    console.log(`${"model".padEnd(28)} ${"MiB".padStart(7)} ${"read ms".padStart(8)} ${(kind + " ms").padStart(8)} ${(kind + "/read").padStart(9)} ${"peak RSS MiB".padStart(13)} ${"RSS/file".padStart(9)}`);
+    const peers = peerCounts();
+    const nodesHeader = kind === "fix" ? ` ${"nodes".padStart(6)} ${"onnxscript".padStart(10)}` : "";
+    console.log(`${"model".padEnd(28)} ${"MiB".padStart(7)} ${"read ms".padStart(8)} ${(kind + " ms").padStart(8)} ${(kind + "/read").padStart(9)} ${"peak RSS MiB".padStart(13)} ${"RSS/file".padStart(9)}${nodesHeader}`);
     for (const m of models) {
       const s = measure(kind, m);
       const mib = statSync(m).size / 2 ** 20;
       const name = m.split("/").at(-2)!;
       console.log(
-        `${name.padEnd(28)} ${mib.toFixed(2).padStart(7)} ${s.readMs.toFixed(2).padStart(8)} ${s.loadMs.toFixed(2).padStart(8)} ${(s.loadMs / s.readMs).toFixed(1).padStart(8)}× ${s.peakRssMiB.toFixed(0).padStart(13)} ${((s.peakRssMiB - s.baselineRssMiB) / Math.max(mib, 0.01)).toFixed(1).padStart(8)}×`,
+        `${name.padEnd(28)} ${mib.toFixed(2).padStart(7)} ${s.readMs.toFixed(2).padStart(8)} ${s.loadMs.toFixed(2).padStart(8)} ${(s.loadMs / s.readMs).toFixed(1).padStart(8)}× ${s.peakRssMiB.toFixed(0).padStart(13)} ${((s.peakRssMiB - s.baselineRssMiB) / Math.max(mib, 0.01)).toFixed(1).padStart(8)}×` +
+          (kind === "fix" ? ` ${String(s.nodes).padStart(6)} ${String(peers[name]?.after ?? "-").padStart(10)}` : ""),
       );
     }
     console.log("");

@@ -256,6 +256,7 @@ export const NN_OPS: Record<string, OnnxOpDef> = {
   ReduceL2: reduce(0, (a, v) => a + v * v, (a) => Math.sqrt(a)),
   ReduceSumSquare: reduce(0, (a, v) => a + v * v),
   ReduceLogSumExp: reduce(0, (a, v) => a + Math.exp(v), (a) => Math.log(a)),
+  ReduceLogSum: reduce(0, (a, v) => a + v, (a) => Math.log(a)),
   ArgMax: argReduce,
   ArgMin: argReduce,
 };

@@ -36,29 +36,48 @@ function attributeKey(a: Attribute): string {
   }
 }
 
+/** Content digests, computed once per tensor: the pipeline runs CSE every round. */
+const digests = new WeakMap<object, string>();
+
 function tensorDigest(t: { dtype: string; bytes(): Uint8Array; strings(): string[] }): string {
-  const h = createHash("sha256");
-  if (t.dtype === "string") h.update(JSON.stringify(t.strings()));
-  else h.update(t.bytes());
-  return h.digest("hex");
+  let d = digests.get(t);
+  if (d === undefined) {
+    const h = createHash("sha256");
+    if (t.dtype === "string") h.update(JSON.stringify(t.strings()));
+    else h.update(t.bytes());
+    d = h.digest("hex");
+    digests.set(t, d);
+  }
+  return d;
 }
 
 /** Merges initializers with identical content (not graph inputs: those may be overridden). */
 function mergeConstants(graph: Graph): boolean {
   let changed = false;
-  const seen = new Map<string, Value>();
-  for (const v of [...graph.initializers.values()]) {
+  // Group by dtype and shape first; content is hashed only where two constants could be equal.
+  const groups = new Map<string, Value[]>();
+  for (const v of graph.initializers.values()) {
     const t = v.initializer;
     if (!t || v.isGraphInput() || v.isGraphOutput()) continue;
-    const key = `${t.dtype}|${t.dims.join(",")}|${tensorDigest(t)}`;
-    const first = seen.get(key);
-    if (!first) {
-      seen.set(key, v);
-      continue;
+    const key = `${t.dtype}|${t.dims.join(",")}`;
+    const list = groups.get(key);
+    if (list) list.push(v);
+    else groups.set(key, [v]);
+  }
+  for (const list of groups.values()) {
+    if (list.length < 2) continue;
+    const seen = new Map<string, Value>();
+    for (const v of list) {
+      const digest = tensorDigest(v.initializer!);
+      const first = seen.get(digest);
+      if (!first) {
+        seen.set(digest, v);
+        continue;
+      }
+      v.replaceAllUsesWith(first);
+      graph.removeInitializer(v);
+      changed = true;
     }
-    v.replaceAllUsesWith(first);
-    graph.removeInitializer(v);
-    changed = true;
   }
   return changed;
 }
