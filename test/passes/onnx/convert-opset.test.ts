@@ -5,7 +5,7 @@ import { verifyModel } from "../../../src/ir/verify.js";
 import { encodeOnnx } from "../../../src/frontends/onnx/save.js";
 import { convertOpset } from "../../../src/passes/onnx/downgrade/downgrade.js";
 import { inferShapes } from "../../../src/passes/onnx/shape-inference.js";
-import { GraphBuilder } from "../../support/build.js";
+import { GraphBuilder, randomTensor } from "../../support/build.js";
 import { diff, withinFp32 } from "../../support/compare.js";
 import { runOrt } from "../../support/ort.js";
 
@@ -69,6 +69,21 @@ describe("op-set conversion", () => {
     }, 17, 13);
     expect(ops).toContain("ReduceMean");
     expect(ops).not.toContain("LayerNormalization");
+  });
+
+  it("decomposes GroupNormalization-21 (per-channel scale) with constant parameters", async () => {
+    const b = new GraphBuilder(21);
+    const x = b.input("x", "float32", [2, 4, 3]);
+    const [y] = b.op("GroupNormalization", [x, b.floats("scale", [1, 2, 0.5, -1]), b.floats("bias", [0, 1, -1, 0.25])], { num_groups: attr.int(2), epsilon: attr.float(1e-5) });
+    b.output(y!);
+    const m = b.model();
+    inferShapes(m);
+    const input = randomTensor([2, 4, 3], 3);
+    const before = await runOrt(encodeOnnx(m), [input]);
+    expect(convertOpset(m, 13).failures).toEqual([]);
+    expect(m.graph.nodes.map((n) => n.opType)).not.toContain("GroupNormalization");
+    const after = await runOrt(encodeOnnx(m), [input]);
+    expect(withinFp32(diff(after[0]!, before[0]!))).toBe(true);
   });
 
   it("keeps Softmax along a non-last axis exact across 13 → 11 with transposes", async () => {

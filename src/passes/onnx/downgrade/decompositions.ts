@@ -84,6 +84,45 @@ const layerNorm: Adapter = ({ graph, node, target }) => {
   return finish(e, node.outputs[0], y);
 };
 
+/**
+ * GroupNormalization: normalise over each group of C/G channels (and all spatial positions),
+ * then scale and shift per channel. Scale/bias are per group in GroupNormalization-18 and per
+ * channel from 21; per-group constants are expanded to channels here.
+ */
+const groupNorm: Adapter = ({ graph, node, target }) => {
+  const x = node.inputs[0]!;
+  const shape = x.shape;
+  const groups = node.getInt("num_groups");
+  if (!shape || shape.length < 3 || typeof shape[1] !== "number") return "GroupNormalization needs the input rank and channel count (run with --input-shape)";
+  if (x.dtype && x.dtype !== "float32") return `only float32 GroupNormalization is decomposed (input is ${x.dtype})`;
+  if (groups === undefined || shape[1] % groups !== 0) return "num_groups does not divide the channel count";
+  const channels = shape[1];
+  const perChannel = (v: Value | undefined, name: string): number[] | undefined => {
+    const t = v?.initializer;
+    if (!t || v!.isGraphInput() || t.dtype !== "float32") return undefined;
+    const values = Array.from(t.toFloat32());
+    if (values.length === channels) return values;
+    if (values.length === groups) return Array.from({ length: channels }, (_, c) => values[Math.floor(c / (channels / groups))]!);
+    void name;
+    return undefined;
+  };
+  const scale = perChannel(node.inputs[1], "scale");
+  const bias = perChannel(node.inputs[2], "bias");
+  if (!scale || !bias) return "its scale and bias must be float32 constants";
+  const rank = shape.length;
+  const e = new Emitter(graph, node, target);
+  // [N, C, ...] → [N, G, C/G·…]: 0 copies N, -1 takes the rest.
+  const grouped = e.one("Reshape", [x, e.ints("grouped", [0, groups, -1])]);
+  const mean = reduceMean(e, grouped, [2]);
+  const d = e.one("Sub", [grouped, mean]);
+  const variance = reduceMean(e, e.one("Mul", [d, d]), [2]);
+  const norm = e.one("Div", [d, e.one("Sqrt", [e.one("Add", [variance, e.floats("epsilon", [node.getFloat("epsilon", 1e-5)], [])])])]);
+  const restored = e.one("Reshape", [norm, e.one("Shape", [x])]);
+  const bcast = [channels, ...new Array<number>(rank - 2).fill(1)];
+  const y = e.one("Add", [e.one("Mul", [restored, e.floats("scale", scale, bcast)]), e.floats("bias", bias, bcast)]);
+  return finish(e, node.outputs[0], y);
+};
+
 /** CastLike(x, like) = Cast(x, to = like's element type). */
 const castLike: Adapter = ({ graph, node, target }) => {
   const to = node.inputs[1]?.dtype;
@@ -117,6 +156,7 @@ export const DECOMPOSITIONS: Readonly<Record<string, Adapter>> = {
   Swish: swish,
   Gelu: gelu,
   LayerNormalization: layerNorm,
+  GroupNormalization: groupNorm,
   CastLike: castLike,
   Celu: celu,
   GreaterOrEqual: orEqual("Greater"),
