@@ -3,7 +3,7 @@
  * (RNN/GRU/LSTM), GridSample, Einsum, If, GatherND, integer and quantised Conv/MatMul,
  * window functions, string ops, Det, DeformConv, CenterCropPad. Inference only.
  */
-import { dtypeFromOnnx } from "../../ir/dtype.js";
+import { dtypeFromOnnx, dtypeInfo } from "../../ir/dtype.js";
 import { isAttributeRef } from "../../ir/attribute.js";
 import type { Dim, Shape } from "../../ir/shape.js";
 import type { TensorType } from "../../ir/types.js";
@@ -161,6 +161,51 @@ export const MORE_OPS: Record<string, OnnxOpDef> = {
   StringConcat: { infer: (ctx) => [{ dtype: "string", shape: broadcastShapes([ctx.inputs[0]?.shape, ctx.inputs[1]?.shape]) }] },
   RegexFullMatch: { infer: (ctx) => [{ dtype: "bool", shape: ctx.inputs[0]?.shape }] },
   MaxUnpool: { infer: (ctx) => [{ dtype: ctx.inputs[0]?.dtype, shape: constInts(ctx.inputs[2]) }] },
+  // Op set 26 additions.
+  BitCast: {
+    // Same bytes, other type: equal widths keep the shape; a narrower type adds a last axis of the
+    // width ratio, a wider one consumes it.
+    infer(ctx) {
+      const to = dtypeFromOnnx(ctx.node.getInt("to", 0));
+      const from = ctx.inputs[0]?.dtype;
+      const s = ctx.inputs[0]?.shape;
+      if (!to || !from || !s) return [{ dtype: to }];
+      const wi = dtypeInfo(from).bits;
+      const wo = dtypeInfo(to).bits;
+      return [{ dtype: to, shape: wi === wo ? s : wi > wo ? [...s, wi / wo] : s.slice(0, -1) }];
+    },
+  },
+  CausalConvWithState: {
+    // Y like X [B, C, T]; the new state keeps the last K−1 steps: [B, C, K−1].
+    infer(ctx) {
+      const x = ctx.inputs[0]?.shape;
+      const k = ctx.inputs[1]?.shape?.[2];
+      const dtype = ctx.inputs[0]?.dtype;
+      return [{ dtype, shape: x }, { dtype, shape: x ? [x[0] ?? null, x[1] ?? null, typeof k === "number" ? k - 1 : null] : undefined }];
+    },
+  },
+  LinearAttention: {
+    // Y like Q; the state is [B, kv_heads, d_k, d_v].
+    infer(ctx) {
+      const q = ctx.inputs[0]?.shape;
+      const k = ctx.inputs[1]?.shape;
+      const v = ctx.inputs[2]?.shape;
+      const heads = ctx.node.getInt("kv_num_heads");
+      const dtype = ctx.inputs[0]?.dtype;
+      const per = (d: Dim | undefined) => (typeof d === "number" && heads ? d / heads : null);
+      return [{ dtype, shape: q }, { dtype, shape: q && k && v && heads ? [q[0] ?? null, heads, per(k[2]), per(v[2])] : undefined }];
+    },
+  },
+  SwiGLU: { infer: (ctx) => [{ dtype: ctx.inputs[0]?.dtype, shape: broadcastShapes([ctx.inputs[0]?.shape, ctx.inputs[1]?.shape]) }] },
+  TensorScatter: { infer: (ctx) => [{ dtype: ctx.inputs[0]?.dtype, shape: ctx.inputs[0]?.shape }] },
+  MelWeightMatrix: {
+    infer(ctx) {
+      const bins = constInts(ctx.inputs[0])?.[0];
+      const dft = constInts(ctx.inputs[1])?.[0];
+      const dtype = dtypeFromOnnx(ctx.node.getInt("output_datatype", 1)) ?? "float32";
+      return [{ dtype, shape: [dft === undefined ? null : Math.floor(dft / 2) + 1, bins ?? null] }];
+    },
+  },
   RotaryEmbedding: { infer: (ctx) => [{ dtype: ctx.inputs[0]?.dtype, shape: ctx.inputs[0]?.shape }] },
   RoiAlign: {
     infer(ctx) {

@@ -7,11 +7,14 @@ import type { DTypeName } from "../../ir/dtype.js";
 import type { Node } from "../../ir/node.js";
 import type { Dim, Shape } from "../../ir/shape.js";
 import type { Tensor } from "../../ir/tensor.js";
+import type { ValueType } from "../../ir/types.js";
 import type { NdArray } from "../ndarray.js";
 
 export interface InputInfo {
   readonly dtype: DTypeName | undefined;
   readonly shape: Shape | undefined;
+  /** The full type, for sequence/optional/map inputs. */
+  readonly type?: ValueType | undefined;
   /** The input's value when it is a compile-time constant. */
   readonly value: Tensor | undefined;
 }
@@ -26,6 +29,8 @@ export interface InferContext {
 export interface OutputType {
   dtype?: DTypeName | undefined;
   shape?: Shape | undefined;
+  /** A non-tensor result (sequence, optional): the whole type, used instead of dtype/shape. */
+  type?: ValueType | undefined;
 }
 
 export interface FoldContext {

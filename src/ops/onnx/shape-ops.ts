@@ -455,6 +455,8 @@ function unsqueezeDims(s: Shape, axes: readonly number[]): Dim[] {
 function splitSizes(ctx: InferContext, dim: Dim, outs: number): number[] | undefined {
   const explicit = ctx.opset < 13 ? ctx.node.getInts("split") : constInts(ctx.inputs[1]);
   if (explicit) return explicit;
+  // Sizes given by a computed input are unknown, not an equal split.
+  if (ctx.opset >= 13 && ctx.node.inputs[1]) return undefined;
   if (typeof dim !== "number") return undefined;
   const n = ctx.opset >= 18 ? (ctx.node.getInt("num_outputs") ?? outs) : outs;
   const chunk = Math.ceil(dim / n);

@@ -13,6 +13,12 @@ export interface OpVersions {
 }
 
 export const ONNX_OP_VERSIONS: Readonly<Record<string, OpVersions>> = {
+  // Op set 26 (onnx 1.23; after the shared notes, which stop at 25): new ops seen in the corpus.
+  BitCast: { introduced: 26, versions: [26] },
+  CumProd: { introduced: 26, versions: [26] },
+  CausalConvWithState: { introduced: 26, versions: [26] },
+  LinearAttention: { introduced: 26, versions: [26] },
+  SwiGLU: { introduced: 26, versions: [26] },
   Abs: { versions: [6, 13] },
   Acos: { introduced: 7, versions: [7, 22] },
   Acosh: { introduced: 9, versions: [9, 22] },

@@ -17,7 +17,7 @@ export function isOnnxDomain(node: Node): boolean {
 
 export function inferContext(model: Model, node: Node): InferContext {
   const inputs: (InputInfo | undefined)[] = node.inputs.map((v) =>
-    v ? { dtype: v.dtype, shape: v.shape, value: constantOf(v) } : undefined,
+    v ? { dtype: v.dtype, shape: v.shape, type: v.type, value: constantOf(v) } : undefined,
   );
   return { node, opset: node.version ?? model.opsetVersion("") ?? 1, inputs };
 }

@@ -41,6 +41,12 @@ function mergeShape(old: Shape | undefined, inferred: Shape | undefined, conflic
 /** Applies an inferred type to a value; returns whether anything became more precise. */
 export function refineType(v: Value, inferred: OutputType, notes: string[]): boolean {
   const old = v.type;
+  if (inferred.type && inferred.type.kind !== "tensor") {
+    // Container types are filled in when unknown, never changed.
+    if (old !== undefined) return false;
+    v.type = inferred.type;
+    return true;
+  }
   if (old && old.kind !== "tensor") return false;
   const oldT = old as TensorType | undefined;
   let changed = false;

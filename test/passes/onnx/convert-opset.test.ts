@@ -108,7 +108,7 @@ describe("op-set conversion", () => {
     b.output(y!);
     const m = b.model();
     expect(convertOpset(m, 13)).toEqual({ changed: false, failures: [] });
-    expect(() => convertOpset(m, 99)).toThrow(/newest op set this tool knows is 25/);
+    expect(() => convertOpset(m, 99)).toThrow(/newest op set this tool knows is 26/);
     expect(() => convertOpset(m, 3)).toThrow(/below 7 are not supported/);
   });
 });

@@ -31,10 +31,11 @@ interface Tally {
   notRunnable: number;
   nondeterministic: number;
   reasons: Map<string, number>;
+  runtimeReasons: Map<string, number>;
 }
 
 const mismatches: string[] = [];
-const tallies = new Map<number, Tally>(TARGETS.map((t) => [t, { above: 0, converted: 0, verified: 0, refused: 0, notRunnable: 0, nondeterministic: 0, reasons: new Map() }]));
+const tallies = new Map<number, Tally>(TARGETS.map((t) => [t, { above: 0, converted: 0, verified: 0, refused: 0, notRunnable: 0, nondeterministic: 0, reasons: new Map(), runtimeReasons: new Map() }]));
 
 function outputsMatch(got: Tensor, expected: Tensor): boolean {
   if (bitwiseEqual(got, expected)) return true;
@@ -115,8 +116,10 @@ describe.skipIf(!corpusAvailable)("op-set conversion on the node tests", () => {
         let outs: Tensor[];
         try {
           outs = await runOrt(encodeOnnx(model), feeds);
-        } catch {
+        } catch (e) {
           tally.notRunnable++;
+          const key = `not runnable: ${t.id.replace(/^node\/test_/, "")}: ${String((e as Error).message).split("\n")[0]!.replace(/\[.*?\]/g, "").slice(0, 80)}`;
+          tally.runtimeReasons.set(key, (tally.runtimeReasons.get(key) ?? 0) + 1);
           continue;
         }
         const bad = outs.findIndex((o, i) => !outputsMatch(o, reference[i]!));
@@ -138,6 +141,7 @@ describe.skipIf(!corpusAvailable)("op-set conversion on the node tests", () => {
           `${t.notRunnable} converted but not runnable in onnxruntime, ${t.refused} refused, ${t.nondeterministic} random (not compared)`,
       );
       for (const [r, n] of [...t.reasons].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`    ${String(n).padStart(4)} × ${r}`);
+      if (process.env.MYRIADC_VERBOSE_SWEEP) for (const [r] of t.runtimeReasons) console.log(`    ${r}`);
     }
   });
 });

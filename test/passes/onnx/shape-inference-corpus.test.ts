@@ -19,6 +19,7 @@ import { fixPipeline } from "../../../src/passes/pipelines.js";
 import { onnxOp } from "../../../src/ops/onnx/registry.js";
 import { backendModels, corpusAvailable, warnIfCorpusMissing, zooModels } from "../../support/corpus.js";
 import { runtimeShapes } from "../../support/runtime-shapes.js";
+import { ortSupports } from "../../support/ort.js";
 
 warnIfCorpusMissing();
 
@@ -103,4 +104,53 @@ describe.skipIf(!corpusAvailable)("shape inference vs onnxruntime at run time (z
     // After fix every zoo model is fully static: every node output must have been inferred.
     expect(checked).toBe(model.graph.nodes.reduce((k, n) => k + n.outputs.filter(Boolean).length, 0));
   });
+});
+
+describe.skipIf(!corpusAvailable)("shape inference vs onnxruntime at run time (multi-node node tests, every value)", () => {
+  it("agrees on every statically inferred intermediate shape", async () => {
+    const mismatches: string[] = [];
+    let models = 0;
+    let values = 0;
+    for (const t of backendModels("node")) {
+      let model;
+      let inputs: Tensor[];
+      try {
+        model = loadOnnxFile(t.model).model;
+        inputs = t.inputs.map((p) => readTensorPb(p));
+      } catch {
+        continue;
+      }
+      const g = model.graph;
+      if (g.nodes.length < 2 || inputs.some((x) => !ortSupports(x.dtype))) continue;
+      // Integer inputs become constants, as in real models where they are shapes and axes.
+      const feeds: Tensor[] = [];
+      [...g.inputs].forEach((v, i) => {
+        const x = inputs[i]!;
+        if (x.dtype === "int64" || x.dtype === "int32") {
+          g.removeInput(v);
+          g.addInitializer(v, x);
+        } else feeds.push(x);
+      });
+      for (const v of g.values()) if (!v.isGraphInput() && !v.isInitializer && !v.isGraphOutput()) v.type = undefined;
+      let rt: Map<string, readonly number[]>;
+      try {
+        rt = await runtimeShapes(model, feeds);
+      } catch {
+        continue; // onnxruntime cannot run it
+      }
+      inferShapes(model);
+      models++;
+      for (const n of g.nodes) {
+        for (const v of n.outputs) {
+          const r = v && rt.get(v.name);
+          if (!v || !r || !isStaticShape(v.shape)) continue;
+          values++;
+          if (JSON.stringify([...v.shape]) !== JSON.stringify([...r])) mismatches.push(`${t.id}: ${n.describe()} → ${v.name} inferred [${v.shape}] but is [${r}]`);
+        }
+      }
+    }
+    console.log(`runtime shapes: ${values} intermediate values in ${models} multi-node node tests checked`);
+    expect(mismatches).toEqual([]);
+    expect(values).toBeGreaterThan(1000);
+  }, 300_000);
 });

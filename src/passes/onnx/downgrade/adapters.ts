@@ -129,6 +129,13 @@ const resize18: Adapter = ({ graph, node, target }) => {
   const scales = constantOf(node.inputs[2]);
   const sizes = constIntsOf(node.inputs[3]);
   const norm = axes.map((a) => (a < 0 ? a + rank : a));
+  // tf_crop_and_resize's roi lists [starts…, ends…] of the given axes: widen it to every axis.
+  const roi = constantOf(node.inputs[1]);
+  if (roi && roi.size === 2 * norm.length) {
+    const r = roi.toFloat32();
+    const full = [...Array.from({ length: rank }, (_, i) => (norm.includes(i) ? r[norm.indexOf(i)]! : 0)), ...Array.from({ length: rank }, (_, i) => (norm.includes(i) ? r[norm.length + norm.indexOf(i)]! : 1))];
+    node.setInput(1, e.floats("roi", full));
+  } else if (node.inputs[1] && !roi) return "Resize-18 `axes` with a computed roi cannot be expanded";
   if (scales && scales.size > 0) {
     const s = scales.toFloat32();
     const full = Array.from({ length: rank }, (_, i) => (norm.includes(i) ? s[norm.indexOf(i)]! : 1));
@@ -215,6 +222,9 @@ const batchNorm15: Adapter = ({ node }) => {
 };
 
 const dropout12: Adapter = ({ node }) => {
+  // Older runtimes fill the inference-mode mask differently (seen in onnxruntime's Dropout-10).
+  const mask = node.outputs[1];
+  if (mask && (mask.uses.length > 0 || mask.isGraphOutput())) return "its mask output is used, and older Dropout versions produce a different mask in inference";
   const training = constantOf(node.inputs[2]);
   if (node.inputs[2] && (!training || training.bytes()[0] !== 0)) return "training_mode is not a constant false";
   if (node.inputs[1]) {
@@ -222,6 +232,8 @@ const dropout12: Adapter = ({ node }) => {
     if (!ratio) return "its ratio is computed at run time";
     node.setAttribute("ratio", attr.float(ratio.toFloat32()[0]!));
   }
+  // `seed` appeared with Dropout-12 as well; in inference it has no effect.
+  node.attributes.delete("seed");
   node.truncateInputs(1);
   return undefined;
 };
@@ -337,6 +349,8 @@ export const ADAPTERS: Readonly<Record<string, Adapter>> = {
     node.attributes.delete("dilations");
     return undefined;
   },
+  "QuantizeLinear@21": requireDefault("block_size", (n) => n.getInt("block_size", 0) === 0, "blocked quantisation (block_size) did not exist before op set 21"),
+  "DequantizeLinear@21": requireDefault("block_size", (n) => n.getInt("block_size", 0) === 0, "blocked quantisation (block_size) did not exist before op set 21"),
   "Cast@19": requireDefault("saturate", () => true, ""),
   "CastLike@19": requireDefault("saturate", () => true, ""),
 };

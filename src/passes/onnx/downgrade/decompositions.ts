@@ -40,8 +40,9 @@ const mish: Adapter = ({ graph, node, target }) => {
 
 /** Swish(x) = x · sigmoid(αx). */
 const swish: Adapter = ({ graph, node, target }) => {
-  const e = new Emitter(graph, node, target);
   const x = node.inputs[0]!;
+  if (x.dtype && x.dtype !== "float32") return `only float32 Swish is decomposed (input is ${x.dtype})`;
+  const e = new Emitter(graph, node, target);
   const alpha = node.getFloat("alpha", 1);
   const scaled = alpha === 1 ? x : e.one("Mul", [x, e.scalarLike("alpha", alpha, x.dtype)]);
   return finish(e, node.outputs[0], e.one("Mul", [x, e.one("Sigmoid", [scaled])]));
@@ -134,6 +135,7 @@ const castLike: Adapter = ({ graph, node, target }) => {
 /** Celu(x) = max(0, x) + min(0, α·(exp(x/α) − 1)). */
 const celu: Adapter = ({ graph, node, target }) => {
   const x = node.inputs[0]!;
+  if (x.dtype && x.dtype !== "float32") return `only float32 Celu is decomposed (input is ${x.dtype})`;
   const alpha = node.getFloat("alpha", 1);
   const e = new Emitter(graph, node, target);
   const k = (name: string, v: number) => e.floats(name, [v], []);

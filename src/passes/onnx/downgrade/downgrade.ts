@@ -20,7 +20,7 @@ import { DECOMPOSITIONS } from "./decompositions.js";
 import { UPGRADES } from "./upgrades.js";
 
 /** Newest default-domain op set in the version table. */
-const MAX_OPSET = 25;
+const MAX_OPSET = 26;
 
 /** Op set in which each narrow type first appeared in any op's type constraints. */
 const TYPE_SINCE: Partial<Record<DTypeName, number>> = {
@@ -36,6 +36,26 @@ const TYPE_SINCE: Partial<Record<DTypeName, number>> = {
   int2: 25,
   uint2: 25,
 };
+
+/** Types particular ops gained at a version, beyond the narrow-float rules above. */
+const TYPES_ADDED: Readonly<Record<string, readonly DTypeName[]>> = {
+  "IsInf@20": ["float16", "bfloat16"],
+  "IsNaN@20": ["float16", "bfloat16"],
+  "Equal@19": ["string"],
+  "ReduceMax@20": ["bool"],
+  "ReduceMin@20": ["bool"],
+  "QuantizeLinear@21": ["int16", "uint16"],
+  "DequantizeLinear@21": ["int16", "uint16"],
+  "QLinearMatMul@21": ["float16", "bfloat16"],
+  "Clip@12": ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"],
+  "Max@12": ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"],
+  "Min@12": ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"],
+  "MaxPool@12": ["int8", "uint8"],
+  "Pow@12": ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"],
+};
+
+/** The version tables are complete up to this op set; schema changes after it are unknown here. */
+const TABLES_COMPLETE_TO = 25;
 
 /** Elementwise arithmetic accepted 8/16-bit integers only from op set 14 on. */
 const SMALL_INT_ARITH = new Set(["Add", "Sub", "Mul", "Div", "Relu"]);
@@ -107,6 +127,12 @@ function downgradeGraph(graph: Graph, from: number, target: number, failures: Do
       continue;
     }
     for (const v of changesBetween(node.opType, target, from)) {
+      const added = TYPES_ADDED[`${node.opType}@${v}`];
+      const used = [...node.inputs, ...node.outputs].map((x) => x?.dtype).find((d) => d !== undefined && added?.includes(d));
+      if (used) {
+        fail(`${node.opType} accepts ${used} only from op set ${v}`);
+        break;
+      }
       const adapter = ADAPTERS[`${node.opType}@${v}`];
       if (!adapter) continue; // a type-only change, checked above
       const why = adapter({ graph, node, target });
@@ -143,6 +169,9 @@ export function convertOpset(model: Model, target: number): PassResult & { failu
     if ((f.opsetImports.get("") ?? 0) > target) {
       return { changed: false, failures: [{ node: f.name, op: "function", reason: "model-local functions must be inlined before lowering their op set" }] };
     }
+  }
+  if (from > TABLES_COMPLETE_TO && target < from) {
+    return { changed: false, failures: [{ node: "", op: "", reason: `the model is at op set ${from}; this tool knows ONNX schema changes only up to op set ${TABLES_COMPLETE_TO}, so it cannot lower it safely (export at op set ${TABLES_COMPLETE_TO} or lower)` }] };
   }
   const failures: DowngradeFailure[] = [];
   if (target < from) downgradeGraph(model.graph, from, target, failures);
