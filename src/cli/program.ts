@@ -26,7 +26,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
   program
     .command("inspect")
     .description("show what is in a model: opsets, inputs/outputs, op histogram, parameters, problems")
-    .argument("<model>", "ONNX model file (.onnx)")
+    .argument("<model>", "ONNX model (.onnx) or OpenVINO IR (.xml with its .bin)")
     .option("--json", "print one JSON object instead of text")
     .action((model: string, opts: { json?: boolean }) => {
       setCode(inspectCommand(model, opts, io));

@@ -1,7 +1,7 @@
 /** `myriadc inspect <model> [--json]`: what is in a model file. */
 import pc from "picocolors";
 import { summarizeModel, type ModelSummary, type ValueSummary } from "../../analysis/summary.js";
-import { loadOnnxFile } from "../../frontends/onnx/load.js";
+import { loadModelFile } from "../../frontends/load-model.js";
 import type { CliIO } from "../io.js";
 
 export interface InspectOptions {
@@ -9,7 +9,7 @@ export interface InspectOptions {
 }
 
 export function inspectCommand(file: string, options: InspectOptions, io: CliIO): number {
-  const loaded = loadOnnxFile(file);
+  const loaded = loadModelFile(file);
   const summary = summarizeModel(loaded.model, { file, fileBytes: loaded.fileBytes, warnings: loaded.warnings, externalFiles: loaded.externalFiles });
   if (options.json) {
     io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
