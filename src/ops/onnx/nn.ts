@@ -158,10 +158,10 @@ const resize: OnnxOpDef = {
 };
 
 /** Axes of a reduction: attribute before the op's "axes as input" version, input after. */
-function reduceAxes(node: Node, opset: number, axesInput: readonly number[] | undefined): { axes: readonly number[] | undefined; known: boolean } {
+function reduceAxes(node: Node, opset: number, axesInput: readonly number[] | undefined, hasAxesInput: boolean): { axes: readonly number[] | undefined; known: boolean } {
   const inputSince = node.opType === "ReduceSum" ? 13 : 18;
   if (opset < inputSince) return { axes: node.getInts("axes"), known: true };
-  if (!node.inputs[1]) return { axes: undefined, known: true };
+  if (!hasAxesInput) return { axes: undefined, known: true };
   return { axes: axesInput, known: axesInput !== undefined };
 }
 
@@ -178,12 +178,13 @@ function reduce(init: number, step: (acc: number, v: number) => number, finish: 
   return {
     infer(ctx) {
       const x = ctx.inputs[0]?.shape;
-      const { axes, known } = reduceAxes(ctx.node, ctx.opset, constInts(ctx.inputs[1]));
+      const { axes, known } = reduceAxes(ctx.node, ctx.opset, constInts(ctx.inputs[1]), ctx.node.inputs[1] !== undefined);
       if (!x || !known) return [{ dtype: ctx.inputs[0]?.dtype }];
       return [{ dtype: ctx.inputs[0]?.dtype, shape: reduceShape(x, axes, ctx.node.getInt("keepdims", 1) === 1, ctx.node.getInt("noop_with_empty_axes", 0) === 1) }];
     },
     fold([x, axesIn], { node, opset }) {
-      const { axes } = reduceAxes(node, opset, axesIn ? Array.from(axesIn.data as ArrayLike<number | bigint>, Number) : undefined);
+      // The kernel's own argument says whether axes were given (callers may pass a bare node).
+      const { axes } = reduceAxes(node, opset, axesIn ? Array.from(axesIn.data as ArrayLike<number | bigint>, Number) : undefined, axesIn !== undefined);
       const keep = node.getInt("keepdims", 1) === 1;
       const noop = node.getInt("noop_with_empty_axes", 0) === 1;
       if ((!axes || axes.length === 0) && noop) return [x!];

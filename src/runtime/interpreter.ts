@@ -1,0 +1,69 @@
+/**
+ * Reference interpreter for graphs in the OpenVINO dialect: runs the op table's kernels in
+ * topological order. With `fp16`, every floating-point result is rounded to float16 after
+ * each op (as an FP16 IR would compute on MYRIAD), so precision loss and overflow show.
+ */
+import type { Model } from "../ir/model.js";
+import { f16round } from "../ir/numeric/float-bits.js";
+import type { Tensor } from "../ir/tensor.js";
+import type { Value } from "../ir/value.js";
+import { ndFromTensor, ndToTensor, type NdArray } from "../ops/ndarray.js";
+import { openvinoOp } from "../ops/openvino/registry.js";
+import { topologicalOrder } from "../ir/topo.js";
+import { MyriadcError } from "../util/errors.js";
+
+export interface RunOptions {
+  /** Round floating-point results to float16 after every op. */
+  fp16?: boolean;
+}
+
+function roundFp16(a: NdArray): NdArray {
+  if (!(a.data instanceof Float64Array) || !/^(float|bfloat)/.test(a.dtype)) return a;
+  const out = new Float64Array(a.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = f16round(a.data[i]!);
+  return { ...a, data: out };
+}
+
+export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor>, options: RunOptions = {}): Map<string, Tensor> {
+  const g = model.graph;
+  const values = new Map<Value, NdArray>();
+  for (const v of g.initializers.values()) {
+    // An FP16 IR stores its weights as float16: round them too.
+    const a = ndFromTensor(v.initializer!);
+    values.set(v, options.fp16 ? roundFp16(a) : a);
+  }
+  for (const v of g.inputs) {
+    if (v.isInitializer) continue;
+    const t = feeds.get(v.name);
+    if (!t) throw new MyriadcError("usage", `no value given for input ${JSON.stringify(v.name)} (inputs: ${g.inputs.map((i) => i.name).join(", ")})`);
+    const a = ndFromTensor(t);
+    values.set(v, options.fp16 ? roundFp16(a) : a);
+  }
+  for (const node of topologicalOrder(g)) {
+    const def = openvinoOp(node.opType);
+    if (!def) throw new MyriadcError("unsupported", `the interpreter has no kernel for ${node.describe()}`);
+    const inputs = node.inputs.map((v) => {
+      if (!v) return undefined;
+      const a = values.get(v);
+      if (!a) throw new Error(`${node.describe()} reads ${v.name} before it is computed`);
+      return a;
+    });
+    let outs: NdArray[];
+    try {
+      outs = def.run(inputs as NdArray[], { node, version: node.version ?? 1 });
+    } catch (e) {
+      throw new MyriadcError("unsupported", `${node.describe()}: ${(e as Error).message}`, { cause: e });
+    }
+    node.outputs.forEach((v, i) => {
+      const r = outs[i];
+      if (v && r) values.set(v, options.fp16 ? roundFp16(r) : r);
+    });
+  }
+  const result = new Map<string, Tensor>();
+  for (const v of g.outputs) {
+    const a = values.get(v);
+    if (!a) throw new Error(`output ${v.name} was not computed`);
+    result.set(v.name, ndToTensor(a));
+  }
+  return result;
+}
