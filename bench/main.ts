@@ -6,6 +6,7 @@
  *            same file (the floor any loader pays), and the child's peak RSS after one load.
  *   fix    — load + the `fix` pipeline + encoding the result, likewise; with the node count left
  *            next to onnxscript's optimizer's (bench/peers/onnxscript-node-counts.json).
+ *   convert-fp32 / convert-fp16 — load + fix + lowering + IR emission (.xml text and .bin bytes).
  *
  * Set MYRIADC_CORPUS to point elsewhere than ../shared/corpus.
  */
@@ -13,6 +14,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { convertToIr } from "../src/convert.js";
+import { encodeIrXml } from "../src/emit/openvino-ir.js";
 import { loadOnnxFile } from "../src/frontends/onnx/load.js";
 import { encodeOnnx } from "../src/frontends/onnx/save.js";
 import { runPipeline } from "../src/passes/manager.js";
@@ -27,6 +30,17 @@ const WORK: Record<string, (file: string) => number> = {
     encodeOnnx(model);
     return model.graph.nodes.length;
   },
+  // Includes one interpreter pass on zero inputs (how port shapes are found today).
+  "convert-fp32": (file) => {
+    const ir = convertToIr(loadOnnxFile(file).model, file, { dataType: "FP32" });
+    encodeIrXml(ir.net);
+    return ir.net.layers.length;
+  },
+  "convert-fp16": (file) => {
+    const ir = convertToIr(loadOnnxFile(file).model, file, { dataType: "FP16" });
+    encodeIrXml(ir.net);
+    return ir.net.layers.length;
+  },
 };
 
 /** onnxscript's optimizer's node counts (a committed fixture), for comparison in the fix table. */
@@ -36,7 +50,7 @@ function peerCounts(): Record<string, { before: number; after: number }> {
 }
 
 const here = fileURLToPath(import.meta.url);
-const REPEATS = 7;
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 
 interface Sample {
   /** Nodes after the work (fix only). */

@@ -6,8 +6,10 @@
 import { Command, CommanderError, Option } from "commander";
 import { isMyriadcError } from "../util/errors.js";
 import { VERSION } from "../version.js";
+import { convertCommand } from "./commands/convert.js";
 import { fixCommand } from "./commands/fix.js";
 import { inspectCommand } from "./commands/inspect.js";
+import { runCommand } from "./commands/run.js";
 import type { CliIO } from "./io.js";
 
 export const EXIT_OK = 0;
@@ -46,6 +48,28 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option("--json", "print the summary as JSON")
     .action((model: string, opts: { output: string; inputShape: string[]; freeze: string[]; inputs?: string; outputs?: string; opset?: string; foldLimit?: string; json?: boolean }) => {
       setCode(fixCommand(model, opts, io));
+    });
+
+  program
+    .command("convert")
+    .description("convert an ONNX model to OpenVINO IR v11 (.xml + .bin) using only opset1–opset10 ops")
+    .argument("<model>", "ONNX model file (.onnx)")
+    .requiredOption("-o, --output <file.xml>", "where to write the IR (.bin goes beside it)")
+    .option("--data-type <type>", "FP32 or FP16 weights and precisions", "FP32")
+    .option("--input-shape <name=[dims]>", "make a dynamic input static (repeatable)", collect, [])
+    .option("--json", "print the summary as JSON")
+    .action((model: string, opts: { output: string; dataType: string; inputShape: string[]; json?: boolean }) => {
+      setCode(convertCommand(model, opts, io));
+    });
+
+  program
+    .command("run")
+    .description("run a model with the reference interpreter and write its outputs as .npy")
+    .argument("<model>", "OpenVINO IR (.xml) or ONNX model (.onnx, converted in memory)")
+    .option("--input <name=file>", "an input value from a .npy or TensorProto .pb file (repeatable)", collect, [])
+    .requiredOption("--output-dir <dir>", "folder for one .npy per output")
+    .action((model: string, opts: { input: string[]; outputDir: string }) => {
+      setCode(runCommand(model, opts, io));
     });
 
   return program;

@@ -15,6 +15,8 @@ import { MyriadcError } from "../util/errors.js";
 export interface RunOptions {
   /** Round floating-point results to float16 after every op. */
   fp16?: boolean;
+  /** Called with every computed value (inputs and constants included): shapes, types, statistics. */
+  observe?: (value: Value, result: NdArray) => void;
 }
 
 function roundFp16(a: NdArray): NdArray {
@@ -59,6 +61,7 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
       if (v && r) values.set(v, options.fp16 ? roundFp16(r) : r);
     });
   }
+  if (options.observe) for (const [v, a] of values) options.observe(v, a);
   const result = new Map<string, Tensor>();
   for (const v of g.outputs) {
     const a = values.get(v);

@@ -5,6 +5,15 @@
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { MyriadcError } from "./errors.js";
+
+/** File-system failures are the user's to fix (a missing folder, no permission): say which file. */
+function asWriteError(target: string, e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (!code) return e;
+  const why = code === "ENOENT" ? `the folder ${dirname(target)} does not exist` : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOSPC" ? "no space left on the device" : code;
+  return new MyriadcError("io", `cannot write: ${why}`, { file: target, cause: e });
+}
 
 function tempPathFor(target: string): string {
   const rand = Math.random().toString(36).slice(2, 10);
@@ -29,7 +38,7 @@ export function writeFileAtomic(target: string, chunks: Uint8Array | readonly Ui
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
-    throw e;
+    throw asWriteError(target, e);
   }
 }
 
@@ -58,6 +67,6 @@ export function writeFilesAtomic(files: readonly { path: string; chunks: readonl
     for (const s of staged) renameSync(s.tmp, s.path);
   } catch (e) {
     for (const s of staged) rmSync(s.tmp, { force: true });
-    throw e;
+    throw asWriteError(staged.at(-1)?.path ?? files[0]?.path ?? "", e);
   }
 }

@@ -24,7 +24,8 @@ const npy = (p: string) => {
 };
 
 describe.skipIf(!corpusAvailable)("zoo: lower to OpenVINO and interpret", () => {
-  const cases = zooModels().flatMap((m) => [false, true].map((fp16) => [`${m.id} ${fp16 ? "FP16" : "FP32"}`, m, fp16] as const));
+  // FP32 here isolates the lowering; FP16 (and the files) are covered by test/emit/zoo-ir.test.ts.
+  const cases = zooModels().map((m) => [`${m.id} FP32`, m, false] as const);
 
   it.each(cases)("%s", (_id, m, fp16) => {
     const { model } = loadOnnxFile(m.model);

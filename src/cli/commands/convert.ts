@@ -1,0 +1,53 @@
+/**
+ * `myriadc convert <model.onnx> -o <out.xml> [--data-type FP32|FP16] [--input-shape …]`:
+ * ONNX → OpenVINO IR v11 (.xml + .bin, written together atomically), with a summary.
+ */
+import { resolve } from "node:path";
+import { convertToIr } from "../../convert.js";
+import { writeIr } from "../../emit/openvino-ir.js";
+import { loadOnnxFile } from "../../frontends/onnx/load.js";
+import { binPathFor } from "../../frontends/openvino/read-ir.js";
+import { parseInputShape } from "../../passes/onnx/input-shapes.js";
+import { MyriadcError } from "../../util/errors.js";
+import type { CliIO } from "../io.js";
+
+export interface ConvertOptions {
+  output: string;
+  dataType?: string;
+  inputShape?: string[];
+  json?: boolean;
+}
+
+export function convertCommand(file: string, options: ConvertOptions, io: CliIO): number {
+  const dataType = (options.dataType ?? "FP32").toUpperCase();
+  if (dataType !== "FP32" && dataType !== "FP16") throw new MyriadcError("usage", `--data-type ${JSON.stringify(options.dataType)}: expected FP32 or FP16`);
+  if (!options.output.toLowerCase().endsWith(".xml")) throw new MyriadcError("usage", `-o ${JSON.stringify(options.output)}: the IR file name must end in .xml (the .bin goes beside it)`);
+  if (resolve(file) === resolve(options.output)) throw new MyriadcError("usage", "the output would overwrite the input");
+  const started = performance.now();
+  const { model } = loadOnnxFile(file);
+  const inputShapes = new Map((options.inputShape ?? []).map(parseInputShape));
+  const parameters: Record<string, string> = { input_model: file, ...(options.inputShape?.length ? { input_shape: options.inputShape.join(" ") } : {}) };
+  const ir = convertToIr(model, file, { dataType, inputShapes, parameters });
+  const bin = binPathFor(options.output);
+  writeIr(options.output, bin, ir.net, ir.weights);
+  const ms = performance.now() - started;
+  const byType = new Map<string, number>();
+  for (const l of ir.net.layers) byType.set(`${l.type}-${l.version.replace("opset", "")}`, (byType.get(`${l.type}-${l.version.replace("opset", "")}`) ?? 0) + 1);
+  const summary = {
+    input: file,
+    xml: options.output,
+    bin,
+    dataType,
+    layers: ir.net.layers.length,
+    layersByType: Object.fromEntries([...byType].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
+    weightsBytes: ir.weights.length,
+    ms: Math.round(ms),
+  };
+  if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+  else {
+    const lines = [`${options.output} (+ ${bin}): ${summary.layers} layers, ${summary.weightsBytes.toLocaleString("en-US")} bytes of ${dataType} weights, ${summary.ms} ms`];
+    for (const [t, n] of Object.entries(summary.layersByType)) lines.push(`  ${String(n).padStart(5)}  ${t}`);
+    io.stdout(`${lines.join("\n")}\n`);
+  }
+  return 0;
+}

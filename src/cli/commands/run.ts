@@ -1,0 +1,83 @@
+/**
+ * `myriadc run <model.xml|model.onnx> --input name=file.npy|file.pb … --output-dir DIR`:
+ * runs the model with our interpreter and writes one .npy per output. IR files run as they
+ * are (an FP16 IR computes in float16); ONNX models are converted in memory first.
+ */
+import { mkdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { sniffFormat } from "../../frontends/load-model.js";
+import { loadOnnxFile } from "../../frontends/onnx/load.js";
+import { readIr } from "../../frontends/openvino/read-ir.js";
+import { irToModel } from "../../frontends/openvino/to-graph.js";
+import { readNpy, writeNpyAtomic } from "../../io/npy.js";
+import { readTensorPb } from "../../io/tensor-pb.js";
+import { eliminateDeadCode } from "../../passes/common/dead-code.js";
+import { runPipeline } from "../../passes/manager.js";
+import { fixPipeline } from "../../passes/pipelines.js";
+import { lowerOrThrow } from "../../lower/lower.js";
+import { Tensor } from "../../ir/tensor.js";
+import { formatShape } from "../../ir/shape.js";
+import { runOpenvinoModel } from "../../runtime/interpreter.js";
+import { MyriadcError } from "../../util/errors.js";
+import type { CliIO } from "../io.js";
+
+export interface RunOptions {
+  input?: string[];
+  outputDir: string;
+}
+
+/** Output names become file names: anything but letters, digits, '.', '-' and '_' becomes '_'. */
+export function safeFileName(name: string): string {
+  const s = name.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "_");
+  return s === "" ? "_" : s;
+}
+
+function readTensorFile(path: string): Tensor {
+  if (path.toLowerCase().endsWith(".npy")) {
+    const a = readNpy(path);
+    return Tensor.fromBytes(a.dtype, a.dims, a.data);
+  }
+  return readTensorPb(path);
+}
+
+export function runCommand(file: string, options: RunOptions, io: CliIO): number {
+  const feeds = new Map<string, Tensor>();
+  for (const spec of options.input ?? []) {
+    const eq = spec.lastIndexOf("=");
+    if (eq <= 0) throw new MyriadcError("usage", `--input ${JSON.stringify(spec)}: expected name=file.npy or name=file.pb`);
+    feeds.set(spec.slice(0, eq), readTensorFile(spec.slice(eq + 1)));
+  }
+  let model;
+  let fp16 = false;
+  if (sniffFormat(file) === "openvino-ir") {
+    const ir = readIr(file);
+    model = irToModel(ir.net, ir.weights, file);
+    fp16 = ir.net.layers.some((l) => (l.type === "Const" || l.type === "Parameter") && l.data?.some(([k, v]) => k === "element_type" && v === "f16"));
+  } else {
+    model = loadOnnxFile(file).model;
+    runPipeline(model, fixPipeline());
+    model = lowerOrThrow(model, file);
+    eliminateDeadCode(model.graph);
+  }
+  for (const name of feeds.keys()) {
+    if (!model.graph.inputs.some((v) => v.name === name)) {
+      throw new MyriadcError("usage", `--input: the model has no input ${JSON.stringify(name)} (inputs: ${model.graph.inputs.filter((v) => !v.isInitializer).map((v) => v.name).join(", ")})`, { file });
+    }
+  }
+  const outputs = runOpenvinoModel(model, feeds, { fp16 });
+  try {
+    if (!statSync(options.outputDir).isDirectory()) throw new MyriadcError("usage", `--output-dir ${options.outputDir} is not a folder`);
+  } catch (e) {
+    if (e instanceof MyriadcError) throw e;
+    mkdirSync(options.outputDir, { recursive: true });
+  }
+  const lines: string[] = [];
+  for (const [name, t] of outputs) {
+    const path = join(options.outputDir, `${safeFileName(name)}.npy`);
+    const data = t.dtype === "float16" ? Tensor.fromArray("float32", t.dims, t.toFloat32()) : t;
+    writeNpyAtomic(path, { dtype: data.dtype, dims: [...data.dims], data: data.bytes() });
+    lines.push(`${name}  ${data.dtype}${formatShape(t.dims)}  → ${path}`);
+  }
+  io.stdout(`${lines.join("\n")}\n`);
+  return 0;
+}

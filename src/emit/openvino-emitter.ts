@@ -1,0 +1,145 @@
+/**
+ * OpenVINO-dialect graph → IR v11 document and weights, laid out the way Model Optimizer
+ * writes them: layer ids in topological order (Parameters first, each Const just before its
+ * first reader, Results last), input ports numbered before output ports, tensor names on
+ * output ports, Const offset/size into the .bin with identical constants stored once, and
+ * the conversion parameters in <rt_info>.
+ *
+ * `dataType: "FP16"` stores float constants as f16 and gives every float port FP16 precision,
+ * Parameters included (like Model Optimizer 2021.4's `--data_type FP16` in the corpus).
+ */
+import { createHash } from "node:crypto";
+import type { DTypeName } from "../ir/dtype.js";
+import type { Model } from "../ir/model.js";
+import { float32ArrayToFp16 } from "../ir/numeric/float-bits.js";
+import type { Tensor } from "../ir/tensor.js";
+import { topologicalOrder } from "../ir/topo.js";
+import type { Value } from "../ir/value.js";
+import { isAttributeRef } from "../ir/attribute.js";
+import type { IrLayer, IrNet, IrPort } from "../frontends/openvino/ir-document.js";
+import { elementTypeOf, precisionOf } from "../ops/openvino/element-types.js";
+import { element } from "../util/xml.js";
+import { VERSION } from "../version.js";
+
+export interface EmitOptions {
+  dataType?: "FP32" | "FP16";
+  /** Recorded in rt_info/conversion_parameters (e.g. the command-line flags). */
+  parameters?: Record<string, string>;
+  /** Shapes and element types of every value (from the interpreter's observation). */
+  types: ReadonlyMap<Value, { dtype: DTypeName; dims: readonly number[] }>;
+}
+
+export interface EmittedIr {
+  net: IrNet;
+  weights: Uint8Array;
+}
+
+const isFloat = (d: DTypeName) => d === "float32" || d === "float16" || d === "float64" || d === "bfloat16";
+
+export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
+  const fp16 = options.dataType === "FP16";
+  const g = model.graph;
+  const storedType = (d: DTypeName): DTypeName => (fp16 && isFloat(d) ? "float16" : d);
+  const typeOf = (v: Value): { dtype: DTypeName; dims: readonly number[] } => {
+    const t = options.types.get(v);
+    if (!t) throw new Error(`no shape known for ${v.name}`);
+    return { dtype: storedType(t.dtype), dims: t.dims };
+  };
+  const precision = (d: DTypeName) => precisionOf(d) ?? "UNSPECIFIED";
+  const elementType = (d: DTypeName) => elementTypeOf(d) ?? "undefined";
+
+  const layers: IrLayer[] = [];
+  const edges: IrNet["edges"] = [];
+  const producedAt = new Map<Value, { layer: number; port: number }>();
+  const chunks: Uint8Array[] = [];
+  let binSize = 0;
+  const stored = new Map<string, { offset: number; size: number }>();
+
+  const outPort = (id: number, v: Value): IrPort => {
+    const t = typeOf(v);
+    return { id, attributes: [["precision", precision(t.dtype)], ["names", v.name]], dims: t.dims.map(String), extra: [] };
+  };
+  const inPort = (id: number, v: Value): IrPort => {
+    const t = typeOf(v);
+    return { id, attributes: [["precision", precision(t.dtype)]], dims: t.dims.map(String), extra: [] };
+  };
+  const addLayer = (name: string, type: string, version: string, data: [string, string][] | undefined, inputs: IrPort[], outputs: IrPort[]): number => {
+    const id = layers.length;
+    const order = [...(data ? ["data"] : []), ...(inputs.length ? ["input"] : []), ...(outputs.length ? ["output"] : [])];
+    layers.push({ id, name, type, version, attributes: [["id", String(id)], ["name", name], ["type", type], ["version", version]], data, inputs, outputs, bodies: [], order, extra: [] });
+    return id;
+  };
+
+  const constBytes = (t: Tensor): Uint8Array => {
+    if (fp16 && (t.dtype === "float32" || t.dtype === "float64")) {
+      const bits = float32ArrayToFp16(t.toFloat32());
+      return new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength);
+    }
+    return t.bytes();
+  };
+  const emitConst = (v: Value): void => {
+    const t = v.initializer!;
+    const bytes = constBytes(t);
+    const key = `${storedType(t.dtype)}|${t.dims.join(",")}|${createHash("sha256").update(bytes).digest("hex")}`;
+    let place = stored.get(key);
+    if (!place) {
+      // Keep every constant 8-byte aligned in the .bin, as typed readers prefer.
+      const pad = (8 - (binSize % 8)) % 8;
+      if (pad) chunks.push(new Uint8Array(pad));
+      place = { offset: binSize + pad, size: bytes.byteLength };
+      chunks.push(bytes);
+      binSize = place.offset + place.size;
+      stored.set(key, place);
+    }
+    const dtype = storedType(t.dtype);
+    const id = addLayer(v.name, "Const", "opset1", [["element_type", elementType(dtype)], ["shape", t.dims.join(",")], ["offset", String(place.offset)], ["size", String(place.size)]], [], [outPort(0, v)]);
+    producedAt.set(v, { layer: id, port: 0 });
+  };
+
+  for (const v of g.inputs) {
+    if (v.isInitializer) continue;
+    const t = typeOf(v);
+    const id = addLayer(v.name, "Parameter", "opset1", [["shape", t.dims.join(",")], ["element_type", elementType(t.dtype)]], [], [outPort(0, v)]);
+    producedAt.set(v, { layer: id, port: 0 });
+  }
+  for (const node of topologicalOrder(g)) {
+    const present = node.inputs.filter((x): x is Value => x !== undefined);
+    for (const v of present) if (!producedAt.has(v) && v.initializer) emitConst(v);
+    const inputs = present.map((v, i) => inPort(i, v));
+    const outputs = node.outputs.filter((x): x is Value => x !== undefined).map((v, i) => outPort(present.length + i, v));
+    const data: [string, string][] = [];
+    for (const [k, a] of node.attributes) if (!isAttributeRef(a) && a.type === "string") data.push([k, a.value]);
+    const id = addLayer(node.name, node.opType, node.version === undefined ? node.domain : `opset${node.version}`, data.length ? data : undefined, inputs, outputs);
+    present.forEach((v, i) => {
+      const from = producedAt.get(v)!;
+      edges.push({ fromLayer: from.layer, fromPort: from.port, toLayer: id, toPort: i });
+    });
+    node.outputs.filter((x): x is Value => x !== undefined).forEach((v, i) => producedAt.set(v, { layer: id, port: present.length + i }));
+  }
+  for (const v of g.outputs) {
+    if (!producedAt.has(v) && v.initializer) emitConst(v);
+    const from = producedAt.get(v)!;
+    const id = addLayer(`${v.name}/sink_port_0`, "Result", "opset1", undefined, [inPort(0, v)], []);
+    edges.push({ fromLayer: from.layer, fromPort: from.port, toLayer: id, toPort: 0 });
+  }
+
+  const params = Object.entries({ data_type: fp16 ? "FP16" : "FP32", ...(options.parameters ?? {}) });
+  const rtInfo = element("rt_info", [], [
+    element("myriadc_version", [["value", VERSION]]),
+    element("conversion_parameters", [], params.map(([k, v]) => element(k, [["value", v]]))),
+  ]);
+  const net: IrNet = {
+    attributes: [["name", g.name || "model"], ["version", "11"]],
+    layers,
+    edges,
+    extra: [rtInfo],
+    order: ["layers", "edges", "rt_info"],
+  };
+  const weights = new Uint8Array(binSize);
+  let o = 0;
+  for (const c of chunks) {
+    weights.set(c, o);
+    o += c.byteLength;
+  }
+  return { net, weights };
+}
