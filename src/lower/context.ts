@@ -67,7 +67,8 @@ export class LowerContext {
     const attrs = Object.fromEntries(
       Object.entries(attributes).map(([k, v]) => [k, attr.string(Array.isArray(v) ? v.join(",") : typeof v === "boolean" ? String(v) : String(v))]),
     );
-    const outs = Array.from({ length: outputs }, () => new Value(this.name(`${type}_out`)));
+    // Fresh names are only reserved on insertion, so outputs of one op are told apart by index.
+    const outs = Array.from({ length: outputs }, (_, k) => new Value(this.name(outputs === 1 ? `${type}_out` : `${type}_out${k}`)));
     this.graph.appendNode(new Node({ opType: type, domain: OPENVINO, version, name: this.graph.uniqueNodeName(this.name(type)), inputs, outputs: outs, attributes: attrs }));
     return outs;
   }

@@ -55,6 +55,11 @@ export function lowerToOpenvino(model: Model): { model: Model; failures: Lowerin
       fail(e.message);
       continue;
     }
+    const missing = node.outputs.findIndex((v, i) => v && !outs[i] && (v.uses.length > 0 || v.isGraphOutput()));
+    if (missing >= 0) {
+      fail(`its output ${missing} (${node.outputs[missing]!.name}) is used but has no OpenVINO equivalent here`);
+      continue;
+    }
     node.outputs.forEach((v, i) => {
       if (v) map.set(v, outs[i]);
     });

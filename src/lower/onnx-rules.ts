@@ -88,7 +88,8 @@ const reshapeTo = (c: LowerContext, dims: readonly number[], specialZero: boolea
 
 const flatten: LoweringRule = (c) => {
   const s = c.shape(0);
-  const axis = (c.node.getInt("axis", 1) + s.length) % s.length || (c.node.getInt("axis", 1) === 0 ? 0 : s.length);
+  const a = c.node.getInt("axis", 1);
+  const axis = a < 0 ? a + s.length : a;
   return [reshapeTo(c, [shapeSize(s.slice(0, axis)), shapeSize(s.slice(axis))], false)];
 };
 
@@ -152,15 +153,19 @@ const resize: LoweringRule = (c) => {
   const scales = c.constant(scalesIdx)?.toFloat32();
   const sizes = c.node.opType === "Resize" && c.node.inputs[3] ? c.constInts(3, "sizes") : undefined;
   const useSizes = sizes !== undefined && sizes.length > 0;
-  const targetSizes = useSizes ? sizes : out && out.every((d) => typeof d === "number") ? (out as number[]) : scales ? x.map((d, i) => Math.floor(d * scales[i]!)) : c.fail("output size unknown");
-  const scaleValues = useSizes ? targetSizes.map((d, i) => d / x[i]!) : scales && scales.length ? Array.from(scales) : c.fail("scales unknown");
+  if (c.node.getInt("antialias", 0) === 1) c.fail("antialiasing is not supported");
+  const staticOut = out && out.every((d) => typeof d === "number") ? (out as number[]) : undefined;
+  // Given sizes (possibly for some axes, possibly adjusted by keep_aspect_ratio_policy) are
+  // resolved by shape inference: the static output shape is the full list of sizes.
+  const targetSizes = useSizes ? (staticOut ?? c.fail("the output shape is not static")) : staticOut ?? (scales ? x.map((d, i) => Math.floor(d * scales[i]!)) : c.fail("output size unknown"));
+  const scaleValues = useSizes ? targetSizes.map((d, i) => d / x[i]!) : scales && scales.length === x.length ? Array.from(scales) : c.fail("scales must be constant and cover every axis");
   const axes = x.map((_, i) => i);
   const attrs = {
     mode: mode === "linear" ? "linear_onnx" : mode,
     shape_calculation_mode: useSizes ? "sizes" : "scales",
     coordinate_transformation_mode: c.node.getString("coordinate_transformation_mode", c.opset < 11 ? "asymmetric" : "half_pixel"),
     nearest_mode: c.node.getString("nearest_mode", c.opset < 11 ? "floor" : "round_prefer_floor"),
-    antialias: "false",
+    antialias: "false", // refused above when set
     pads_begin: x.map(() => 0),
     pads_end: x.map(() => 0),
     cube_coeff: String(c.node.getFloat("cubic_coeff_a", -0.75)),
@@ -231,7 +236,12 @@ const batchNorm: LoweringRule = (c) => {
 
 export const ONNX_LOWERING: Readonly<Record<string, LoweringRule>> = {
   Identity: (c) => [c.input(0)],
-  Dropout: (c) => [c.input(0)],
+  Dropout: (c) => {
+    // Inference Dropout passes its input through; training mode is random.
+    const training = c.node.inputs[2] ? c.constant(2) : undefined;
+    if (c.node.inputs[2] && (!training || training.bytes()[0] !== 0)) c.fail("training-mode Dropout is random and has no inference equivalent");
+    return [c.input(0)];
+  },
   Relu: same("ReLU"),
   Sigmoid: same("Sigmoid"),
   Tanh: same("Tanh"),
@@ -265,7 +275,15 @@ export const ONNX_LOWERING: Readonly<Record<string, LoweringRule>> = {
   Max: (c) => (c.node.inputs.length === 2 ? binary("Maximum")(c) : c.fail("Max of more than two inputs is not supported")),
   Min: (c) => (c.node.inputs.length === 2 ? binary("Minimum")(c) : c.fail("Min of more than two inputs is not supported")),
   Where: (c) => [c.one("Select", 1, [c.input(0), c.input(1), c.input(2)], { auto_broadcast: "numpy" })],
-  PRelu: (c) => [c.one("PRelu", 1, [c.input(0), c.input(1)])],
+  PRelu: (c) => {
+    // ONNX broadcasts the slope numpy-style; OpenVINO's PRelu reads a 1-D slope per channel,
+    // so a constant slope is reshaped to the input's rank to keep numpy semantics.
+    const rank = c.shape(0).length;
+    const slope = c.constant(1);
+    if (!slope) return [c.one("PRelu", 1, [c.input(0), c.input(1)])];
+    const dims = [...new Array<number>(Math.max(0, rank - slope.rank)).fill(1), ...slope.dims];
+    return [c.one("PRelu", 1, [c.input(0), c.constTensor("slope", Tensor.fromBytes(slope.dtype, dims, slope.bytes()))])];
+  },
   LeakyRelu: (c) => [c.one("PRelu", 1, [c.input(0), c.floats("slope", [c.node.getFloat("alpha", 0.01)], c.dtype(0), [1])])],
   Clip: clip,
   Conv: conv,
@@ -295,5 +313,16 @@ export const ONNX_LOWERING: Readonly<Record<string, LoweringRule>> = {
   Cast: cast,
   Split: split,
   BatchNormalization: batchNorm,
-  Shape: (c) => [c.one("ShapeOf", 3, [c.input(0)], { output_type: "i64" })],
+  Shape: (c) => {
+    const shape = c.one("ShapeOf", 3, [c.input(0)], { output_type: "i64" });
+    const start = c.node.getInt("start");
+    const end = c.node.getInt("end");
+    if (start === undefined && end === undefined) return [shape];
+    // Shape-15 start/end: a slice of the full shape.
+    const rank = c.shape(0).length;
+    const clamp = (v: number) => Math.max(0, Math.min(rank, v < 0 ? v + rank : v));
+    const b = clamp(start ?? 0);
+    const e = Math.max(b, clamp(end ?? rank));
+    return [c.one("StridedSlice", 1, [shape, c.i64("begin", [b]), c.i64("end", [e]), c.i64("stride", [1])], { begin_mask: [0], end_mask: [0], new_axis_mask: [], shrink_axis_mask: [], ellipsis_mask: [] })];
+  },
 };

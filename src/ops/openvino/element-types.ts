@@ -27,8 +27,7 @@ const TABLE: readonly ElementType[] = [
   { ov: "u32", precision: "U32", dtype: "uint32" },
   { ov: "u64", precision: "U64", dtype: "uint64" },
   { ov: "boolean", precision: "BOOL", dtype: "bool" },
-  { ov: "f8e4m3", precision: "F8E4M3", dtype: "float8e4m3fn" },
-  { ov: "f8e5m2", precision: "F8E5M2", dtype: "float8e5m2" },
+  // OpenVINO 2022.3 (the last with the MYRIAD plugin) has no 8-bit float types.
 ];
 
 const BY_OV = new Map(TABLE.map((t) => [t.ov, t]));

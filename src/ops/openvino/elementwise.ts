@@ -88,19 +88,22 @@ export const OV_ELEMENTWISE: Record<string, OvOpDef> = {
     },
   },
   PRelu: {
-    run([x, slope]) {
-      // A 1-D slope applies along the channel axis (1) of an N-D input.
+    run([x, slope], ctx) {
+      // A 1-D slope as long as the channel axis applies per channel; otherwise the slope
+      // broadcasts numpy-style (the OpenVINO PRelu specification).
       const s = slope!;
       const dims = x!.dims;
-      const c = dims.length > 1 ? dims[1]! : 1;
-      const inner = dims.slice(2).reduce((p, q) => p * q, 1);
-      const out = new Float64Array(x!.data.length);
-      for (let i = 0; i < out.length; i++) {
-        const v = Number(x!.data[i]);
-        const k = s.data.length === 1 ? 0 : Math.floor(i / inner) % c;
-        out[i] = v < 0 ? v * Number(s.data[k]) : v;
+      if (s.dims.length === 1 && dims.length > 1 && s.dims[0] === dims[1] && s.dims[0] !== 1) {
+        const c = dims[1]!;
+        const inner = dims.slice(2).reduce((p, q) => p * q, 1);
+        const out = new Float64Array(x!.data.length);
+        for (let i = 0; i < out.length; i++) {
+          const v = Number(x!.data[i]);
+          out[i] = v < 0 ? v * Number(s.data[Math.floor(i / inner) % c]) : v;
+        }
+        return [{ dtype: x!.dtype, dims, data: out }];
       }
-      return [{ dtype: x!.dtype, dims, data: out }];
+      return E.PRelu!.fold!([x, s], { node: ctx.node, opset: 17 });
     },
   },
 };

@@ -22,7 +22,7 @@ export class Emitter {
   }
 
   op(opType: string, inputs: readonly (Value | undefined)[], attributes: Record<string, AttributeValue> = {}, outputs = 1): Value[] {
-    const outs = Array.from({ length: outputs }, () => new Value(this.graph.uniqueName(`${this.base()}/${opType}_out`)));
+    const outs = Array.from({ length: outputs }, (_, k) => new Value(this.graph.uniqueName(`${this.base()}/${opType}_out${outputs === 1 ? "" : k}`)));
     const node = new Node({ opType, version: this.version, name: this.graph.uniqueNodeName(`${this.base()}/${opType}`), inputs, outputs: outs, attributes });
     this.graph.insertBefore(this.anchor, node);
     return outs;
