@@ -14,6 +14,8 @@ import { emitOpenvinoIr, type EmittedIr } from "./emit/openvino-emitter.js";
 import { runPipeline } from "./passes/manager.js";
 import { setInputShapes, type InputShapes } from "./passes/onnx/input-shapes.js";
 import { fixPipeline } from "./passes/pipelines.js";
+import { addPreprocessing, type InputPreprocessing } from "./passes/onnx/preprocess.js";
+import { shapeInferencePass } from "./passes/onnx/shape-inference.js";
 import { eliminateDeadCode } from "./passes/common/dead-code.js";
 import { runOpenvinoModel } from "./runtime/interpreter.js";
 import { byteLengthOf } from "./ir/dtype.js";
@@ -22,6 +24,8 @@ import { MyriadcError } from "./util/errors.js";
 export interface ConvertOptions {
   dataType?: "FP32" | "FP16";
   inputShapes?: InputShapes;
+  /** Model Optimizer-style preprocessing per input name; "" applies to every input. */
+  preprocessing?: ReadonlyMap<string, InputPreprocessing>;
   /** Written into the IR's rt_info. */
   parameters?: Record<string, string>;
 }
@@ -49,7 +53,19 @@ export function observeTypes(model: Model, file: string): Map<Value, { dtype: DT
 }
 
 export function convertToIr(model: Model, file: string, options: ConvertOptions = {}): Converted {
+  // Initializers that IR < 4 models also list as inputs are constants here, as in Model
+  // Optimizer (a compiled blob has no way to override them).
+  for (const v of [...model.graph.inputs]) if (v.isInitializer) model.graph.removeInput(v);
   if (options.inputShapes?.size) setInputShapes(model, options.inputShapes);
+  if (options.preprocessing?.size) {
+    runPipeline(model, [shapeInferencePass]);
+    const names = model.graph.inputs.filter((v) => !v.isInitializer).map((v) => v.name);
+    const perInput = new Map<string, InputPreprocessing>();
+    for (const [name, p] of options.preprocessing) {
+      for (const n of name === "" ? names : [name]) perInput.set(n, { ...perInput.get(n), ...p });
+    }
+    addPreprocessing(model, perInput);
+  }
   runPipeline(model, fixPipeline());
   const ov = lowerOrThrow(model, file);
   eliminateDeadCode(ov.graph);

@@ -57,8 +57,13 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .requiredOption("-o, --output <file.xml>", "where to write the IR (.bin goes beside it)")
     .option("--data-type <type>", "FP32 or FP16 weights and precisions", "FP32")
     .option("--input-shape <name=[dims]>", "make a dynamic input static (repeatable)", collect, [])
+    .option("--mean-values <name[v,...]>", "subtract per-channel means: input[123.675,116.28,103.53] (repeatable)", collect, [])
+    .option("--scale-values <name[v,...]>", "divide by per-channel scales: input[58.395,57.12,57.375] (repeatable)", collect, [])
+    .option("--reverse-input-channels", "swap the channel order (RGB <-> BGR) before mean/scale")
+    .option("--input-type <type>", "the type the model is fed: U8, FP16 or FP32 (a Convert is added)")
+    .option("--layout <name(from->to)>", "the layout the model is fed, e.g. input(nhwc->nchw) (repeatable)", collect, [])
     .option("--json", "print the summary as JSON")
-    .action((model: string, opts: { output: string; dataType: string; inputShape: string[]; json?: boolean }) => {
+    .action((model: string, opts: { output: string; dataType: string; inputShape: string[]; meanValues: string[]; scaleValues: string[]; reverseInputChannels?: boolean; inputType?: string; layout: string[]; json?: boolean }) => {
       setCode(convertCommand(model, opts, io));
     });
 

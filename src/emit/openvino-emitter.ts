@@ -108,8 +108,14 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
     const inputs = present.map((v, i) => inPort(i, v));
     const outputs = node.outputs.filter((x): x is Value => x !== undefined).map((v, i) => outPort(present.length + i, v));
     const data: [string, string][] = [];
-    for (const [k, a] of node.attributes) if (!isAttributeRef(a) && a.type === "string") data.push([k, a.value]);
-    const id = addLayer(node.name, node.opType, node.version === undefined ? node.domain : `opset${node.version}`, data.length ? data : undefined, inputs, outputs);
+    for (const [k, a] of node.attributes) {
+      if (isAttributeRef(a) || a.type !== "string") continue;
+      // In an FP16 IR a conversion to f32 produces f16, like every other float result.
+      data.push([k, fp16 && node.opType === "Convert" && k === "destination_type" && a.value === "f32" ? "f16" : a.value]);
+    }
+    // Like Model Optimizer, a layer producing a graph output is named after that output.
+    const outputName = node.outputs.find((v) => v && g.outputs.includes(v))?.name;
+    const id = addLayer(outputName ?? node.name, node.opType, node.version === undefined ? node.domain : `opset${node.version}`, data.length ? data : undefined, inputs, outputs);
     present.forEach((v, i) => {
       const from = producedAt.get(v)!;
       edges.push({ fromLayer: from.layer, fromPort: from.port, toLayer: id, toPort: i });

@@ -8,6 +8,7 @@ import { writeIr } from "../../emit/openvino-ir.js";
 import { loadOnnxFile } from "../../frontends/onnx/load.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
 import { parseInputShape } from "../../passes/onnx/input-shapes.js";
+import { parseInputType, parseLayoutSpec, parseValuesSpec, type InputPreprocessing } from "../../passes/onnx/preprocess.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { CliIO } from "../io.js";
 
@@ -15,7 +16,37 @@ export interface ConvertOptions {
   output: string;
   dataType?: string;
   inputShape?: string[];
+  meanValues?: string[];
+  scaleValues?: string[];
+  reverseInputChannels?: boolean;
+  inputType?: string;
+  layout?: string[];
   json?: boolean;
+}
+
+/** Collects the preprocessing flags per input ("" = every input). */
+function preprocessingFlags(o: ConvertOptions): Map<string, InputPreprocessing> {
+  const m = new Map<string, InputPreprocessing>();
+  const entry = (name: string) => {
+    let e = m.get(name);
+    if (!e) m.set(name, (e = {}));
+    return e;
+  };
+  for (const s of o.meanValues ?? []) {
+    const [name, values] = parseValuesSpec("--mean-values", s);
+    entry(name).mean = values;
+  }
+  for (const s of o.scaleValues ?? []) {
+    const [name, values] = parseValuesSpec("--scale-values", s);
+    entry(name).scale = values;
+  }
+  for (const s of o.layout ?? []) {
+    const [name, layout] = parseLayoutSpec(s);
+    entry(name).layout = layout;
+  }
+  if (o.reverseInputChannels) entry("").reverseChannels = true;
+  if (o.inputType) entry("").inputType = parseInputType(o.inputType);
+  return m;
 }
 
 export function convertCommand(file: string, options: ConvertOptions, io: CliIO): number {
@@ -27,7 +58,11 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
   const { model } = loadOnnxFile(file);
   const inputShapes = new Map((options.inputShape ?? []).map(parseInputShape));
   const parameters: Record<string, string> = { input_model: file, ...(options.inputShape?.length ? { input_shape: options.inputShape.join(" ") } : {}) };
-  const ir = convertToIr(model, file, { dataType, inputShapes, parameters });
+  const pre = preprocessingFlags(options);
+  for (const [k, v] of [["mean_values", options.meanValues?.join(" ")], ["scale_values", options.scaleValues?.join(" ")], ["layout", options.layout?.join(" ")], ["input_type", options.inputType], ["reverse_input_channels", options.reverseInputChannels ? "True" : undefined]] as const) {
+    if (v) parameters[k] = v;
+  }
+  const ir = convertToIr(model, file, { dataType, inputShapes, parameters, preprocessing: pre });
   const bin = binPathFor(options.output);
   writeIr(options.output, bin, ir.net, ir.weights);
   const ms = performance.now() - started;

@@ -22,6 +22,7 @@ export function parseInputShape(spec: string): [string, number[]] {
 export function setInputShapes(model: Model, shapes: InputShapes): PassResult {
   const g = model.graph;
   const bindings = new Map<string, number>();
+  const reshaped: string[] = [];
   for (const [name, dims] of shapes) {
     const v = g.inputs.find((i) => i.name === name && !i.isInitializer);
     if (!v) {
@@ -29,13 +30,12 @@ export function setInputShapes(model: Model, shapes: InputShapes): PassResult {
       throw new MyriadcError("usage", `--input-shape: the model has no input ${JSON.stringify(name)} (inputs: ${names.join(", ")})`);
     }
     const old = v.shape;
-    if (old && old.length !== dims.length) {
-      throw new MyriadcError("usage", `--input-shape: input ${JSON.stringify(name)} has rank ${old.length} ${formatShape(old)}, given ${dims.length} dims`);
+    // Like Model Optimizer's --input_shape, fixed sizes (even the rank) may be overridden; then
+    // every shape derived from the inputs is forgotten and inferred again.
+    if (old && (old.length !== dims.length || old.some((d, i) => typeof d === "number" && d !== dims[i]))) {
+      reshaped.push(`${name}: ${formatShape(old)} → ${formatShape(dims)}`);
     }
-    old?.forEach((d, i) => {
-      if (typeof d === "number" && d !== dims[i]) {
-        throw new MyriadcError("usage", `--input-shape: input ${JSON.stringify(name)} dimension ${i} is fixed at ${d} in the model, given ${dims[i]}`);
-      }
+    if (old?.length === dims.length) old.forEach((d, i) => {
       if (typeof d === "string") {
         const prior = bindings.get(d);
         if (prior !== undefined && prior !== dims[i]) throw new MyriadcError("usage", `--input-shape: symbolic dim ${JSON.stringify(d)} given both ${prior} and ${dims[i]}`);
@@ -54,5 +54,15 @@ export function setInputShapes(model: Model, shapes: InputShapes): PassResult {
     for (const n of graph.nodes) for (const sg of n.subgraphs()) visit(sg);
   };
   if (bindings.size) visit(g);
-  return { changed: shapes.size > 0 };
+  if (reshaped.length) {
+    const forget = (graph: typeof g): void => {
+      for (const v of [...graph.values(), ...graph.outputs]) {
+        if (v.isGraphInput() || v.isInitializer || v.type?.kind !== "tensor") continue;
+        v.type = { kind: "tensor", dtype: v.type.dtype, shape: undefined };
+      }
+      for (const n of graph.nodes) for (const sg of n.subgraphs()) forget(sg);
+    };
+    forget(g);
+  }
+  return { changed: shapes.size > 0, notes: reshaped.map((r) => `input reshaped: ${r}`) };
 }
