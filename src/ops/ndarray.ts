@@ -202,3 +202,25 @@ export function ndTake(a: NdArray, dims: readonly number[], index: ArrayLike<num
   for (let i = 0; i < index.length; i++) (out as Float64Array)[i] = src[index[i]!] as number;
   return { dtype: a.dtype, dims, data: out };
 }
+
+/**
+ * Flat source indices of a strided box: for every position of `counts` (row-major), the
+ * element at start + position × step along each axis of an array of shape `dims`.
+ * Slice, StridedSlice and VariadicSplit read through this.
+ */
+export function stridedIndex(dims: readonly number[], starts: readonly number[], counts: readonly number[], steps: readonly number[]): Int32Array {
+  const strides = stridesOf(dims);
+  const n = shapeSize(counts);
+  const index = new Int32Array(n);
+  const c = new Array<number>(counts.length).fill(0);
+  for (let k = 0; k < n; k++) {
+    let off = 0;
+    for (let d = 0; d < counts.length; d++) off += (starts[d]! + c[d]! * steps[d]!) * strides[d]!;
+    index[k] = off;
+    for (let d = counts.length - 1; d >= 0; d--) {
+      if (++c[d]! < counts[d]!) break;
+      c[d] = 0;
+    }
+  }
+  return index;
+}

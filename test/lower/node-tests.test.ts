@@ -15,6 +15,7 @@ import { runPipeline } from "../../src/passes/manager.js";
 import { fixPipeline } from "../../src/passes/pipelines.js";
 import { runOpenvinoModel } from "../../src/runtime/interpreter.js";
 import { diff, withinFp32 } from "../support/compare.js";
+import { freezeIntegerInputs } from "../support/freeze.js";
 import { backendModels, corpusAvailable, warnIfCorpusMissing } from "../support/corpus.js";
 import { bitwiseEqual } from "../support/ort.js";
 
@@ -65,14 +66,8 @@ describe.skipIf(!corpusAvailable)("convert + run on the ONNX node tests", () => 
         continue;
       }
       const g = model.graph;
-      const feeds = new Map<string, Tensor>();
-      [...g.inputs].forEach((v, i) => {
-        const x = inputs[i]!;
-        if (x.dtype === "int64" || x.dtype === "int32") {
-          g.removeInput(v);
-          g.addInitializer(v, x);
-        } else feeds.set(v.name, x);
-      });
+      const frozen = freezeIntegerInputs(model, inputs);
+      const feeds = new Map(frozen.names.map((n, i) => [n, frozen.feeds[i]!]));
       try {
         runPipeline(model, fixPipeline());
       } catch {

@@ -10,7 +10,7 @@ import type { Node } from "../../ir/node.js";
 import { shapeSize, stridesOf, type Dim, type Shape } from "../../ir/shape.js";
 import { isAttributeRef } from "../../ir/attribute.js";
 import type { Tensor } from "../../ir/tensor.js";
-import { broadcastDims, broadcastIndex, ndAlloc, ndCast, ndFromTensor, ndTake, type CastOptions, type NdArray } from "../ndarray.js";
+import { broadcastDims, broadcastIndex, ndAlloc, ndCast, ndFromTensor, ndTake, stridedIndex, type CastOptions, type NdArray } from "../ndarray.js";
 import { broadcastShapes } from "./elementwise.js";
 import { constInts, dimProduct, normalizeAxis, type InferContext, type OnnxOpDef, type OutputType } from "./op-def.js";
 
@@ -298,20 +298,7 @@ export const SHAPE_OPS: Record<string, OnnxOpDef> = {
         steps[axis] = p.steps[i]!;
         dims[axis] = r.count;
       });
-      const strides = stridesOf(x.dims);
-      const n = shapeSize(dims);
-      const index = new Int32Array(n);
-      const counter = new Array<number>(dims.length).fill(0);
-      for (let i = 0; i < n; i++) {
-        let off = 0;
-        for (let d = 0; d < dims.length; d++) off += (starts[d]! + counter[d]! * steps[d]!) * strides[d]!;
-        index[i] = off;
-        for (let d = dims.length - 1; d >= 0; d--) {
-          if (++counter[d]! < dims[d]!) break;
-          counter[d] = 0;
-        }
-      }
-      return [ndTake(x, dims, index)];
+      return [ndTake(x, dims, stridedIndex(x.dims, starts, dims, steps))];
     },
   },
   Gather: {

@@ -6,7 +6,7 @@
 import { attr, type AttributeValue } from "../../ir/attribute.js";
 import { Node } from "../../ir/node.js";
 import { shapeSize, stridesOf } from "../../ir/shape.js";
-import { ndAlloc, ndCast, ndTake, type NdArray } from "../ndarray.js";
+import { ndAlloc, ndCast, ndTake, stridedIndex, type NdArray } from "../ndarray.js";
 import { NN_OPS } from "../onnx/nn.js";
 import { SHAPE_OPS } from "../onnx/shape-ops.js";
 import type { OnnxOpDef } from "../onnx/op-def.js";
@@ -33,8 +33,8 @@ function reduce(onnxType: string): OvOpDef {
 
 function matmul(a: NdArray, b: NdArray, ta: boolean, tb: boolean): NdArray {
   // Promote 1-D operands, transpose the last two axes where asked, broadcast batch axes.
-  let ad = a.dims.length === 1 ? [1, a.dims[0]!] : [...a.dims];
-  let bd = b.dims.length === 1 ? [b.dims[0]!, 1] : [...b.dims];
+  const ad = a.dims.length === 1 ? [1, a.dims[0]!] : [...a.dims];
+  const bd = b.dims.length === 1 ? [b.dims[0]!, 1] : [...b.dims];
   const at = (i: number, r: number, c: number, dims: number[], t: boolean) => (t ? i * dims[dims.length - 1]! * dims[dims.length - 2]! + c * dims[dims.length - 1]! + r : i * dims[dims.length - 1]! * dims[dims.length - 2]! + r * dims[dims.length - 1]! + c);
   const M = ta ? ad[ad.length - 1]! : ad[ad.length - 2]!;
   const K = ta ? ad[ad.length - 2]! : ad[ad.length - 1]!;
@@ -73,10 +73,6 @@ function matmul(a: NdArray, b: NdArray, ta: boolean, tb: boolean): NdArray {
   let dims = [...batch, M, N];
   if (a.dims.length === 1) dims = dims.filter((_, i) => i !== dims.length - 2);
   if (b.dims.length === 1) dims = dims.slice(0, -1);
-  void ad;
-  void bd;
-  ad = [];
-  bd = [];
   return { dtype: a.dtype, dims, data: out };
 }
 
@@ -148,20 +144,7 @@ function stridedSlice(x: NdArray, beginIn: number[], endIn: number[], stridesIn:
     steps.push(1);
     outDims.push(dims[axis]!);
   }
-  const strides = stridesOf(dims);
-  const n = shapeSize(counts);
-  const index = new Int32Array(n);
-  const c = new Array<number>(counts.length).fill(0);
-  for (let k = 0; k < n; k++) {
-    let off = 0;
-    for (let d = 0; d < counts.length; d++) off += (starts[d]! + c[d]! * steps[d]!) * strides[d]!;
-    index[k] = off;
-    for (let d = counts.length - 1; d >= 0; d--) {
-      if (++c[d]! < counts[d]!) break;
-      c[d] = 0;
-    }
-  }
-  return ndTake(x, outDims, index);
+  return ndTake(x, outDims, stridedIndex(dims, starts, counts, steps));
 }
 
 function pad(x: NdArray, begin: number[], end: number[], value: number, mode: string): NdArray {

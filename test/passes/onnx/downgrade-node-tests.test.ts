@@ -15,6 +15,7 @@ import { convertOpset } from "../../../src/passes/onnx/downgrade/downgrade.js";
 import { runPipeline } from "../../../src/passes/manager.js";
 import { fixPipeline } from "../../../src/passes/pipelines.js";
 import { diff, withinFp16, withinFp32 } from "../../support/compare.js";
+import { freezeIntegerInputs } from "../../support/freeze.js";
 import { backendModels, corpusAvailable, warnIfCorpusMissing } from "../../support/corpus.js";
 import { bitwiseEqual, ortSupports, runOrt } from "../../support/ort.js";
 
@@ -89,15 +90,7 @@ describe.skipIf(!corpusAvailable)("op-set conversion on the node tests", () => {
           // onnxruntime cannot run the original: compare with the test's expected outputs.
         }
         // Freeze integer inputs (shapes, axes, indices) to their test values.
-        const g = model.graph;
-        const feeds: Tensor[] = [];
-        [...g.inputs].forEach((v, i) => {
-          const x = inputs[i]!;
-          if (x.dtype === "int64" || x.dtype === "int32") {
-            g.removeInput(v);
-            g.addInitializer(v, x);
-          } else feeds.push(x);
-        });
+        const { feeds } = freezeIntegerInputs(model, inputs);
         // As `fix` does: infer and fold first (axes often come from Constant nodes).
         runPipeline(model, fixPipeline());
         let failures;

@@ -17,6 +17,7 @@ import { runPipeline } from "../../../src/passes/manager.js";
 import { inferShapes } from "../../../src/passes/onnx/shape-inference.js";
 import { fixPipeline } from "../../../src/passes/pipelines.js";
 import { onnxOp } from "../../../src/ops/onnx/registry.js";
+import { freezeIntegerInputs } from "../../support/freeze.js";
 import { backendModels, corpusAvailable, warnIfCorpusMissing, zooModels } from "../../support/corpus.js";
 import { runtimeShapes } from "../../support/runtime-shapes.js";
 import { ortSupports } from "../../support/ort.js";
@@ -123,14 +124,7 @@ describe.skipIf(!corpusAvailable)("shape inference vs onnxruntime at run time (m
       const g = model.graph;
       if (g.nodes.length < 2 || inputs.some((x) => !ortSupports(x.dtype))) continue;
       // Integer inputs become constants, as in real models where they are shapes and axes.
-      const feeds: Tensor[] = [];
-      [...g.inputs].forEach((v, i) => {
-        const x = inputs[i]!;
-        if (x.dtype === "int64" || x.dtype === "int32") {
-          g.removeInput(v);
-          g.addInitializer(v, x);
-        } else feeds.push(x);
-      });
+      const { feeds } = freezeIntegerInputs(model, inputs);
       for (const v of g.values()) if (!v.isGraphInput() && !v.isInitializer && !v.isGraphOutput()) v.type = undefined;
       let rt: Map<string, readonly number[]>;
       try {
