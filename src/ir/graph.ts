@@ -116,6 +116,34 @@ export class Graph {
     if (this._values.get(v.name) === v) this._values.delete(v.name);
   }
 
+  /**
+   * Whether `replacement` may take over the name of a graph output: it must be a node output
+   * of this graph that is not already a graph output itself (inputs, constants and other
+   * outputs have names of their own that are part of the interface).
+   */
+  canTakeOverName(replacement: Value): boolean {
+    return replacement.producer?.graph === this && !this._outputs.includes(replacement);
+  }
+
+  /**
+   * Replaces `old` by `replacement` for every reader and every graph-output slot. A graph
+   * output's name is part of the model's interface, so then `replacement` takes over `old`'s
+   * name and declared type and `old` is renamed out of the way (check canTakeOverName first).
+   * The caller removes whatever produced `old`.
+   */
+  replaceValue(old: Value, replacement: Value): void {
+    const isOutput = this._outputs.includes(old);
+    old.replaceAllUsesWith(replacement, { graphOutputs: true });
+    if (!isOutput) {
+      replacement.type ??= old.type;
+      return;
+    }
+    const name = old.name;
+    if (this._values.get(name) === old) this.renameValue(old, this.uniqueName(`${name}_replaced`));
+    this.renameValue(replacement, name);
+    replacement.type = old.type ?? replacement.type;
+  }
+
   /** Renames a value defined here, keeping the name table right. */
   renameValue(v: Value, name: string): void {
     if (v.name === name) return;

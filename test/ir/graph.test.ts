@@ -216,3 +216,22 @@ describe("attributes", () => {
     expect(() => n.getString("axis")).toThrow(/is int, expected string/);
   });
 });
+
+describe("replaceValue", () => {
+  it("moves readers, and hands a graph output's name and type to the replacement", () => {
+    const { g, a, b, neg } = chain();
+    b.type = tensorType("float32", [2]);
+    expect(g.canTakeOverName(a)).toBe(true);
+    g.replaceValue(b, a);
+    g.removeNode(neg, { force: true });
+    expect(g.outputs[0]).toBe(a);
+    expect(a.name).toBe("b");
+    expect(a.type).toEqual(tensorType("float32", [2]));
+    expect(verifyGraph(g)).toEqual([]);
+  });
+
+  it("refuses to let a graph input take over an output's name", () => {
+    const { g, x } = chain();
+    expect(g.canTakeOverName(x)).toBe(false);
+  });
+});

@@ -54,6 +54,5 @@ describe.skipIf(!corpusAvailable)("fix on the zoo", () => {
       const d = diff(outputs[i]!, npyTensor(p));
       expect(withinFp32(d), `${m.id} output ${i}: max-abs ${d.maxAbs}, mean-abs ${d.meanAbs}`).toBe(true);
     });
-    expect(readFileSync(m.model).length).toBeGreaterThan(0);
   });
 });

@@ -3,7 +3,7 @@
  * separable per axis, modes nearest and linear_onnx/linear, all coordinate transformation
  * modes, all nearest rounding modes. Cubic and antialiasing are refused.
  */
-import { shapeSize, stridesOf } from "../../ir/shape.js";
+import { shapeSize } from "../../ir/shape.js";
 import type { NdArray } from "../ndarray.js";
 import { ints, strAttr, type OvOpDef } from "./op-def.js";
 
@@ -43,7 +43,6 @@ function resampleAxis(data: Float64Array, dims: number[], axis: number, outSize:
       }
     }
   }
-  void stridesOf;
   return { data: out, dims: outDims };
 }
 

@@ -34,22 +34,9 @@ function eliminateIn(graph: Graph): boolean {
     const x = node.inputs[0];
     const y = node.outputs[0];
     if (!x || !y) continue;
-    if (graph.outputs.includes(y)) {
-      const renamable = x.producer !== undefined && x.graph === graph && !graph.outputs.includes(x);
-      if (!renamable) continue;
-      y.replaceAllUsesWith(x);
-      const name = y.name;
-      const type = y.type ?? x.type;
-      graph.removeNode(node, { force: true });
-      graph.renameValue(x, name);
-      x.type = type;
-      graph.outputs.forEach((o, i) => {
-        if (o === y) graph.setOutput(i, x);
-      });
-    } else {
-      y.replaceAllUsesWith(x);
-      graph.removeNode(node, { force: true });
-    }
+    if (y.isGraphOutput() && !graph.canTakeOverName(x)) continue;
+    graph.replaceValue(y, x);
+    graph.removeNode(node, { force: true });
     changed = true;
   }
   return changed;

@@ -54,17 +54,6 @@ export class Emitter {
 
   /** Moves every use of `from` (and its graph-output slots) to `to`, keeping the output name. */
   replace(from: Value, to: Value): void {
-    const g = this.graph;
-    if (g.outputs.includes(from)) {
-      // The interface name must survive: the new value takes it.
-      const name = from.name;
-      from.replaceAllUsesWith(to, { graphOutputs: true });
-      g.renameValue(from, g.uniqueName(`${name}_replaced`));
-      g.renameValue(to, name);
-      to.type = from.type ?? to.type;
-    } else {
-      from.replaceAllUsesWith(to);
-      to.type ??= from.type;
-    }
+    this.graph.replaceValue(from, to);
   }
 }

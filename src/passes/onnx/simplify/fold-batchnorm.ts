@@ -100,17 +100,8 @@ function foldInto(graph: Graph, producer: Node, bn: Node): boolean {
   while (producer.inputs.length < biasIndex) producer.appendInput(undefined);
   producer.setInput(biasIndex, newConstant(graph, `${base}_bn_bias`, Tensor.fromArray("float32", [channels], bias)));
   // The producer now computes the BN's output: move the BN's users (and name) over.
-  const y = bn.outputs[0]!;
-  const mid = producer.outputs[0]!;
-  const isOutput = y.isGraphOutput();
-  y.replaceAllUsesWith(mid, { graphOutputs: true });
-  const name = y.name;
-  const type = y.type;
+  graph.replaceValue(bn.outputs[0]!, producer.outputs[0]!);
   graph.removeNode(bn, { force: true });
-  if (isOutput) {
-    graph.renameValue(mid, name);
-    mid.type = type ?? mid.type;
-  }
   return true;
 }
 

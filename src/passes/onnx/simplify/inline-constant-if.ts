@@ -18,16 +18,14 @@ function inline(graph: Graph): boolean {
     if (!cond || cond.size !== 1) continue;
     const branch = node.getGraph(cond.bytes()[0] !== 0 ? "then_branch" : "else_branch");
     if (!branch || branch.outputs.length !== node.outputs.length) continue;
-    // A graph output keeps its name: the branch result that replaces it must be renamable.
-    const renames: [number, string][] = [];
-    let renamable = true;
-    node.outputs.forEach((out, i) => {
-      if (!out?.isGraphOutput()) return;
-      const result = branch.outputs[i]!;
-      if (result.producer?.graph !== branch || branch.outputs.indexOf(result) !== i) renamable = false;
-      renames.push([i, out.name]);
+    // A graph output keeps its name, so the branch result replacing it must be computed inside
+    // the branch and stand for that one output only (it will take the output's name).
+    const movable = node.outputs.every((out, i) => {
+      if (!out?.isGraphOutput()) return true;
+      const r = branch.outputs[i]!;
+      return r.producer?.graph === branch && branch.outputs.indexOf(r) === i && branch.outputs.lastIndexOf(r) === i;
     });
-    if (!renamable) continue;
+    if (!movable) continue;
     // Move the branch's initializers and nodes (in order) in front of the If.
     for (const v of [...branch.initializers.values()]) {
       const t = v.initializer;
@@ -38,14 +36,10 @@ function inline(graph: Graph): boolean {
       branch.detachNode(inner);
       graph.insertBefore(node, inner);
     }
-    const types = node.outputs.map((o) => o?.type);
-    node.outputs.forEach((out, i) => out?.replaceAllUsesWith(branch.outputs[i]!, { graphOutputs: true }));
+    node.outputs.forEach((out, i) => {
+      if (out) graph.replaceValue(out, branch.outputs[i]!);
+    });
     graph.removeNode(node, { force: true });
-    for (const [i, name] of renames) {
-      const result = branch.outputs[i]!;
-      graph.renameValue(result, name);
-      result.type = types[i] ?? result.type;
-    }
     changed = true;
   }
   return changed;

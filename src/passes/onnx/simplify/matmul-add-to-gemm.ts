@@ -30,16 +30,8 @@ function rewrite(graph: Graph): boolean {
       // Reuse the MatMul node as the Gemm and take over the Add's output.
       mm.opType = "Gemm";
       mm.appendInput(bias);
-      const y = add.outputs[0]!;
-      const isOutput = y.isGraphOutput();
-      const name = y.name;
-      const type = y.type;
-      y.replaceAllUsesWith(mid, { graphOutputs: true });
+      graph.replaceValue(add.outputs[0]!, mid);
       graph.removeNode(add, { force: true });
-      if (isOutput) {
-        graph.renameValue(mid, name);
-        mid.type = type ?? mid.type;
-      }
       changed = true;
       break;
     }
