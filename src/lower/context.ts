@@ -3,7 +3,7 @@
  * emit OpenVINO ops (opset1–opset10 only) and constants into the new graph.
  */
 import { attr } from "../ir/attribute.js";
-import type { DTypeName } from "../ir/dtype.js";
+import { dtypeInfo, type DTypeName } from "../ir/dtype.js";
 import type { Graph } from "../ir/graph.js";
 import { Node } from "../ir/node.js";
 import { isStaticShape } from "../ir/shape.js";
@@ -55,6 +55,8 @@ export class LowerContext {
 
   constInts(i: number, what: string): number[] {
     const t = this.constant(i) ?? this.fail(`${what} (input ${i}) must be a constant`);
+    // Some ops take integer parameters in any numeric type (OneHot's depth): truncate floats.
+    if (dtypeInfo(t.dtype).kind === "float") return Array.from(t.toFloat32(), (v) => Math.trunc(v));
     return t.toBigInts().map((b) => (b > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : b < BigInt(Number.MIN_SAFE_INTEGER) ? Number.MIN_SAFE_INTEGER : Number(b)));
   }
 

@@ -10,11 +10,14 @@ import { Tensor } from "../ir/tensor.js";
 import type { Value } from "../ir/value.js";
 import { elementTypeOf } from "../ops/openvino/element-types.js";
 import type { LowerContext } from "./context.js";
+import { INDEXING_LOWERING } from "./onnx-rules-indexing.js";
+import { MATH_LOWERING } from "./onnx-rules-math.js";
+import { NN_LOWERING } from "./onnx-rules-nn.js";
+import { ndToTensor } from "../ops/ndarray.js";
+import { constantNodeValue } from "../ops/onnx/shape-ops.js";
+import { binary, combine, reshaped, same, type LoweringRule } from "./rule-helpers.js";
 
-export type LoweringRule = (c: LowerContext) => (Value | undefined)[];
-
-const same = (type: string, version = 1): LoweringRule => (c) => [c.one(type, version, [c.input(0)])];
-const binary = (type: string): LoweringRule => (c) => [c.one(type, 1, [c.input(0), c.input(1)], { auto_broadcast: "numpy" })];
+export type { LoweringRule };
 
 function spatialAttrs(c: LowerContext, rank: number): Record<string, string | number[]> {
   const n = rank - 2;
@@ -31,37 +34,34 @@ function spatialAttrs(c: LowerContext, rank: number): Record<string, string | nu
 /** Conv → Convolution or GroupConvolution (weights reshaped to [G, O/G, C/G, k…]), plus bias. */
 const conv: LoweringRule = (c) => {
   const x = c.shape(0);
-  const w = c.constant(1) ?? c.fail("the weights must be a constant");
+  const w = c.shape(1);
   const group = c.node.getInt("group", 1);
   const n = x.length - 2;
   const attrs = { ...spatialAttrs(c, x.length), dilations: c.node.getInts("dilations") ?? new Array<number>(n).fill(1) };
-  let y: Value;
-  if (group === 1) y = c.one("Convolution", 1, [c.input(0), c.input(1)], attrs);
-  else {
-    const dims = [group, w.dims[0]! / group, ...w.dims.slice(1)];
-    const grouped = c.constTensor("weights", Tensor.fromBytes(w.dtype, dims, w.bytes()));
-    y = c.one("GroupConvolution", 1, [c.input(0), grouped], attrs);
-  }
-  const b = c.constant(2);
-  if (c.node.inputs[2]) {
-    if (!b) c.fail("a computed bias is not supported");
-    const bias = c.constTensor("bias", Tensor.fromBytes(b!.dtype, [1, b!.size, ...new Array<number>(n).fill(1)], b!.bytes()));
-    y = c.one("Add", 1, [y, bias], { auto_broadcast: "numpy" });
-  }
-  return [y];
+  const y =
+    group === 1
+      ? c.one("Convolution", 1, [c.input(0), c.input(1)], attrs)
+      : c.one("GroupConvolution", 1, [c.input(0), reshaped(c, 1, [group, w[0]! / group, ...w.slice(1)], "weights")], attrs);
+  if (!c.node.inputs[2]) return [y];
+  return [combine(c, "Add", y, reshaped(c, 2, [1, w[0]!, ...new Array<number>(n).fill(1)], "bias"))];
 };
 
+/** Pooling: MaxPool-1/AvgPool-1, or MaxPool-8 when dilations or the indices output are needed. */
 const pool = (kind: "MaxPool" | "AvgPool"): LoweringRule => (c) => {
   const x = c.shape(0);
-  if ((c.node.getInts("dilations") ?? []).some((d) => d !== 1)) c.fail("dilated pooling is not supported");
-  if (kind === "MaxPool" && c.node.outputs[1]?.uses.length) c.fail("the indices output is not supported");
+  const dilated = (c.node.getInts("dilations") ?? []).some((d) => d !== 1);
+  const wantsIndices = kind === "MaxPool" && Boolean(c.node.outputs[1]?.uses.length || c.node.outputs[1]?.isGraphOutput());
+  if (dilated && kind === "AvgPool") c.fail("dilated average pooling has no OpenVINO op before opset14");
+  if (wantsIndices && c.node.getInt("storage_order", 0) === 1) c.fail("column-major (storage_order=1) indices are not supported");
   const attrs: Record<string, string | number[]> = {
     ...spatialAttrs(c, x.length),
     kernel: c.node.getInts("kernel_shape") ?? c.fail("kernel_shape is missing"),
     rounding_type: c.node.getInt("ceil_mode", 0) === 1 ? "ceil" : "floor",
   };
   if (kind === "AvgPool") attrs["exclude-pad"] = c.node.getInt("count_include_pad", 0) === 1 ? "false" : "true";
-  return [c.one(kind, 1, [c.input(0)], attrs)];
+  if (!dilated && !wantsIndices) return [c.one(kind, 1, [c.input(0)], attrs)];
+  const dilations = c.node.getInts("dilations") ?? x.slice(2).map(() => 1);
+  return c.op("MaxPool", 8, [c.input(0)], { ...attrs, dilations, index_element_type: "i64", axis: 0 }, 2);
 };
 
 const globalPool = (reduce: string): LoweringRule => (c) => {
@@ -112,12 +112,21 @@ const squeezeLike = (type: "Squeeze" | "Unsqueeze"): LoweringRule => (c) => {
   return [c.one(type, 1, [c.input(0), c.i64("axes", axes)])];
 };
 
-const reduce = (type: string, inputSince: number): LoweringRule => (c) => {
+/**
+ * Reduce ops: `pre` transforms the input (x², exp x) and `post` the result (log) for the
+ * ONNX reductions OpenVINO has no single op for.
+ */
+const reduce = (type: string, inputSince: number, version = 1, pre?: (c: LowerContext, x: Value) => Value, post?: (c: LowerContext, y: Value) => Value): LoweringRule => (c) => {
   const rank = c.shape(0).length;
   const axes = axesOf(c, 1, inputSince) ?? Array.from({ length: rank }, (_, i) => i);
   if (axes.length === 0 && c.node.getInt("noop_with_empty_axes", 0) === 1) return [c.input(0)];
-  return [c.one(type, 1, [c.input(0), c.i64("axes", axes.length ? axes : Array.from({ length: rank }, (_, i) => i))], { keep_dims: c.node.getInt("keepdims", 1) === 1 })];
+  const x = pre ? pre(c, c.input(0)) : c.input(0);
+  const y = c.one(type, version, [x, c.i64("axes", axes.length ? axes : Array.from({ length: rank }, (_, i) => i))], { keep_dims: c.node.getInt("keepdims", 1) === 1 });
+  return [post ? post(c, y) : y];
 };
+const square = (c: LowerContext, x: Value) => combine(c, "Multiply", x, x);
+const exp = (c: LowerContext, x: Value) => c.one("Exp", 1, [x]);
+const log = (c: LowerContext, x: Value) => c.one("Log", 1, [x]);
 
 const slice: LoweringRule = (c) => {
   const dims = c.shape(0);
@@ -149,9 +158,14 @@ const resize: LoweringRule = (c) => {
   const x = c.shape(0);
   const out = c.node.outputs[0]?.shape;
   const mode = c.node.getString("mode", "nearest");
-  const scalesIdx = c.node.opType === "Upsample" ? 1 : 2;
-  const scales = c.constant(scalesIdx)?.toFloat32();
-  const sizes = c.node.opType === "Resize" && c.node.inputs[3] ? c.constInts(3, "sizes") : undefined;
+  const upsample = c.node.opType === "Upsample";
+  // Resize-10 and Upsample-9 read scales from input 1, Resize-11+ from input 2, Upsample-7 from an attribute.
+  const scalesIdx = upsample || c.opset < 11 ? 1 : 2;
+  const given = upsample && c.opset < 9 ? c.node.getFloats("scales") : c.constant(scalesIdx)?.toFloat32();
+  // Resize-18 may list scales for some axes only; the others keep their size.
+  const onAxes = c.opset >= 18 ? c.node.getInts("axes")?.map((a) => (a < 0 ? a + x.length : a)) : undefined;
+  const scales = given && onAxes ? x.map((_, i) => (onAxes.includes(i) ? given[onAxes.indexOf(i)]! : 1)) : given;
+  const sizes = !upsample && c.opset >= 11 && c.node.inputs[3] ? c.constInts(3, "sizes") : undefined;
   const useSizes = sizes !== undefined && sizes.length > 0;
   if (c.node.getInt("antialias", 0) === 1) c.fail("antialiasing is not supported");
   const staticOut = out && out.every((d) => typeof d === "number") ? (out as number[]) : undefined;
@@ -170,22 +184,24 @@ const resize: LoweringRule = (c) => {
     pads_end: x.map(() => 0),
     cube_coeff: String(c.node.getFloat("cubic_coeff_a", -0.75)),
   };
-  if (attrs.coordinate_transformation_mode === "tf_crop_and_resize") c.fail("tf_crop_and_resize is not supported");
+  const ctm = attrs.coordinate_transformation_mode;
+  if (ctm === "tf_crop_and_resize" || ctm === "half_pixel_symmetric") c.fail(`coordinate_transformation_mode ${ctm} has no Interpolate-4 equivalent`);
+  // ONNX's align_corners divides by the unrounded in·scale; Interpolate-4 by the output size.
+  if (ctm === "align_corners" && !useSizes && scaleValues.some((f, i) => !Number.isInteger(f * x[i]!))) c.fail("align_corners with scales that give a fractional size has no Interpolate-4 equivalent (give sizes instead)");
   return [c.one("Interpolate", 4, [c.input(0), c.i64("sizes", targetSizes), c.floats("scales", scaleValues, "float32"), c.i64("axes", axes)], attrs)];
 };
 
-const softmax: LoweringRule = (c) => {
-  const rank = c.shape(0).length;
-  const axis = c.node.getInt("axis", c.opset < 13 ? 1 : -1);
-  const a = axis < 0 ? axis + rank : axis;
-  if (c.opset < 13 && a !== rank - 1) c.fail("Softmax before op set 13 over more than the last axis (convert the model to op set 13 with fix --opset 13)");
-  return [c.one("SoftMax", 1, [c.input(0)], { axis: a })];
-};
-
+/** Clip: Clamp for constant bounds; Maximum/Minimum for computed ones. */
 const clip: LoweringRule = (c) => {
-  const lo = c.opset < 11 ? c.node.getFloat("min", -3.4028234663852886e38) : c.node.inputs[1] ? (c.constant(1) ?? c.fail("min must be a constant")).toFloat32()[0]! : -3.4028234663852886e38;
-  const hi = c.opset < 11 ? c.node.getFloat("max", 3.4028234663852886e38) : c.node.inputs[2] ? (c.constant(2) ?? c.fail("max must be a constant")).toFloat32()[0]! : 3.4028234663852886e38;
-  return [c.one("Clamp", 1, [c.input(0)], { min: lo, max: hi })];
+  const F32_MAX = 3.4028234663852886e38;
+  if (c.opset < 11) return [c.one("Clamp", 1, [c.input(0)], { min: c.node.getFloat("min", -F32_MAX), max: c.node.getFloat("max", F32_MAX) })];
+  const bound = (i: number) => (c.node.inputs[i] ? c.constant(i)?.toFloat32()[0] : undefined);
+  const computed = [1, 2].some((i) => c.node.inputs[i] && !c.constant(i));
+  if (!computed) return [c.one("Clamp", 1, [c.input(0)], { min: bound(1) ?? -F32_MAX, max: bound(2) ?? F32_MAX })];
+  let y = c.input(0);
+  if (c.node.inputs[1]) y = combine(c, "Maximum", y, c.input(1));
+  if (c.node.inputs[2]) y = combine(c, "Minimum", y, c.input(2));
+  return [y];
 };
 
 const hardSigmoid: LoweringRule = (c) => {
@@ -205,11 +221,12 @@ const pad: LoweringRule = (c) => {
   return [c.one("Pad", 1, inputs, { pad_mode: mode })];
 };
 
-const cast: LoweringRule = (c) => {
-  const to = dtypeFromOnnx(c.node.getInt("to", 1)) ?? c.fail("unknown target type");
+function convertTo(c: LowerContext, to: DTypeName): Value {
   const et = elementTypeOf(to) ?? c.fail(`${to} has no OpenVINO element type`);
-  return [c.one("Convert", 1, [c.input(0)], { destination_type: et })];
-};
+  return c.one("Convert", 1, [c.input(0)], { destination_type: et });
+}
+
+const cast: LoweringRule = (c) => [convertTo(c, dtypeFromOnnx(c.node.getInt("to", 1)) ?? c.fail("unknown target type"))];
 
 const split: LoweringRule = (c) => {
   const s = c.shape(0);
@@ -222,19 +239,29 @@ const split: LoweringRule = (c) => {
 };
 
 const batchNorm: LoweringRule = (c) => {
-  // Inference BatchNormalization as y = x·s + o with per-channel constants.
-  const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => c.constant(i)?.toFloat32() ?? c.fail("its parameters must be constants"));
+  // Inference BatchNormalization as y = x·s + o, s = scale/sqrt(var + ε), o = bias − mean·s,
+  // folded into per-channel constants when the parameters are constants.
+  if (c.node.getInt("training_mode", 0) === 1) c.fail("training-mode BatchNormalization (batch statistics) is not supported");
   const eps = c.node.getFloat("epsilon", 1e-5);
   const rank = c.shape(0).length;
-  const s = Array.from(scale!, (g, i) => g / Math.sqrt(variance![i]! + eps));
-  const o = Array.from(bias!, (b, i) => b - mean![i]! * s[i]!);
-  const dims = [1, s.length, ...new Array<number>(rank - 2).fill(1)];
+  const channels = c.shape(0)[1]!;
+  const dims = [1, channels, ...new Array<number>(rank - 2).fill(1)];
   const dtype: DTypeName = c.dtype(0);
-  const y = c.one("Multiply", 1, [c.input(0), c.floats("scale", s, dtype, dims)], { auto_broadcast: "numpy" });
-  return [c.one("Add", 1, [y, c.floats("shift", o, dtype, dims)], { auto_broadcast: "numpy" })];
+  const params = [1, 2, 3, 4].map((i) => c.constant(i)?.toFloat32());
+  if (params.every((p) => p)) {
+    const [scale, bias, mean, variance] = params as Float32Array[];
+    const s = Array.from(scale!, (g, i) => g / Math.sqrt(variance![i]! + eps));
+    const o = Array.from(bias!, (b, i) => b - mean![i]! * s[i]!);
+    const y = combine(c, "Multiply", c.input(0), c.floats("scale", s, dtype, dims));
+    return [combine(c, "Add", y, c.floats("shift", o, dtype, dims))];
+  }
+  const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => reshaped(c, i, dims, ["scale", "bias", "mean", "variance"][i - 1]!));
+  const std = c.one("Sqrt", 1, [combine(c, "Add", variance!, c.floats("epsilon", [eps], dtype, []))]);
+  const normalized = combine(c, "Divide", combine(c, "Subtract", c.input(0), mean!), std);
+  return [combine(c, "Add", combine(c, "Multiply", normalized, scale!), bias!)];
 };
 
-export const ONNX_LOWERING: Readonly<Record<string, LoweringRule>> = {
+const BASIC_LOWERING: Readonly<Record<string, LoweringRule>> = {
   Identity: (c) => [c.input(0)],
   Dropout: (c) => {
     // Inference Dropout passes its input through; training mode is random.
@@ -272,8 +299,6 @@ export const ONNX_LOWERING: Readonly<Record<string, LoweringRule>> = {
   GreaterOrEqual: binary("GreaterEqual"),
   And: binary("LogicalAnd"),
   Or: binary("LogicalOr"),
-  Max: (c) => (c.node.inputs.length === 2 ? binary("Maximum")(c) : c.fail("Max of more than two inputs is not supported")),
-  Min: (c) => (c.node.inputs.length === 2 ? binary("Minimum")(c) : c.fail("Min of more than two inputs is not supported")),
   Where: (c) => [c.one("Select", 1, [c.input(0), c.input(1), c.input(2)], { auto_broadcast: "numpy" })],
   PRelu: (c) => {
     // ONNX broadcasts the slope numpy-style; OpenVINO's PRelu reads a 1-D slope per channel,
@@ -303,14 +328,21 @@ export const ONNX_LOWERING: Readonly<Record<string, LoweringRule>> = {
   Gather: (c) => [c.one("Gather", 8, [c.input(0), c.input(1), c.i64("axis", [c.node.getInt("axis", 0)], [])], { batch_dims: 0 })],
   Resize: resize,
   Upsample: resize,
-  Softmax: softmax,
   ReduceMean: reduce("ReduceMean", 18),
   ReduceMax: reduce("ReduceMax", 18),
   ReduceMin: reduce("ReduceMin", 18),
   ReduceProd: reduce("ReduceProd", 18),
   ReduceSum: reduce("ReduceSum", 13),
+  ReduceL1: reduce("ReduceL1", 18, 4),
+  ReduceL2: reduce("ReduceL2", 18, 4),
+  ReduceSumSquare: reduce("ReduceSum", 18, 1, square),
+  ReduceLogSum: reduce("ReduceSum", 18, 1, undefined, log),
+  ReduceLogSumExp: reduce("ReduceSum", 18, 1, exp, log),
   Pad: pad,
   Cast: cast,
+  CastLike: (c) => [convertTo(c, c.dtype(1))],
+  // Constant nodes are usually folded into initializers by fix; a stray one becomes a Const.
+  Constant: (c) => [c.constTensor("value", ndToTensor(constantNodeValue(c.node) ?? c.fail("the value is missing or sparse")))],
   Split: split,
   BatchNormalization: batchNorm,
   Shape: (c) => {
@@ -326,3 +358,6 @@ export const ONNX_LOWERING: Readonly<Record<string, LoweringRule>> = {
     return [c.one("StridedSlice", 1, [shape, c.i64("begin", [b]), c.i64("end", [e]), c.i64("stride", [1])], { begin_mask: [0], end_mask: [0], new_axis_mask: [], shrink_axis_mask: [], ellipsis_mask: [] })];
   },
 };
+
+/** Every ONNX op with a lowering rule, by type. */
+export const ONNX_LOWERING: Readonly<Record<string, LoweringRule>> = { ...BASIC_LOWERING, ...MATH_LOWERING, ...INDEXING_LOWERING, ...NN_LOWERING };

@@ -136,7 +136,7 @@ function variadic(op: Binary): OnnxOpDef {
   };
 }
 
-const erf = (x: number): number => {
+export const erf = (x: number): number => {
   // Abramowitz–Stegun 7.1.26 is too coarse for folding; use the series/continued fraction split.
   const t = Math.abs(x);
   if (t < 2.5) {

@@ -5,7 +5,8 @@
  */
 import type { Node } from "../../ir/node.js";
 import { shapeSize } from "../../ir/shape.js";
-import type { NdArray } from "../ndarray.js";
+import { ndCast, type NdArray } from "../ndarray.js";
+import { dtypeFromElementType } from "./element-types.js";
 import { boolAttr, intsAttr, strAttr, type OvOpDef } from "./op-def.js";
 
 interface Window {
@@ -130,7 +131,8 @@ function convolve(x: NdArray, w: NdArray, node: Node, groups: number, grouped: b
   return { dtype: x.dtype, dims: [N, O, ...win.out], data: out };
 }
 
-function pool(x: NdArray, node: Node, kind: "max" | "avg"): NdArray {
+/** Pools; for max pooling also returns each maximum's flat index into the whole input (MaxPool-8, axis 0). */
+function pool(x: NdArray, node: Node, kind: "max" | "avg"): [NdArray, NdArray] {
   const [N, C] = x.dims as [number, number];
   const spatial = x.dims.slice(2);
   const kernel = intsAttr(node, "kernel");
@@ -142,11 +144,13 @@ function pool(x: NdArray, node: Node, kind: "max" | "avg"): NdArray {
   const excludePad = boolAttr(node, "exclude-pad", false);
   const padsEnd = intsAttr(node, "pads_end", new Array<number>(spatial.length).fill(0));
   const out = new Float64Array(N * C * outPlane);
+  const argmax = new Float64Array(kind === "max" ? out.length : 0);
   const xd = x.data as Float64Array;
   for (let nc = 0; nc < N * C; nc++) {
     const base = nc * inPlane;
     forEachPosition(win, (o, starts) => {
       let acc = kind === "max" ? -Infinity : 0;
+      let at = -1;
       let count = 0;
       let padded = 0;
       for (const off of offsets) {
@@ -161,21 +165,36 @@ function pool(x: NdArray, node: Node, kind: "max" | "avg"): NdArray {
         }
         if (inside) {
           const v = xd[base + idx]!;
-          if (kind === "max") acc = v > acc ? v : acc;
-          else acc += v;
+          if (kind === "max") {
+            if (v > acc || at < 0) {
+              acc = v;
+              at = base + idx;
+            }
+          } else acc += v;
           count++;
         } else if (inPadding) padded++;
       }
       // Average over the real elements (exclude-pad) or also the explicit padding inside the window.
       out[nc * outPlane + o] = kind === "max" ? acc : acc / (excludePad ? Math.max(count, 1) : count + padded);
+      if (kind === "max") argmax[nc * outPlane + o] = at;
     });
   }
-  return { dtype: x.dtype, dims: [N, C, ...win.out], data: out };
+  const dims = [N, C, ...win.out];
+  return [
+    { dtype: x.dtype, dims, data: out },
+    { dtype: "float64", dims, data: argmax },
+  ];
 }
 
 export const OV_CONV_POOL: Record<string, OvOpDef> = {
   Convolution: { run: ([x, w], { node }) => [convolve(x!, w!, node, 1, false)] },
   GroupConvolution: { run: ([x, w], { node }) => [convolve(x!, w!, node, w!.dims[0]!, true)] },
-  MaxPool: { run: ([x], { node }) => [pool(x!, node, "max")] },
-  AvgPool: { run: ([x], { node }) => [pool(x!, node, "avg")] },
+  MaxPool: {
+    run([x], { node, version }) {
+      const [values, indices] = pool(x!, node, "max");
+      if (version < 8) return [values];
+      return [values, ndCast(indices, dtypeFromElementType(strAttr(node, "index_element_type", "i64")) ?? "int64")];
+    },
+  },
+  AvgPool: { run: ([x], { node }) => [pool(x!, node, "avg")[0]] },
 };

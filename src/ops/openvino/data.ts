@@ -3,21 +3,16 @@
  * ONNX op's, the ONNX kernel runs with the attributes translated (`onnx(...)`); the rest are
  * written here from the OpenVINO op specification.
  */
-import { attr, type AttributeValue } from "../../ir/attribute.js";
+import { attr } from "../../ir/attribute.js";
 import { Node } from "../../ir/node.js";
 import { shapeSize, stridesOf } from "../../ir/shape.js";
 import { ndAlloc, ndCast, ndTake, stridedIndex, type NdArray } from "../ndarray.js";
 import { NN_OPS } from "../onnx/nn.js";
 import { SHAPE_OPS } from "../onnx/shape-ops.js";
-import type { OnnxOpDef } from "../onnx/op-def.js";
 import { dtypeFromElementType } from "./element-types.js";
-import { boolAttr, intAttr, ints, strAttr, type OvOpDef } from "./op-def.js";
+import { boolAttr, intAttr, ints, runOnnxKernel, strAttr, type OvOpDef } from "./op-def.js";
 
-/** Runs an ONNX kernel with translated attributes at a given ONNX op set. */
-function onnx(def: OnnxOpDef, opType: string, opset: number, inputs: readonly (NdArray | undefined)[], attributes: Record<string, AttributeValue> = {}): NdArray[] {
-  const node = new Node({ opType, version: opset, attributes });
-  return def.fold!(inputs, { node, opset });
-}
+const onnx = runOnnxKernel;
 
 const norm = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 const int64 = (values: number[]): NdArray => ({ dtype: "int64", dims: [values.length], data: BigInt64Array.from(values, (v) => BigInt(v)) });
@@ -257,4 +252,6 @@ export const OV_DATA: Record<string, OvOpDef> = {
   ReduceMin: reduce("ReduceMin"),
   ReduceSum: reduce("ReduceSum"),
   ReduceProd: reduce("ReduceProd"),
+  ReduceL1: reduce("ReduceL1"),
+  ReduceL2: reduce("ReduceL2"),
 };

@@ -2,10 +2,11 @@
  * OpenVINO elementwise ops. Their semantics (numpy broadcasting) match ONNX's, so the
  * kernels are the ONNX ones, mapped by name; the activation ops with parameters are here.
  */
-import { ELEMENTWISE_OPS } from "../onnx/elementwise.js";
+import { ELEMENTWISE_OPS, erf } from "../onnx/elementwise.js";
 import type { NdArray } from "../ndarray.js";
 import type { OnnxOpDef } from "../onnx/op-def.js";
-import { floatAttr, type OvOpDef } from "./op-def.js";
+import { attr } from "../../ir/attribute.js";
+import { floatAttr, runOnnxKernel, strAttr, type OvOpDef } from "./op-def.js";
 
 function via(onnx: OnnxOpDef): OvOpDef {
   return { run: (inputs, ctx) => onnx.fold!(inputs, { node: ctx.node, opset: 17 }) };
@@ -22,6 +23,21 @@ function map(f: (x: number) => number): OvOpDef {
 }
 
 const E = ELEMENTWISE_OPS;
+
+/** A float predicate as a boolean tensor (IsNaN, IsInf). */
+function test(f: (x: number) => boolean): OvOpDef {
+  return {
+    run([x]) {
+      const out = new Float64Array(x!.data.length);
+      for (let i = 0; i < out.length; i++) out[i] = f(Number(x!.data[i])) ? 1 : 0;
+      return [{ dtype: "bool", dims: x!.dims, data: out }];
+    },
+  };
+}
+
+const roundHalfAwayFromZero = (x: number) => Math.sign(x) * Math.round(Math.abs(x));
+const gelu = (x: number) => 0.5 * x * (1 + erf(x / Math.SQRT2));
+const geluTanh = (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
 
 export const OV_ELEMENTWISE: Record<string, OvOpDef> = {
   Add: via(E.Add!),
@@ -54,6 +70,55 @@ export const OV_ELEMENTWISE: Record<string, OvOpDef> = {
   Sin: via(E.Sin!),
   Cos: via(E.Cos!),
   SoftPlus: via(E.Softplus!),
+  Tan: map(Math.tan),
+  Asin: map(Math.asin),
+  Acos: map(Math.acos),
+  Atan: map(Math.atan),
+  Sinh: map(Math.sinh),
+  Cosh: map(Math.cosh),
+  Asinh: map(Math.asinh),
+  Acosh: map(Math.acosh),
+  Atanh: map(Math.atanh),
+  Sign: via(E.Sign!),
+  SoftSign: map((x) => x / (1 + Math.abs(x))),
+  LogicalXor: via(E.Xor!),
+  // FloorMod takes the divisor's sign (Python %), Mod the dividend's (C fmod).
+  FloorMod: { run: (inputs) => runOnnxKernel(E.Mod!, "Mod", 13, inputs, { fmod: attr.int(0) }) },
+  Mod: { run: (inputs) => runOnnxKernel(E.Mod!, "Mod", 13, inputs, { fmod: attr.int(1) }) },
+  IsNaN: test(Number.isNaN),
+  IsInf: {
+    run(inputs, { node }) {
+      const neg = strAttr(node, "detect_negative", "true") === "true";
+      const pos = strAttr(node, "detect_positive", "true") === "true";
+      return test((x) => (x === Infinity && pos) || (x === -Infinity && neg)).run(inputs, { node, version: 10 });
+    },
+  },
+  IsFinite: test(Number.isFinite),
+  Round: {
+    run(inputs, { node }) {
+      if (strAttr(node, "mode", "half_to_even") === "half_away_from_zero") return map(roundHalfAwayFromZero).run(inputs, { node, version: 5 });
+      return via(E.Round!).run(inputs, { node, version: 5 });
+    },
+  },
+  Elu: {
+    run(inputs, { node }) {
+      const alpha = floatAttr(node, "alpha", 1);
+      return map((x) => (x > 0 ? x : alpha * Math.expm1(x))).run(inputs, { node, version: 1 });
+    },
+  },
+  Selu: {
+    run([x, alpha, lambda], { node }) {
+      const a = Number(alpha!.data[0]);
+      const l = Number(lambda!.data[0]);
+      return map((v) => l * (v > 0 ? v : a * Math.expm1(v))).run([x!], { node, version: 1 });
+    },
+  },
+  Gelu: {
+    run(inputs, { node, version }) {
+      const tanh = version >= 7 && strAttr(node, "approximation_mode", "erf").toLowerCase() === "tanh";
+      return map(tanh ? geluTanh : gelu).run(inputs, { node, version });
+    },
+  },
   HSwish: map((x) => x * Math.min(Math.max(x + 3, 0), 6) / 6),
   HSigmoid: map((x) => Math.min(Math.max(x + 3, 0), 6) / 6),
   Mish: map((x) => x * Math.tanh(Math.log1p(Math.exp(x)))),

@@ -3,8 +3,10 @@
  * kernel for the interpreter, written from the OpenVINO op specification. IR attributes are
  * strings ("1,1", "true", "numpy"); the helpers below parse them where a kernel needs them.
  */
-import type { Node } from "../../ir/node.js";
+import type { AttributeValue } from "../../ir/attribute.js";
+import { Node } from "../../ir/node.js";
 import type { NdArray } from "../ndarray.js";
+import type { OnnxOpDef } from "../onnx/op-def.js";
 
 export interface OvRunContext {
   readonly node: Node;
@@ -52,4 +54,13 @@ export function boolAttr(node: Node, name: string, fallback: boolean): boolean {
 /** Integer values of an input (axes, shapes, begin/end …) as numbers. */
 export function ints(a: NdArray): number[] {
   return Array.from(a.data as ArrayLike<number | bigint>, (v) => Number(v));
+}
+
+/**
+ * Runs an ONNX kernel with translated attributes at a given ONNX op set: for OpenVINO ops
+ * whose semantics equal an ONNX op's, one kernel serves both.
+ */
+export function runOnnxKernel(def: OnnxOpDef, opType: string, opset: number, inputs: readonly (NdArray | undefined)[], attributes: Record<string, AttributeValue> = {}): NdArray[] {
+  const node = new Node({ opType, version: opset, attributes });
+  return def.fold!(inputs, { node, opset });
 }
