@@ -3,7 +3,9 @@
  * GatherElements, GatherND, ScatterElements, ScatterND, OneHot, CumSum, DepthToSpace,
  * SpaceToDepth, Expand, Tile, Range, ConstantOfShape, Size and NonMaxSuppression.
  */
+import { dtypeFromOnnx } from "../ir/dtype.js";
 import { Tensor } from "../ir/tensor.js";
+import { ndCast, ndToTensor } from "../ops/ndarray.js";
 import { elementTypeOf } from "../ops/openvino/element-types.js";
 import type { Value } from "../ir/value.js";
 import type { LowerContext } from "./context.js";
@@ -148,5 +150,15 @@ export const INDEXING_LOWERING: Readonly<Record<string, LoweringRule>> = {
   },
   NonMaxSuppression: nms,
   Hardmax: hardmax,
+  ReverseSequence: (c) => [c.one("ReverseSequence", 1, [c.input(0), c.input(1)], { batch_axis: c.node.getInt("batch_axis", 1), seq_axis: c.node.getInt("time_axis", 0) })],
+  NonZero: (c) => [c.one("NonZero", 3, [c.input(0)], { output_type: "i64" })],
+  // EyeLike of a static shape is a constant.
+  EyeLike: (c) => {
+    const [rows, cols] = c.shape(0) as [number, number];
+    const k = c.node.getInt("k", 0);
+    const to = c.node.getInt("dtype") !== undefined ? (dtypeFromOnnx(c.node.getInt("dtype")!) ?? c.fail("unknown dtype")) : c.dtype(0);
+    const values = Array.from({ length: rows * cols }, (_, i) => (i % cols) - Math.floor(i / cols) === k ? 1 : 0);
+    return [c.constTensor("eye", ndToTensor(ndCast({ dtype: "float64", dims: [rows, cols], data: Float64Array.from(values) }, to)))];
+  },
   Trilu: trilu,
 };

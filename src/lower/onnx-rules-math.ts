@@ -34,6 +34,13 @@ export const MATH_LOWERING: Readonly<Record<string, LoweringRule>> = {
   Softsign: (c) => [combine(c, "Divide", c.input(0), combine(c, "Add", c.one("Abs", 1, [c.input(0)]), scalar(c, "one", 1)))],
   Swish: (c) => [c.one("Swish", 4, [c.input(0), scalar(c, "beta", c.node.getFloat("alpha", 1))])],
   Gelu: (c) => [c.one("Gelu", 7, [c.input(0)], { approximation_mode: c.node.getString("approximate", "none") === "tanh" ? "tanh" : "erf" })],
+  Shrink: (c) => {
+    const lambd = c.node.getFloat("lambd", 0.5);
+    const bias = c.node.getFloat("bias", 0);
+    const x = c.input(0);
+    const high = c.one("Select", 1, [combine(c, "Greater", x, scalar(c, "lambd", lambd)), combine(c, "Subtract", x, scalar(c, "bias", bias)), scalar(c, "zero", 0)], { auto_broadcast: "numpy" });
+    return [c.one("Select", 1, [combine(c, "Less", x, scalar(c, "minus_lambd", -lambd)), combine(c, "Add", x, scalar(c, "bias", bias)), high], { auto_broadcast: "numpy" })];
+  },
   Sign: same("Sign"),
   Round: (c) => [c.one("Round", 5, [c.input(0)], { mode: "half_to_even" })],
   Tan: same("Tan"),

@@ -73,6 +73,48 @@ const convTranspose: LoweringRule = (c) => {
   return [combine(c, "Add", y, reshaped(c, 2, [1, cOut, ...new Array<number>(n).fill(1)], "bias"))];
 };
 
+/**
+ * LpPool: (Σ|x|^p)^(1/p) over each window. The window sum is a depthwise convolution with
+ * a kernel of ones, which pads with zeros and honours strides and dilations exactly.
+ */
+const lpPool: LoweringRule = (c) => {
+  const x = c.shape(0);
+  if (c.node.getInt("ceil_mode", 0) === 1) c.fail("ceil_mode is not supported");
+  const p = c.node.getInt("p", 2);
+  const kernel = c.node.getInts("kernel_shape") ?? c.fail("kernel_shape is missing");
+  const n = x.length - 2;
+  const pads = c.node.getInts("pads") ?? new Array<number>(2 * n).fill(0);
+  const autoPad = c.node.getString("auto_pad", "NOTSET");
+  const dtype = c.dtype(0);
+  const ones = c.floats("ones", new Array<number>(x[1]! * kernel.reduce((a, b) => a * b, 1)).fill(1), dtype, [x[1]!, 1, 1, ...kernel]);
+  const powered = combine(c, "Power", c.one("Abs", 1, [c.input(0)]), c.floats("p", [p], dtype, []));
+  const sum = c.one("GroupConvolution", 1, [powered, ones], {
+    strides: c.node.getInts("strides") ?? new Array<number>(n).fill(1),
+    dilations: c.node.getInts("dilations") ?? new Array<number>(n).fill(1),
+    pads_begin: pads.slice(0, n),
+    pads_end: pads.slice(n),
+    auto_pad: autoPad === "SAME_UPPER" ? "same_upper" : autoPad === "SAME_LOWER" ? "same_lower" : autoPad === "VALID" ? "valid" : "explicit",
+  });
+  return [combine(c, "Power", sum, c.floats("inverse_p", [1 / p], dtype, []))];
+};
+
+/**
+ * GroupNormalization: MVN over each group of channels (x viewed as [N, G, −1]); the affine
+ * is per group before op set 21 and per channel from 21 on.
+ */
+const groupNorm: LoweringRule = (c) => {
+  const x = c.shape(0);
+  const groups = c.node.getInt("num_groups") ?? c.fail("num_groups is missing");
+  const grouped = c.one("Reshape", 1, [c.input(0), c.i64("groups", [x[0]!, groups, -1])], { special_zero: false });
+  let y = c.one("MVN", 6, [grouped, c.i64("axes", [2])], { normalize_variance: true, eps: c.node.getFloat("epsilon", 1e-5), eps_mode: "inside_sqrt" });
+  const perGroup = c.opset < 21;
+  if (perGroup) y = combine(c, "Add", combine(c, "Multiply", y, reshaped(c, 1, [1, groups, 1], "scale")), reshaped(c, 2, [1, groups, 1], "bias"));
+  y = c.one("Reshape", 1, [y, c.i64("shape", x)], { special_zero: false });
+  if (perGroup) return [y];
+  const perChannel = [1, x[1]!, ...x.slice(2).map(() => 1)];
+  return [combine(c, "Add", combine(c, "Multiply", y, reshaped(c, 1, perChannel, "scale")), reshaped(c, 2, perChannel, "bias"))];
+};
+
 export const NN_LOWERING: Readonly<Record<string, LoweringRule>> = {
   LRN: (c) => {
     const attrs = { alpha: c.node.getFloat("alpha", 1e-4), beta: c.node.getFloat("beta", 0.75), bias: c.node.getFloat("bias", 1), size: c.node.getInt("size") ?? c.fail("size is missing") };
@@ -122,6 +164,8 @@ export const NN_LOWERING: Readonly<Record<string, LoweringRule>> = {
     return [combine(c, "Divide", c.input(0), c.one("ReduceL1", 4, [c.input(0), c.i64("axes", [axis])], { keep_dims: true }))];
   },
   ConvTranspose: convTranspose,
+  LpPool: lpPool,
+  GroupNormalization: groupNorm,
   Softmax: softmaxLike("SoftMax", 1),
   LogSoftmax: softmaxLike("LogSoftmax", 5),
 };

@@ -268,6 +268,39 @@ const range: OvOpDef = {
   },
 };
 
+/** ReverseSequence-1: the first seq_lengths[b] elements along seq_axis reversed, per batch entry b. */
+const reverseSequence: OvOpDef = {
+  run([x, lengths], { node }) {
+    const dims = x!.dims;
+    const batchAxis = norm(intAttr(node, "batch_axis", 0), dims.length);
+    const seqAxis = norm(intAttr(node, "seq_axis", 1), dims.length);
+    const strides = stridesOf(dims);
+    const lens = ints(lengths!);
+    const n = shapeSize(dims);
+    const index = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const b = Math.floor(i / strides[batchAxis]!) % dims[batchAxis]!;
+      const t = Math.floor(i / strides[seqAxis]!) % dims[seqAxis]!;
+      const len = lens[b]!;
+      index[i] = t < len ? i + (len - 1 - 2 * t) * strides[seqAxis]! : i;
+    }
+    return [ndTake(x!, dims, index)];
+  },
+};
+
+/** NonZero-3: the coordinates of the non-zero elements, one row per axis. */
+const nonZero: OvOpDef = {
+  run([x], { node }) {
+    const dims = x!.dims;
+    const strides = stridesOf(dims);
+    const hits: number[] = [];
+    for (let i = 0; i < x!.data.length; i++) if (Number(x!.data[i]) !== 0) hits.push(i);
+    const out = new Float64Array(dims.length * hits.length);
+    hits.forEach((flat, k) => dims.forEach((d, a) => (out[a * hits.length + k] = Math.floor(flat / strides[a]!) % d)));
+    return [ndCast({ dtype: "float64", dims: [dims.length, hits.length], data: out }, indexType(node, "output_type", "i64"))];
+  },
+};
+
 export const OV_INDEXING: Record<string, OvOpDef> = {
   TopK: topK,
   GatherElements: gatherElements,
@@ -280,4 +313,6 @@ export const OV_INDEXING: Record<string, OvOpDef> = {
   SpaceToDepth: spaceToDepth,
   Broadcast: broadcast,
   Range: range,
+  ReverseSequence: reverseSequence,
+  NonZero: nonZero,
 };
