@@ -18,6 +18,7 @@ import { addPreprocessing, type InputPreprocessing } from "./passes/onnx/preproc
 import { shapeInferencePass } from "./passes/onnx/shape-inference.js";
 import { eliminateDeadCode } from "./passes/common/dead-code.js";
 import { runOpenvinoModel } from "./runtime/interpreter.js";
+import { withDynamicDims } from "./ops/openvino/value-dependent-dims.js";
 import { byteLengthOf } from "./ir/dtype.js";
 import { MyriadcError } from "./util/errors.js";
 
@@ -48,7 +49,9 @@ export function observeTypes(model: Model, file: string): Map<Value, { dtype: DT
     feeds.set(v.name, Tensor.fromBytes(dtype, s, new Uint8Array(byteLengthOf(dtype, shapeSize(s)))));
   }
   const types = new Map<Value, { dtype: DTypeName; dims: readonly number[] }>();
-  runOpenvinoModel(model, feeds, { observe: (v, a) => types.set(v, { dtype: a.dtype, dims: a.dims }) });
+  runOpenvinoModel(model, feeds, {
+    observe: (v, a) => types.set(v, { dtype: a.dtype, dims: v.producer ? withDynamicDims(v.producer.opType, v.producer.outputs.indexOf(v), a.dims) : a.dims }),
+  });
   return types;
 }
 

@@ -16,6 +16,21 @@ export const OPENVINO = "openvino";
 
 export class LoweringError extends Error {}
 
+/**
+ * A number as the IR writes it. ONNX float attributes are float32 and OpenVINO reads its
+ * float attributes as float32, so the shortest decimal that reads back as the same float32
+ * ("0.0002", not "0.00019999999494757503").
+ */
+export function formatNumber(v: number): string {
+  if (Number.isInteger(v) || !Number.isFinite(v)) return String(v);
+  const f = Math.fround(v);
+  for (let p = 1; p <= 9; p++) {
+    const s = Number(v.toPrecision(p));
+    if (Math.fround(s) === f) return String(s);
+  }
+  return String(v);
+}
+
 export class LowerContext {
   constructor(
     readonly graph: Graph,
@@ -67,7 +82,7 @@ export class LowerContext {
   /** Emits an OpenVINO op; attributes are written as the IR writes them (strings). */
   op(type: string, version: number, inputs: readonly (Value | undefined)[], attributes: Record<string, string | number | boolean | readonly number[]> = {}, outputs = 1): Value[] {
     const attrs = Object.fromEntries(
-      Object.entries(attributes).map(([k, v]) => [k, attr.string(Array.isArray(v) ? v.join(",") : typeof v === "boolean" ? String(v) : String(v))]),
+      Object.entries(attributes).map(([k, v]) => [k, attr.string(Array.isArray(v) ? v.map(formatNumber).join(",") : typeof v === "number" ? formatNumber(v) : String(v))]),
     );
     // Fresh names are only reserved on insertion, so outputs of one op are told apart by index.
     const outs = Array.from({ length: outputs }, (_, k) => new Value(this.name(outputs === 1 ? `${type}_out` : `${type}_out${k}`)));

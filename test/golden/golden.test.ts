@@ -67,6 +67,14 @@ const CASES: Case[] = [
   node("test_resize_upsample_scales_nearest"),
   node("test_softmax_axis_1"),
   node("test_basic_conv_with_padding"),
+  node("test_convtranspose_pads"),
+  node("test_top_k"),
+  node("test_argmax_keepdims_example_select_last_index"),
+  node("test_layer_normalization_2d_axis0"),
+  node("test_instancenorm_example"),
+  node("test_lrn"),
+  node("test_depthtospace_crd_mode_example"),
+  node("test_nonmaxsuppression_center_point_box_format"),
 ];
 
 function summarize(outputs: Map<string, Tensor>): string {
