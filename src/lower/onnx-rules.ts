@@ -168,6 +168,7 @@ const resize: LoweringRule = (c) => {
   const sizes = !upsample && c.opset >= 11 && c.node.inputs[3] ? c.constInts(3, "sizes") : undefined;
   const useSizes = sizes !== undefined && sizes.length > 0;
   if (c.node.getInt("antialias", 0) === 1) c.fail("antialiasing is not supported");
+  if (mode === "cubic" && c.node.getInt("exclude_outside", 0) === 1) c.fail("cubic exclude_outside=1 has no Interpolate-4 equivalent");
   const staticOut = out && out.every((d) => typeof d === "number") ? (out as number[]) : undefined;
   // Given sizes (possibly for some axes, possibly adjusted by keep_aspect_ratio_policy) are
   // resolved by shape inference: the static output shape is the full list of sizes.
@@ -211,8 +212,17 @@ const hardSigmoid: LoweringRule = (c) => {
 
 const pad: LoweringRule = (c) => {
   const rank = c.shape(0).length;
-  const pads = c.opset < 11 ? (c.node.getInts("pads") ?? c.fail("pads are missing")) : c.constInts(1, "pads");
-  if (c.opset >= 18 && c.node.inputs[3]) c.fail("Pad axes are not supported (run fix --opset 13 first)");
+  let pads = c.opset < 11 ? (c.node.getInts("pads") ?? c.fail("pads are missing")) : c.constInts(1, "pads");
+  if (c.opset >= 18 && c.node.inputs[3]) {
+    // Pad-18 axes: pads list begins then ends for the given axes only.
+    const axes = c.constInts(3, "axes").map((a) => (a < 0 ? a + rank : a));
+    const full = new Array<number>(2 * rank).fill(0);
+    axes.forEach((a, i) => {
+      full[a] = pads[i]!;
+      full[rank + a] = pads[axes.length + i]!;
+    });
+    pads = full;
+  }
   const mode = c.node.getString("mode", "constant");
   if (mode === "wrap") c.fail("wrap padding has no OpenVINO equivalent");
   const value = c.opset < 11 ? c.node.getFloat("value", 0) : c.node.inputs[2] ? (c.constant(2) ?? c.fail("the pad value must be a constant")).toFloat32()[0] ?? 0 : 0;

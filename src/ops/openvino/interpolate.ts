@@ -1,7 +1,8 @@
 /**
  * Interpolate-4 (and Interpolate-1's nearest/linear), from the OpenVINO op specification:
- * separable per axis, modes nearest and linear_onnx/linear, all coordinate transformation
- * modes, all nearest rounding modes. Cubic and antialiasing are refused.
+ * separable per axis, modes nearest, linear_onnx/linear and cubic (Keys' kernel with
+ * cube_coeff, edge samples repeated), all coordinate transformation modes, all nearest
+ * rounding modes. Antialiasing is refused.
  */
 import { shapeSize } from "../../ir/shape.js";
 import type { NdArray } from "../ndarray.js";
@@ -46,13 +47,24 @@ function resampleAxis(data: Float64Array, dims: number[], axis: number, outSize:
   return { data: out, dims: outDims };
 }
 
+/** The four taps of cubic convolution around coordinate c (Keys, coefficient a). */
+function cubicTaps(c: number, inSize: number, a: number): [number, number][] {
+  const i = Math.floor(c);
+  const t = c - i;
+  const near = (d: number) => ((a + 2) * d - (a + 3)) * d * d + 1; // |d| ≤ 1
+  const far = (d: number) => ((a * d - 5 * a) * d + 8 * a) * d - 4 * a; // 1 < |d| < 2
+  const weights = [far(t + 1), near(t), near(1 - t), far(2 - t)];
+  return weights.map((w, k) => [Math.min(Math.max(i + k - 1, 0), inSize - 1), w]);
+}
+
 export const OV_INTERPOLATE: Record<string, OvOpDef> = {
   Interpolate: {
     run(inputs, { node, version }) {
       const x = inputs[0]!;
       const rank = x.dims.length;
       const mode = strAttr(node, "mode", "nearest");
-      if (mode === "cubic" || strAttr(node, "antialias", "false") === "true") throw new Error(`Interpolate mode ${mode}${mode === "cubic" ? "" : " with antialias"} is not supported by the interpreter`);
+      if (strAttr(node, "antialias", "false") === "true") throw new Error(`Interpolate mode ${mode} with antialias is not supported by the interpreter`);
+      const a = Number(strAttr(node, "cube_coeff", "-0.75"));
       let axes: number[];
       let sizes: number[];
       let scales: number[];
@@ -80,6 +92,7 @@ export const OV_INTERPOLATE: Record<string, OvOpDef> = {
         const r = resampleAxis(data, dims, axis, outSize, (o) => {
           const c = coord(o, scale, inSize, outSize);
           if (mode === "nearest") return [[Math.min(Math.max(nearest(c, scale), 0), inSize - 1), 1]];
+          if (mode === "cubic") return cubicTaps(c, inSize, a);
           const xc = Math.min(Math.max(c, 0), inSize - 1);
           const i0 = Math.floor(xc);
           const i1 = Math.min(i0 + 1, inSize - 1);
