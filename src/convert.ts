@@ -4,11 +4,7 @@
  * the IR ports are observed by one run of the interpreter on zero inputs, which needs every
  * input shape to be static (set them with inputShapes).
  */
-import type { DTypeName } from "./ir/dtype.js";
 import type { Model } from "./ir/model.js";
-import { isStaticShape, shapeSize } from "./ir/shape.js";
-import { Tensor } from "./ir/tensor.js";
-import type { Value } from "./ir/value.js";
 import { lowerOrThrow } from "./lower/lower.js";
 import { emitOpenvinoIr, type EmittedIr } from "./emit/openvino-emitter.js";
 import { runPipeline } from "./passes/manager.js";
@@ -17,10 +13,8 @@ import { fixPipeline } from "./passes/pipelines.js";
 import { addPreprocessing, type InputPreprocessing } from "./passes/onnx/preprocess.js";
 import { shapeInferencePass } from "./passes/onnx/shape-inference.js";
 import { eliminateDeadCode } from "./passes/common/dead-code.js";
-import { runOpenvinoModel } from "./runtime/interpreter.js";
-import { withDynamicDims } from "./ops/openvino/value-dependent-dims.js";
-import { byteLengthOf } from "./ir/dtype.js";
-import { MyriadcError } from "./util/errors.js";
+import { observeTypes } from "./runtime/observe-types.js";
+import { legalizeForMyriad, type LegalizeReport } from "./target/myriad/legalize.js";
 
 export interface ConvertOptions {
   dataType?: "FP32" | "FP16";
@@ -29,30 +23,18 @@ export interface ConvertOptions {
   preprocessing?: ReadonlyMap<string, InputPreprocessing>;
   /** Written into the IR's rt_info. */
   parameters?: Record<string, string>;
+  /**
+   * "myriad" (the default) applies every safe MYRIAD legalization (rewrites, I64→I32,
+   * Convert insertion); "none" keeps the plain lowering.
+   */
+  target?: "myriad" | "none";
 }
 
 export interface Converted extends EmittedIr {
   /** The lowered graph (OpenVINO dialect). */
   openvino: Model;
-}
-
-/** dtype and dims of every value of an OpenVINO-dialect model, observed on zero inputs. */
-export function observeTypes(model: Model, file: string): Map<Value, { dtype: DTypeName; dims: readonly number[] }> {
-  const feeds = new Map<string, Tensor>();
-  for (const v of model.graph.inputs) {
-    if (v.isInitializer) continue;
-    const s = v.shape;
-    const dtype = v.dtype;
-    if (!isStaticShape(s) || !dtype) {
-      throw new MyriadcError("usage", `input ${JSON.stringify(v.name)} has no static shape; give it with --input-shape ${v.name}=[…]`, { file });
-    }
-    feeds.set(v.name, Tensor.fromBytes(dtype, s, new Uint8Array(byteLengthOf(dtype, shapeSize(s)))));
-  }
-  const types = new Map<Value, { dtype: DTypeName; dims: readonly number[] }>();
-  runOpenvinoModel(model, feeds, {
-    observe: (v, a) => types.set(v, { dtype: a.dtype, dims: v.producer ? withDynamicDims(v.producer.opType, v.producer.outputs.indexOf(v), a.dims) : a.dims }),
-  });
-  return types;
+  /** What MYRIAD legalization changed (empty for target "none"). */
+  legalization: LegalizeReport;
 }
 
 export function convertToIr(model: Model, file: string, options: ConvertOptions = {}): Converted {
@@ -72,7 +54,10 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
   runPipeline(model, fixPipeline());
   const ov = lowerOrThrow(model, file);
   eliminateDeadCode(ov.graph);
+  const legalization = (options.target ?? "myriad") === "myriad" ? legalizeForMyriad(ov, file) : { applied: [], notes: [] };
   const types = observeTypes(ov, file);
   const emitted = emitOpenvinoIr(ov, { dataType: options.dataType ?? "FP32", parameters: options.parameters ?? {}, types });
-  return { ...emitted, openvino: ov };
+  return { ...emitted, openvino: ov, legalization };
 }
+
+export { observeTypes };

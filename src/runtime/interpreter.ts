@@ -7,7 +7,9 @@ import type { Model } from "../ir/model.js";
 import { f16round } from "../ir/numeric/float-bits.js";
 import type { Tensor } from "../ir/tensor.js";
 import type { Value } from "../ir/value.js";
-import { ndFromTensor, ndToTensor, type NdArray } from "../ops/ndarray.js";
+import { dtypeInfo } from "../ir/dtype.js";
+import { shapeSize } from "../ir/shape.js";
+import { ndAlloc, ndFromTensor, ndToTensor, type NdArray } from "../ops/ndarray.js";
 import { openvinoOp } from "../ops/openvino/registry.js";
 import { topologicalOrder } from "../ir/topo.js";
 import { MyriadcError } from "../util/errors.js";
@@ -17,6 +19,21 @@ export interface RunOptions {
   fp16?: boolean;
   /** Called with every computed value (inputs and constants included): shapes, types, statistics. */
   observe?: (value: Value, result: NdArray) => void;
+  /**
+   * Only the types matter (type observation): ops that can tell their output types without
+   * computing (convolution, pooling, MatMul) produce zeros of the right shape instead.
+   */
+  typesOnly?: boolean;
+}
+
+/**
+ * Integer and boolean results may be shapes, indices or conditions whose values decide later
+ * shapes: they are always computed. Float results never are (value-dependent output sizes
+ * such as NonMaxSuppression's are reported as dynamic).
+ */
+function mayHoldShapes(dtype: NdArray["dtype"]): boolean {
+  const kind = dtypeInfo(dtype).kind;
+  return kind !== "float";
 }
 
 function roundFp16(a: NdArray): NdArray {
@@ -52,7 +69,9 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
     });
     let outs: NdArray[];
     try {
-      outs = def.run(inputs as NdArray[], { node, version: node.version ?? 1 });
+      const ctx = { node, version: node.version ?? 1 };
+      const types = options.typesOnly ? def.outputTypes?.(inputs as NdArray[], ctx) : undefined;
+      outs = types && types.every((t) => !mayHoldShapes(t.dtype)) ? types.map((t) => ({ dtype: t.dtype, dims: t.dims, data: ndAlloc(t.dtype, shapeSize(t.dims)) })) : def.run(inputs as NdArray[], ctx);
     } catch (e) {
       throw new MyriadcError("unsupported", `${node.describe()}: ${(e as Error).message}`, { cause: e });
     }

@@ -186,15 +186,34 @@ function pool(x: NdArray, node: Node, kind: "max" | "avg"): [NdArray, NdArray] {
   ];
 }
 
+/** Output type of a convolution or pooling without computing it. */
+function windowOutput(x: NdArray, node: Node, kernel: number[], channels: number, pooling: boolean): { dtype: NdArray["dtype"]; dims: number[] }[] {
+  const win = windowFor(node, x.dims.slice(2), kernel, pooling);
+  return [{ dtype: x.dtype, dims: [x.dims[0]!, channels, ...win.out] }];
+}
+
 export const OV_CONV_POOL: Record<string, OvOpDef> = {
-  Convolution: { run: ([x, w], { node }) => [convolve(x!, w!, node, 1, false)] },
-  GroupConvolution: { run: ([x, w], { node }) => [convolve(x!, w!, node, w!.dims[0]!, true)] },
+  Convolution: {
+    run: ([x, w], { node }) => [convolve(x!, w!, node, 1, false)],
+    outputTypes: ([x, w], { node }) => windowOutput(x!, node, w!.dims.slice(2), w!.dims[0]!, false),
+  },
+  GroupConvolution: {
+    run: ([x, w], { node }) => [convolve(x!, w!, node, w!.dims[0]!, true)],
+    outputTypes: ([x, w], { node }) => windowOutput(x!, node, w!.dims.slice(3), w!.dims[0]! * w!.dims[1]!, false),
+  },
   MaxPool: {
     run([x], { node, version }) {
       const [values, indices] = pool(x!, node, "max");
       if (version < 8) return [values];
       return [values, ndCast(indices, dtypeFromElementType(strAttr(node, "index_element_type", "i64")) ?? "int64")];
     },
+    outputTypes([x], { node, version }) {
+      const [values] = windowOutput(x!, node, intsAttr(node, "kernel"), x!.dims[1]!, true);
+      return version < 8 ? [values!] : [values!, { dtype: dtypeFromElementType(strAttr(node, "index_element_type", "i64")) ?? "int64", dims: values!.dims }];
+    },
   },
-  AvgPool: { run: ([x], { node }) => [pool(x!, node, "avg")[0]] },
+  AvgPool: {
+    run: ([x], { node }) => [pool(x!, node, "avg")[0]],
+    outputTypes: ([x], { node }) => windowOutput(x!, node, intsAttr(node, "kernel"), x!.dims[1]!, true),
+  },
 };

@@ -26,6 +26,22 @@ function reduce(onnxType: string): OvOpDef {
   };
 }
 
+/** MatMul's output dims: broadcast batch axes, then M×N; 1-D operands lose their promoted axis. */
+function matmulDims(a: readonly number[], b: readonly number[], ta: boolean, tb: boolean): number[] {
+  const ad = a.length === 1 ? [1, a[0]!] : [...a];
+  const bd = b.length === 1 ? [b[0]!, 1] : [...b];
+  const M = ta ? ad[ad.length - 1]! : ad[ad.length - 2]!;
+  const N = tb ? bd[bd.length - 2]! : bd[bd.length - 1]!;
+  const batchA = ad.slice(0, -2);
+  const batchB = bd.slice(0, -2);
+  const rank = Math.max(batchA.length, batchB.length);
+  const batch = Array.from({ length: rank }, (_, i) => Math.max(batchA[batchA.length - rank + i] ?? 1, batchB[batchB.length - rank + i] ?? 1));
+  let dims = [...batch, M, N];
+  if (a.length === 1) dims = dims.filter((_, i) => i !== dims.length - 2);
+  if (b.length === 1) dims = dims.slice(0, -1);
+  return dims;
+}
+
 function matmul(a: NdArray, b: NdArray, ta: boolean, tb: boolean): NdArray {
   // Promote 1-D operands, transpose the last two axes where asked, broadcast batch axes.
   const ad = a.dims.length === 1 ? [1, a.dims[0]!] : [...a.dims];
@@ -65,10 +81,7 @@ function matmul(a: NdArray, b: NdArray, ta: boolean, tb: boolean): NdArray {
       }
     }
   }
-  let dims = [...batch, M, N];
-  if (a.dims.length === 1) dims = dims.filter((_, i) => i !== dims.length - 2);
-  if (b.dims.length === 1) dims = dims.slice(0, -1);
-  return { dtype: a.dtype, dims, data: out };
+  return { dtype: a.dtype, dims: matmulDims(a.dims, b.dims, ta, tb), data: out };
 }
 
 function softmax(x: NdArray, axis: number): NdArray {
@@ -245,7 +258,10 @@ export const OV_DATA: Record<string, OvOpDef> = {
       return [pad(x!, ints(begin!), ints(end!), v, strAttr(node, "pad_mode", "constant"))];
     },
   },
-  MatMul: { run: ([a, b], { node }) => [matmul(a!, b!, boolAttr(node, "transpose_a", false), boolAttr(node, "transpose_b", false))] },
+  MatMul: {
+    run: ([a, b], { node }) => [matmul(a!, b!, boolAttr(node, "transpose_a", false), boolAttr(node, "transpose_b", false))],
+    outputTypes: ([a, b], { node }) => [{ dtype: a!.dtype, dims: matmulDims(a!.dims, b!.dims, boolAttr(node, "transpose_a", false), boolAttr(node, "transpose_b", false)) }],
+  },
   SoftMax: { run: ([x], { node }) => [softmax(x!, intAttr(node, "axis", 1))] },
   ReduceMean: reduce("ReduceMean"),
   ReduceMax: reduce("ReduceMax"),

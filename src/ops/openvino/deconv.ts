@@ -11,16 +11,10 @@ import { shapeSize, stridesOf } from "../../ir/shape.js";
 import type { NdArray } from "../ndarray.js";
 import { intsAttr, strAttr, type OvOpDef } from "./op-def.js";
 
-function deconvolve(x: NdArray, w: NdArray, node: Node, grouped: boolean, outputShape: NdArray | undefined): NdArray {
-  const [N, C] = x.dims as [number, number];
-  const inSp = x.dims.slice(2);
-  const n = inSp.length;
-  // Filters: [C_in, C_out, k…], or [G, C_in/G, C_out/G, k…] when grouped.
-  const G = grouped ? w.dims[0]! : 1;
-  const inPerGroup = grouped ? w.dims[1]! : w.dims[0]!;
-  const outPerGroup = grouped ? w.dims[2]! : w.dims[1]!;
+/** Strides, dilations, begin pads, kernel and output spatial size of a transposed convolution. */
+function geometry(x: NdArray, w: NdArray, node: Node, grouped: boolean, outputShape: NdArray | undefined) {
+  const n = x.dims.length - 2;
   const kernel = w.dims.slice(grouped ? 3 : 2);
-  if (inPerGroup * G !== C) throw new Error(`filters expect ${inPerGroup * G} input channels, input has ${C}`);
   const autoPad = strAttr(node, "auto_pad", "explicit").toLowerCase();
   if (outputShape || (autoPad !== "explicit" && autoPad !== "valid" && autoPad !== "notset")) throw new Error("ConvolutionBackpropData with output_shape or same_* auto_pad is not supported by the interpreter");
   const zeros = new Array<number>(n).fill(0);
@@ -29,7 +23,20 @@ function deconvolve(x: NdArray, w: NdArray, node: Node, grouped: boolean, output
   const pb = autoPad === "valid" ? zeros : intsAttr(node, "pads_begin", zeros);
   const pe = autoPad === "valid" ? zeros : intsAttr(node, "pads_end", zeros);
   const op = intsAttr(node, "output_padding", zeros);
-  const outSp = inSp.map((d, i) => strides[i]! * (d - 1) + (kernel[i]! - 1) * dilations[i]! + 1 - pb[i]! - pe[i]! + op[i]!);
+  const outSp = x.dims.slice(2).map((d, i) => strides[i]! * (d - 1) + (kernel[i]! - 1) * dilations[i]! + 1 - pb[i]! - pe[i]! + op[i]!);
+  return { kernel, strides, dilations, pb, outSp };
+}
+
+function deconvolve(x: NdArray, w: NdArray, node: Node, grouped: boolean, outputShape: NdArray | undefined): NdArray {
+  const [N, C] = x.dims as [number, number];
+  const inSp = x.dims.slice(2);
+  const n = inSp.length;
+  // Filters: [C_in, C_out, k…], or [G, C_in/G, C_out/G, k…] when grouped.
+  const G = grouped ? w.dims[0]! : 1;
+  const inPerGroup = grouped ? w.dims[1]! : w.dims[0]!;
+  const outPerGroup = grouped ? w.dims[2]! : w.dims[1]!;
+  if (inPerGroup * G !== C) throw new Error(`filters expect ${inPerGroup * G} input channels, input has ${C}`);
+  const { kernel, strides, dilations, pb, outSp } = geometry(x, w, node, grouped, outputShape);
   const O = outPerGroup * G;
   const inPlane = shapeSize(inSp);
   const outPlane = shapeSize(outSp);
@@ -80,6 +87,12 @@ function deconvolve(x: NdArray, w: NdArray, node: Node, grouped: boolean, output
 }
 
 export const OV_DECONV: Record<string, OvOpDef> = {
-  ConvolutionBackpropData: { run: ([x, w, shape], { node }) => [deconvolve(x!, w!, node, false, shape)] },
-  GroupConvolutionBackpropData: { run: ([x, w, shape], { node }) => [deconvolve(x!, w!, node, true, shape)] },
+  ConvolutionBackpropData: {
+    run: ([x, w, shape], { node }) => [deconvolve(x!, w!, node, false, shape)],
+    outputTypes: ([x, w, shape], { node }) => [{ dtype: x!.dtype, dims: [x!.dims[0]!, w!.dims[1]!, ...geometry(x!, w!, node, false, shape).outSp] }],
+  },
+  GroupConvolutionBackpropData: {
+    run: ([x, w, shape], { node }) => [deconvolve(x!, w!, node, true, shape)],
+    outputTypes: ([x, w, shape], { node }) => [{ dtype: x!.dtype, dims: [x!.dims[0]!, w!.dims[0]! * w!.dims[2]!, ...geometry(x!, w!, node, true, shape).outSp] }],
+  },
 };

@@ -3,6 +3,7 @@
  * kernels are the ONNX ones, mapped by name; the activation ops with parameters are here.
  */
 import { ELEMENTWISE_OPS, erf } from "../onnx/elementwise.js";
+import { broadcastDims } from "../ndarray.js";
 import type { NdArray } from "../ndarray.js";
 import type { OnnxOpDef } from "../onnx/op-def.js";
 import { attr } from "../../ir/attribute.js";
@@ -39,7 +40,7 @@ const roundHalfAwayFromZero = (x: number) => Math.sign(x) * Math.round(Math.abs(
 const gelu = (x: number) => 0.5 * x * (1 + erf(x / Math.SQRT2));
 const geluTanh = (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
 
-export const OV_ELEMENTWISE: Record<string, OvOpDef> = {
+const KERNELS: Record<string, OvOpDef> = {
   Add: via(E.Add!),
   Subtract: via(E.Sub!),
   Multiply: via(E.Mul!),
@@ -172,5 +173,20 @@ export const OV_ELEMENTWISE: Record<string, OvOpDef> = {
     },
   },
 };
+
+/** Ops whose result is boolean whatever their input type. */
+const BOOLEAN_RESULT = new Set(["Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd", "LogicalOr", "LogicalNot", "LogicalXor", "IsNaN", "IsInf", "IsFinite"]);
+
+/** Elementwise results have the inputs' broadcast dims; the dtype is boolean, Select's branches', or input 0's. */
+function elementwiseTypes(type: string): OvOpDef["outputTypes"] {
+  return (inputs) => {
+    const data = inputs.filter((a, i) => a && !(["Swish", "HardSigmoid", "Selu"].includes(type) && i > 0));
+    const dims = data.reduce<number[] | undefined>((acc, a) => (acc ? broadcastDims(acc, a.dims) : undefined), []) ?? [...inputs[0]!.dims];
+    const dtype = BOOLEAN_RESULT.has(type) ? "bool" : type === "Select" ? inputs[1]!.dtype : inputs[0]!.dtype;
+    return [{ dtype, dims }];
+  };
+}
+
+export const OV_ELEMENTWISE: Record<string, OvOpDef> = Object.fromEntries(Object.entries(KERNELS).map(([type, def]) => [type, { ...def, outputTypes: elementwiseTypes(type) }]));
 
 export type { NdArray };

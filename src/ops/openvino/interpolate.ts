@@ -6,7 +6,7 @@
  */
 import { shapeSize } from "../../ir/shape.js";
 import type { NdArray } from "../ndarray.js";
-import { ints, strAttr, type OvOpDef } from "./op-def.js";
+import { ints, strAttr, type OvOpDef, type OvRunContext } from "./op-def.js";
 
 type Coord = (o: number, scale: number, inSize: number, outSize: number) => number;
 
@@ -57,6 +57,28 @@ function cubicTaps(c: number, inSize: number, a: number): [number, number][] {
   return weights.map((w, k) => [Math.min(Math.max(i + k - 1, 0), inSize - 1), w]);
 }
 
+/** The resized axes with their output sizes and scales (from sizes or scales, per shape_calculation_mode). */
+function target(inputs: readonly NdArray[], node: OvRunContext["node"], version: number): { axes: number[]; sizes: number[]; scales: number[] } {
+  const x = inputs[0]!;
+  const rank = x.dims.length;
+  let axes: number[];
+  let sizes: number[];
+  let scales: number[];
+  if (version < 4) {
+    axes = ints({ dtype: "int64", dims: [], data: BigInt64Array.from(strAttr(node, "axes", "").split(",").filter(Boolean).map((s) => BigInt(s.trim()))) });
+    sizes = ints(inputs[1]!);
+    scales = axes.map((a, i) => sizes[i]! / x.dims[a]!);
+  } else {
+    axes = inputs[3] ? ints(inputs[3]).map((a) => (a < 0 ? a + rank : a)) : x.dims.map((_, i) => i);
+    const bySizes = strAttr(node, "shape_calculation_mode", "sizes") === "sizes";
+    const sizeIn = ints(inputs[1]!);
+    const scaleIn = Array.from(inputs[2]!.data as ArrayLike<number>, Number);
+    scales = bySizes ? axes.map((a, i) => sizeIn[i]! / x.dims[a]!) : scaleIn;
+    sizes = bySizes ? sizeIn : axes.map((a, i) => Math.floor(x.dims[a]! * scaleIn[i]! + 1e-5));
+  }
+  return { axes, sizes, scales };
+}
+
 export const OV_INTERPOLATE: Record<string, OvOpDef> = {
   Interpolate: {
     run(inputs, { node, version }) {
@@ -65,21 +87,7 @@ export const OV_INTERPOLATE: Record<string, OvOpDef> = {
       const mode = strAttr(node, "mode", "nearest");
       if (strAttr(node, "antialias", "false") === "true") throw new Error(`Interpolate mode ${mode} with antialias is not supported by the interpreter`);
       const a = Number(strAttr(node, "cube_coeff", "-0.75"));
-      let axes: number[];
-      let sizes: number[];
-      let scales: number[];
-      if (version < 4) {
-        axes = ints({ dtype: "int64", dims: [], data: BigInt64Array.from(strAttr(node, "axes", "").split(",").filter(Boolean).map((s) => BigInt(s.trim()))) });
-        sizes = ints(inputs[1]!);
-        scales = axes.map((a, i) => sizes[i]! / x.dims[a]!);
-      } else {
-        axes = inputs[3] ? ints(inputs[3]).map((a) => (a < 0 ? a + rank : a)) : x.dims.map((_, i) => i);
-        const bySizes = strAttr(node, "shape_calculation_mode", "sizes") === "sizes";
-        const sizeIn = ints(inputs[1]!);
-        const scaleIn = Array.from(inputs[2]!.data as ArrayLike<number>, Number);
-        scales = bySizes ? axes.map((a, i) => sizeIn[i]! / x.dims[a]!) : scaleIn;
-        sizes = bySizes ? sizeIn : axes.map((a, i) => Math.floor(x.dims[a]! * scaleIn[i]! + 1e-5));
-      }
+      const { axes, sizes, scales } = target(inputs, node, version);
       const coord = COORDINATE[strAttr(node, "coordinate_transformation_mode", "half_pixel")];
       const nearest = NEAREST[strAttr(node, "nearest_mode", "round_prefer_floor")];
       if (!coord || !nearest) throw new Error("unknown Interpolate coordinate or nearest mode");
@@ -103,6 +111,12 @@ export const OV_INTERPOLATE: Record<string, OvOpDef> = {
         dims = r.dims;
       });
       return [{ dtype: x.dtype, dims, data } as NdArray];
+    },
+    outputTypes(inputs, { node, version }) {
+      const { axes, sizes } = target(inputs, node, version);
+      const dims = [...inputs[0]!.dims];
+      axes.forEach((a, i) => (dims[a] = sizes[i]!));
+      return [{ dtype: inputs[0]!.dtype, dims }];
     },
   },
 };

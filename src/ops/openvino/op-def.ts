@@ -17,6 +17,11 @@ export interface OvRunContext {
 export interface OvOpDef {
   /** Computes the outputs; inputs follow the op's port order. */
   run(inputs: readonly NdArray[], ctx: OvRunContext): NdArray[];
+  /**
+   * The outputs' dtypes and dims without computing them, for the expensive ops (convolution,
+   * pooling, MatMul): type observation then costs little more than walking the graph.
+   */
+  outputTypes?(inputs: readonly NdArray[], ctx: OvRunContext): { dtype: NdArray["dtype"]; dims: number[] }[];
 }
 
 export function strAttr(node: Node, name: string, fallback: string): string {

@@ -1,0 +1,53 @@
+/**
+ * Legalization of an OpenVINO-dialect model for MYRIAD: every safe fix of the lint rules.
+ * Constants are folded, refused layers rewritten, 1-D convolution/pooling and low-rank Pad
+ * reshaped, 64-bit integers narrowed, Converts inserted where a layer needs FP16, and
+ * illegal Convert pairs chained. Passes that read types get them freshly observed; the types
+ * of values the last passes create are not (callers observe the result anyway to emit it).
+ */
+import { observeTypes } from "../../runtime/observe-types.js";
+import type { Model } from "../../ir/model.js";
+import { tensorType } from "../../ir/types.js";
+import { eliminateDeadCode } from "../../passes/common/dead-code.js";
+import { foldConstantsPass } from "../../passes/openvino/fold-constants.js";
+import { insertConvertsPass } from "../../passes/openvino/insert-converts.js";
+import { legalConvertsPass } from "../../passes/openvino/legal-converts.js";
+import { narrowI64Pass } from "../../passes/openvino/narrow-i64.js";
+import { pad4dPass } from "../../passes/openvino/pad-4d.js";
+import { rewriteUnsupportedPass } from "../../passes/openvino/rewrite-unsupported.js";
+import { spatial2dPass } from "../../passes/openvino/spatial-2d.js";
+import type { Pass } from "../../passes/pass.js";
+
+/** Sets every value's type to the dtype and dims one interpreter run observes. */
+export function annotateTypes(model: Model, file: string): void {
+  for (const [v, t] of observeTypes(model, file)) v.type = tensorType(t.dtype, t.dims.map((d) => (d < 0 ? null : d)));
+}
+
+/** The passes in order, in groups that can share one type observation. */
+export const MYRIAD_LEGALIZATION: readonly (readonly Pass[])[] = [[foldConstantsPass, rewriteUnsupportedPass, spatial2dPass, pad4dPass], [narrowI64Pass], [insertConvertsPass, legalConvertsPass]];
+
+export interface LegalizeReport {
+  /** Pass names that changed the model. */
+  applied: string[];
+  notes: string[];
+}
+
+export function legalizeForMyriad(model: Model, file: string): LegalizeReport {
+  const report: LegalizeReport = { applied: [], notes: [] };
+  let stale = true;
+  for (const group of MYRIAD_LEGALIZATION) {
+    if (stale) annotateTypes(model, file);
+    stale = false;
+    for (const pass of group) {
+      const r = pass.run(model);
+      if (r.changed) {
+        stale = true;
+        if (!report.applied.includes(pass.name)) report.applied.push(pass.name);
+      }
+      report.notes.push(...(r.notes ?? []));
+    }
+    eliminateDeadCode(model.graph);
+  }
+  // Types of the values the last group created are left to the caller's next observation.
+  return report;
+}
