@@ -9,6 +9,7 @@ import { VERSION } from "../version.js";
 import { convertCommand } from "./commands/convert.js";
 import { fixCommand } from "./commands/fix.js";
 import { inspectCommand } from "./commands/inspect.js";
+import { lintCommand } from "./commands/lint.js";
 import { runCommand } from "./commands/run.js";
 import type { CliIO } from "./io.js";
 
@@ -35,18 +36,30 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     });
 
   program
+    .command("lint")
+    .description("report what the MYRIAD plugin would refuse, at the node, with the fix (exit 1 on errors)")
+    .argument("<model>", "ONNX model (.onnx) or OpenVINO IR (.xml with its .bin)")
+    .option("--target <target>", "the device to check for (myriad)", "myriad")
+    .option("--format <format>", "stylish (text), json or sarif (2.1.0)", "stylish")
+    .option("--input-shape <name=[dims]>", "make a dynamic input static, e.g. input=[1,3,224,224] (repeatable)", collect, [])
+    .action((model: string, opts: { target: string; format: string; inputShape: string[] }) => {
+      setCode(lintCommand(model, opts, io));
+    });
+
+  program
     .command("fix")
     .description("clean up an ONNX model: infer shapes, fold constants, remove pass-through and dead nodes")
-    .argument("<model>", "ONNX model file (.onnx)")
-    .requiredOption("-o, --output <file>", "where to write the fixed ONNX model")
+    .argument("<model>", "ONNX model (.onnx), or OpenVINO IR (.xml) with --target myriad")
+    .requiredOption("-o, --output <file>", "where to write the fixed model (same format as the input)")
     .option("--input-shape <name=[dims]>", "make a dynamic input static, e.g. input=[1,3,224,224] (repeatable)", collect, [])
     .option("--freeze <name=value>", "turn an input into a constant, e.g. sr=16000 or scale=[1,2] (repeatable)", collect, [])
     .option("--inputs <names>", "cut the graph: these values (comma-separated) become its inputs")
     .option("--outputs <names>", "cut the graph: these values (comma-separated) become its outputs")
     .option("--opset <version>", "convert the default-domain op set to this version (e.g. 13 or 11)")
     .option("--fold-limit <bytes>", "largest ConstantOfShape/Expand/Tile/Range result to fold (default 1MiB)")
+    .option("--target <target>", "also apply the fixes for a device (myriad) and report what remains; required for an IR (.xml)")
     .option("--json", "print the summary as JSON")
-    .action((model: string, opts: { output: string; inputShape: string[]; freeze: string[]; inputs?: string; outputs?: string; opset?: string; foldLimit?: string; json?: boolean }) => {
+    .action((model: string, opts: { output: string; inputShape: string[]; freeze: string[]; inputs?: string; outputs?: string; opset?: string; foldLimit?: string; target?: string; json?: boolean }) => {
       setCode(fixCommand(model, opts, io));
     });
 
@@ -62,8 +75,9 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option("--reverse-input-channels", "swap the channel order (RGB <-> BGR) before mean/scale")
     .option("--input-type <type>", "the type the model is fed: U8, FP16 or FP32 (a Convert is added)")
     .option("--layout <name(from->to)>", "the layout the model is fed, e.g. input(nhwc->nchw) (repeatable)", collect, [])
+    .option("--target <target>", "myriad (default): apply the MYRIAD fixes; none: plain lowering", "myriad")
     .option("--json", "print the summary as JSON")
-    .action((model: string, opts: { output: string; dataType: string; inputShape: string[]; meanValues: string[]; scaleValues: string[]; reverseInputChannels?: boolean; inputType?: string; layout: string[]; json?: boolean }) => {
+    .action((model: string, opts: { output: string; dataType: string; target: string; inputShape: string[]; meanValues: string[]; scaleValues: string[]; reverseInputChannels?: boolean; inputType?: string; layout: string[]; json?: boolean }) => {
       setCode(convertCommand(model, opts, io));
     });
 

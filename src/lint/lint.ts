@@ -2,6 +2,7 @@
  * Linting an OpenVINO-dialect model for MYRIAD: every rule of MYRIAD_RULES over the model and
  * the dtype/dims of its values.
  */
+import type { DTypeName } from "../ir/dtype.js";
 import type { Model } from "../ir/model.js";
 import type { Value } from "../ir/value.js";
 import { observeTypes } from "../runtime/observe-types.js";
@@ -28,9 +29,18 @@ export function valueTypes(model: Model, file: string): Map<Value, ValueInfo> {
   const types = new Map<Value, ValueInfo>();
   const all = [...g.inputs, ...g.initializers.values(), ...g.nodes.flatMap((n) => n.outputs.filter((v): v is Value => v !== undefined))];
   for (const v of all) if (v.dtype && v.shape) types.set(v, { dtype: v.dtype, dims: v.shape.map((d) => (typeof d === "number" ? d : null)) });
-  const missing = all.some((v) => !types.has(v) && v.uses.length + (v.isGraphOutput() ? 1 : 0) > 0);
+  const unknown = (v: Value) => !types.has(v) || types.get(v)!.dims.some((d) => d === null);
+  const missing = all.some((v) => unknown(v) && v.uses.length + (v.isGraphOutput() ? 1 : 0) > 0);
   const staticInputs = g.inputs.every((v) => v.isInitializer || isStaticShape(v.shape));
-  if (missing && staticInputs) for (const [v, t] of observeTypes(model, file)) if (!types.has(v) || types.get(v)!.dims.some((d) => d === null)) types.set(v, t);
+  if (missing && staticInputs) {
+    let observed: Map<Value, { dtype: DTypeName; dims: readonly number[] }> | undefined;
+    try {
+      observed = observeTypes(model, file);
+    } catch {
+      observed = undefined; // an op the interpreter lacks: the model's own types are all there is
+    }
+    for (const [v, t] of observed ?? []) if (unknown(v)) types.set(v, { dtype: t.dtype, dims: t.dims.map((d) => (d < 0 ? null : d)) });
+  }
   return types;
 }
 

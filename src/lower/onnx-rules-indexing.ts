@@ -83,7 +83,7 @@ const nms: LoweringRule = (c) => {
     optional(2, () => c.i64("max_output_boxes_per_class", [0], [])),
     optional(3, () => c.floats("iou_threshold", [0], dtype, [])),
     // No threshold in ONNX means every score qualifies.
-    optional(4, () => c.floats("score_threshold", [-3.4028234663852886e38], dtype, [])),
+    optional(4, () => c.floats("score_threshold", [-Infinity], dtype, [])),
     c.floats("soft_nms_sigma", [0], dtype, []),
   ];
   const [indices] = c.op("NonMaxSuppression", 5, inputs, { box_encoding: c.node.getInt("center_point_box", 0) === 1 ? "center" : "corner", sort_result_descending: false, output_type: "i64" }, 3);

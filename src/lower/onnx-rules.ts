@@ -129,8 +129,8 @@ const exp = (c: LowerContext, x: Value) => c.one("Exp", 1, [x]);
 const log = (c: LowerContext, x: Value) => c.one("Log", 1, [x]);
 
 const slice: LoweringRule = (c) => {
-  const dims = c.shape(0);
-  const rank = dims.length;
+  const shape = c.source[0]?.shape ?? c.fail("input 0 has an unknown rank");
+  const rank = shape.length;
   const starts = c.opset < 10 ? c.node.getInts("starts")! : c.constInts(1, "starts");
   const ends = c.opset < 10 ? c.node.getInts("ends")! : c.constInts(2, "ends");
   const axes = (c.opset < 10 ? c.node.getInts("axes") : c.node.inputs[3] ? c.constInts(3, "axes") : undefined) ?? starts.map((_, i) => i);
@@ -140,16 +140,18 @@ const slice: LoweringRule = (c) => {
   const stride = new Array<number>(rank).fill(1);
   const beginMask = new Array<number>(rank).fill(1);
   const endMask = new Array<number>(rank).fill(1);
+  // ONNX's "to the end" sentinels (±INT64_MAX) are clamped to a known dimension, or become
+  // an end mask when the dimension is only known at run time (I32 could not hold them).
+  const HUGE = 2 ** 31 - 1;
   axes.forEach((a, i) => {
     const axis = a < 0 ? a + rank : a;
-    const size = dims[axis]!;
-    // Clamp ONNX's "to the end" sentinels (INT64_MAX) to the dimension.
-    const clamp = (v: number) => Math.max(-size - 1, Math.min(size, v));
+    const size = shape[axis];
+    const clamp = (v: number) => (typeof size === "number" ? Math.max(-size - 1, Math.min(size, v)) : Math.max(-HUGE, Math.min(HUGE, v)));
     begin[axis] = clamp(starts[i]!);
     end[axis] = clamp(ends[i]!);
     stride[axis] = steps[i]!;
     beginMask[axis] = 0;
-    endMask[axis] = 0;
+    endMask[axis] = typeof size !== "number" && Math.abs(ends[i]!) >= HUGE ? 1 : 0;
   });
   return [c.one("StridedSlice", 1, [c.input(0), c.i64("begin", begin), c.i64("end", end), c.i64("stride", stride)], { begin_mask: beginMask, end_mask: endMask, new_axis_mask: [], shrink_axis_mask: [], ellipsis_mask: [] })];
 };
@@ -165,14 +167,16 @@ const resize: LoweringRule = (c) => {
   // Resize-18 may list scales for some axes only; the others keep their size.
   const onAxes = c.opset >= 18 ? c.node.getInts("axes")?.map((a) => (a < 0 ? a + x.length : a)) : undefined;
   const scales = given && onAxes ? x.map((_, i) => (onAxes.includes(i) ? given[onAxes.indexOf(i)]! : 1)) : given;
-  const sizes = !upsample && c.opset >= 11 && c.node.inputs[3] ? c.constInts(3, "sizes") : undefined;
-  const useSizes = sizes !== undefined && sizes.length > 0;
+  // Sizes computed at run time stay computed (fix folds them when the shapes are static).
+  const computedSizes = !upsample && c.opset >= 11 && c.node.inputs[3] !== undefined && !c.constant(3);
+  const sizes = !upsample && c.opset >= 11 && c.node.inputs[3] && !computedSizes ? c.constInts(3, "sizes") : undefined;
+  const useSizes = computedSizes || (sizes !== undefined && sizes.length > 0);
   if (c.node.getInt("antialias", 0) === 1) c.fail("antialiasing is not supported");
   if (mode === "cubic" && c.node.getInt("exclude_outside", 0) === 1) c.fail("cubic exclude_outside=1 has no Interpolate-4 equivalent");
   const staticOut = out && out.every((d) => typeof d === "number") ? (out as number[]) : undefined;
   // Given sizes (possibly for some axes, possibly adjusted by keep_aspect_ratio_policy) are
   // resolved by shape inference: the static output shape is the full list of sizes.
-  const targetSizes = useSizes ? (staticOut ?? c.fail("the output shape is not static")) : staticOut ?? (scales ? x.map((d, i) => Math.floor(d * scales[i]!)) : c.fail("output size unknown"));
+  const targetSizes = computedSizes ? x : useSizes ? (staticOut ?? c.fail("the output shape is not static")) : staticOut ?? (scales ? x.map((d, i) => Math.floor(d * scales[i]!)) : c.fail("output size unknown"));
   const scaleValues = useSizes ? targetSizes.map((d, i) => d / x[i]!) : scales && scales.length === x.length ? Array.from(scales) : c.fail("scales must be constant and cover every axis");
   const axes = x.map((_, i) => i);
   const attrs = {
@@ -189,7 +193,8 @@ const resize: LoweringRule = (c) => {
   if (ctm === "tf_crop_and_resize" || ctm === "half_pixel_symmetric") c.fail(`coordinate_transformation_mode ${ctm} has no Interpolate-4 equivalent`);
   // ONNX's align_corners divides by the unrounded in·scale; Interpolate-4 by the output size.
   if (ctm === "align_corners" && !useSizes && scaleValues.some((f, i) => !Number.isInteger(f * x[i]!))) c.fail("align_corners with scales that give a fractional size has no Interpolate-4 equivalent (give sizes instead)");
-  return [c.one("Interpolate", 4, [c.input(0), c.i64("sizes", targetSizes), c.floats("scales", scaleValues, "float32"), c.i64("axes", axes)], attrs)];
+  const sizesInput = computedSizes ? c.input(3) : c.i64("sizes", targetSizes);
+  return [c.one("Interpolate", 4, [c.input(0), sizesInput, c.floats("scales", scaleValues, "float32"), c.i64("axes", axes)], attrs)];
 };
 
 /** Clip: Clamp for constant bounds; Maximum/Minimum for computed ones. */

@@ -10,6 +10,8 @@ import { binPathFor } from "../../frontends/openvino/read-ir.js";
 import { parseInputShape } from "../../passes/onnx/input-shapes.js";
 import { parseInputType, parseLayoutSpec, parseValuesSpec, type InputPreprocessing } from "../../passes/onnx/preprocess.js";
 import { MyriadcError } from "../../util/errors.js";
+import { formatStylish } from "../../lint/format/stylish.js";
+import { lintOpenvino, valueTypes } from "../../lint/lint.js";
 import type { CliIO } from "../io.js";
 
 export interface ConvertOptions {
@@ -21,6 +23,7 @@ export interface ConvertOptions {
   reverseInputChannels?: boolean;
   inputType?: string;
   layout?: string[];
+  target?: string;
   json?: boolean;
 }
 
@@ -62,7 +65,12 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
   for (const [k, v] of [["mean_values", options.meanValues?.join(" ")], ["scale_values", options.scaleValues?.join(" ")], ["layout", options.layout?.join(" ")], ["input_type", options.inputType], ["reverse_input_channels", options.reverseInputChannels ? "True" : undefined]] as const) {
     if (v) parameters[k] = v;
   }
-  const ir = convertToIr(model, file, { dataType, inputShapes, parameters, preprocessing: pre });
+  const target = (options.target ?? "myriad").toLowerCase();
+  if (target !== "myriad" && target !== "none") throw new MyriadcError("usage", `--target ${JSON.stringify(options.target)}: expected myriad or none`);
+  parameters.target = target;
+  const ir = convertToIr(model, file, { dataType, inputShapes, parameters, preprocessing: pre, target });
+  // What MYRIAD would still refuse in the written IR (nothing to report for target none).
+  const remaining = target === "myriad" ? lintOpenvino(ir.openvino, valueTypes(ir.openvino, file)) : [];
   const bin = binPathFor(options.output);
   writeIr(options.output, bin, ir.net, ir.weights);
   const ms = performance.now() - started;
@@ -77,12 +85,17 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
     layersByType: Object.fromEntries([...byType].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
     weightsBytes: ir.weights.length,
     ms: Math.round(ms),
+    target,
+    myriadFixes: ir.legalization.applied,
+    remaining,
   };
   if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   else {
     const lines = [`${options.output} (+ ${bin}): ${summary.layers} layers, ${summary.weightsBytes.toLocaleString("en-US")} bytes of ${dataType} weights, ${summary.ms} ms`];
     for (const [t, n] of Object.entries(summary.layersByType)) lines.push(`  ${String(n).padStart(5)}  ${t}`);
+    if (target === "myriad") lines.push(`MYRIAD fixes applied: ${summary.myriadFixes.join(", ") || "none needed"}`);
     io.stdout(`${lines.join("\n")}\n`);
+    if (target === "myriad") io.stdout(remaining.length ? `MYRIAD lint of the result:\n${formatStylish(options.output, remaining, io.isTTY)}` : "no problems left for MYRIAD\n");
   }
   return 0;
 }

@@ -17,6 +17,17 @@ import { freezeInputs, parseFreeze } from "../../passes/onnx/freeze-inputs.js";
 import { shapeInferencePass } from "../../passes/onnx/shape-inference.js";
 import { fixPipeline } from "../../passes/pipelines.js";
 import { MyriadcError } from "../../util/errors.js";
+import { emitOpenvinoIr } from "../../emit/openvino-emitter.js";
+import { writeIr } from "../../emit/openvino-ir.js";
+import { binPathFor, readIr } from "../../frontends/openvino/read-ir.js";
+import { irToModel } from "../../frontends/openvino/to-graph.js";
+import type { Finding } from "../../lint/finding.js";
+import { formatStylish } from "../../lint/format/stylish.js";
+import { lintFile } from "../../lint/lint-file.js";
+import { floatComputePass } from "../../passes/onnx/myriad/float-compute.js";
+import { observeTypes } from "../../runtime/observe-types.js";
+import { legalizeForMyriad } from "../../target/myriad/legalize.js";
+import { FLOAT_ONLY_ONNX_OPS } from "../../target/myriad/onnx-fixes.js";
 import type { CliIO } from "../io.js";
 
 export interface FixOptions {
@@ -27,6 +38,8 @@ export interface FixOptions {
   outputs?: string;
   inputShape?: string[];
   foldLimit?: string;
+  /** "myriad" adds the MYRIAD fixes and reports what remains. */
+  target?: string;
   json?: boolean;
 }
 
@@ -56,11 +69,40 @@ export interface FixSummary {
   rounds: number;
   hitCap: boolean;
   notes: string[];
+  /** With --target myriad: what lint still finds in the written model. */
+  remaining?: Finding[];
+}
+
+function parseTarget(t: string | undefined): "myriad" | undefined {
+  if (t === undefined || t.toLowerCase() === "none") return undefined;
+  if (t.toLowerCase() === "myriad") return "myriad";
+  throw new MyriadcError("usage", `--target ${JSON.stringify(t)}: expected myriad or none`);
+}
+
+/** `fix --target myriad` on an OpenVINO IR: the MYRIAD legalization, written as IR again. */
+function fixIr(file: string, options: FixOptions, io: CliIO): number {
+  if (!/\.xml$/i.test(options.output)) throw new MyriadcError("usage", `-o ${JSON.stringify(options.output)}: fixing an IR writes an IR; the name must end in .xml`);
+  const ir = readIr(file);
+  const model = irToModel(ir.net, ir.weights, file);
+  const before = model.graph.nodes.length;
+  const report = legalizeForMyriad(model, file);
+  const emitted = emitOpenvinoIr(model, { dataType: "FP32", parameters: { input_model: file, target: "myriad" }, types: observeTypes(model, file) });
+  writeIr(options.output, binPathFor(options.output), emitted.net, emitted.weights);
+  const remaining = lintFile(options.output).findings;
+  const summary = { input: file, output: options.output, layersBefore: before, layersAfter: model.graph.nodes.length, applied: report.applied, notes: report.notes, remaining };
+  if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+  else io.stdout(`${options.output}: ${before} → ${model.graph.nodes.length} layers; applied ${report.applied.join(", ") || "nothing"}\n${remaining.length ? formatStylish(options.output, remaining, io.isTTY) : "no problems left for MYRIAD\n"}`);
+  return 0;
 }
 
 export function fixCommand(file: string, options: FixOptions, io: CliIO): number {
   if (resolve(file) === resolve(options.output)) {
     throw new MyriadcError("usage", `fix would overwrite its input ${file}; choose another -o path`);
+  }
+  const target = parseTarget(options.target);
+  if (/\.xml$/i.test(file)) {
+    if (!target) throw new MyriadcError("usage", "an OpenVINO IR can only be fixed for a target: add --target myriad");
+    return fixIr(file, options, io);
   }
   const { model } = loadOnnxFile(file);
   const before = histogram(model);
@@ -74,7 +116,8 @@ export function fixCommand(file: string, options: FixOptions, io: CliIO): number
     cutGraph(model, { inputs: options.inputs ? splitNames(options.inputs) : undefined, outputs: options.outputs ? splitNames(options.outputs) : undefined });
   }
   const expandLimitBytes = options.foldLimit ? parseBytes(options.foldLimit) : undefined;
-  const pipeline = fixPipeline({ fold: expandLimitBytes === undefined ? {} : { expandLimitBytes } });
+  const plain = fixPipeline({ fold: expandLimitBytes === undefined ? {} : { expandLimitBytes } });
+  const pipeline = target === "myriad" ? [...plain, floatComputePass(FLOAT_ONLY_ONNX_OPS)] : plain;
   let report: PipelineReport = runPipeline(model, pipeline);
   if (options.opset !== undefined) {
     const target = Number(options.opset);
@@ -107,9 +150,13 @@ export function fixCommand(file: string, options: FixOptions, io: CliIO): number
     rounds: report.rounds,
     hitCap: report.hitCap,
     notes: report.passes.flatMap((p) => p.notes.map((n) => `${p.name}: ${n}`)),
+    ...(target === "myriad" ? { remaining: lintFile(options.output).findings } : {}),
   };
   if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
-  else io.stdout(formatFixSummary(summary, io.isTTY));
+  else {
+    io.stdout(formatFixSummary(summary, io.isTTY));
+    if (summary.remaining) io.stdout(summary.remaining.length ? `\nStill to do for MYRIAD (fixable ones are applied by convert):\n${formatStylish(options.output, summary.remaining, io.isTTY)}` : "\nno problems left for MYRIAD\n");
+  }
   return 0;
 }
 

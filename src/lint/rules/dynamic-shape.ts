@@ -4,6 +4,8 @@
  * outputs of NonMaxSuppression and NonZero are the exception the plugin handles itself.
  */
 import { VALUE_DEPENDENT_DIMS } from "../../ops/openvino/value-dependent-dims.js";
+import type { Node } from "../../ir/node.js";
+import { topologicalOrder } from "../../ir/topo.js";
 import type { Finding } from "../finding.js";
 import { at, type LintRule } from "../rule.js";
 
@@ -17,12 +19,17 @@ export const dynamicShapeRule: LintRule = {
       if (dims && dims.every((d) => typeof d === "number" && d >= 0)) continue;
       findings.push(at({ name: v.name, opType: "Parameter" }, "myriad/dynamic-shape", "error", `input ${JSON.stringify(v.name)} has no static shape`, `give it with --input-shape ${v.name}=[…]`, false));
     }
-    for (const node of model.graph.nodes) {
-      if (VALUE_DEPENDENT_DIMS[node.opType]) continue;
+    // Sizes that follow from NonMaxSuppression/NonZero results are the plugin's business
+    // (DynamicToStaticShape); only other unknown sizes are reported.
+    const dataDependent = new Set<Node>();
+    for (const node of topologicalOrder(model.graph)) {
+      if (VALUE_DEPENDENT_DIMS[node.opType] || node.inputs.some((i) => i?.producer && dataDependent.has(i.producer))) {
+        dataDependent.add(node);
+        continue;
+      }
       const out = node.outputs[0];
       const dims = out ? types.get(out)?.dims : undefined;
-      const dataDependent = node.inputs.some((i) => i?.producer && VALUE_DEPENDENT_DIMS[i.producer.opType]);
-      if (dims && dims.some((d) => d === null || d < 0) && !dataDependent) {
+      if (dims && dims.some((d) => d === null || d < 0)) {
         findings.push(at(node, "myriad/dynamic-shape", "error", `output ${JSON.stringify(out!.name)} has dims [${dims.map((d) => (d === null || d < 0 ? "?" : d)).join(",")}] that are only known at run time`, "make the inputs static (--input-shape) so the shapes can be inferred", false));
       }
     }

@@ -20,7 +20,9 @@ function violation(ctx: LintContext, node: Node, c: Constraint): Finding | undef
   const f = (message: string, fixable = false) => at(node, c.rule, "error", message, c.suggestion, fixable);
   switch (c.kind) {
     case "attr-in": {
-      const v = strAttr(node, c.name, c.fallback);
+      // Model Optimizer writes booleans as "0"/"1" as often as "false"/"true".
+      const raw = strAttr(node, c.name, c.fallback);
+      const v = c.allowed.every((a) => a === "true" || a === "false") && (raw === "0" || raw === "1") ? String(raw === "1") : raw;
       return c.allowed.includes(v) ? undefined : f(`${c.name}="${v}" is not supported on MYRIAD (supported: ${c.allowed.join(", ")})`);
     }
     case "attr-zeros":
@@ -35,7 +37,7 @@ function violation(ctx: LintContext, node: Node, c: Constraint): Finding | undef
     case "const-input": {
       const v = node.inputs[c.port];
       if (!v || v.isInitializer) return undefined;
-      return f(`${c.what} (input ${c.port}) is computed at run time; MYRIAD needs it constant`, isConstantComputable(v));
+      return f(`input ${c.port} (${c.what}) is computed at run time; MYRIAD needs a constant`, isConstantComputable(v));
     }
     case "const-value": {
       if (!node.inputs[c.port]) return undefined;
@@ -49,7 +51,7 @@ function violation(ctx: LintContext, node: Node, c: Constraint): Finding | undef
     case "same-dims": {
       const inDims = node.inputs[0] ? ctx.types.get(node.inputs[0])?.dims : undefined;
       const outDims = node.outputs[0] ? ctx.types.get(node.outputs[0])?.dims : undefined;
-      if (!inDims || !outDims) return undefined;
+      if (!inDims || !outDims || c.axes.some((a) => inDims[a] === null || outDims[a] === null)) return undefined;
       const changed = c.axes.filter((a) => inDims[a] !== outDims[a]);
       return changed.length ? f(`resizes axis ${changed.join(" and ")} (${changed.map((a) => `${inDims[a]}→${outDims[a]}`).join(", ")}); MYRIAD allows ${c.what}`) : undefined;
     }

@@ -239,6 +239,18 @@ const spaceToDepth: OvOpDef = {
   },
 };
 
+/** ShuffleChannels-1: the axis split into [group, n/group], the two parts swapped. */
+const shuffleChannels: OvOpDef = {
+  run([x], { node }) {
+    const dims = x!.dims as number[];
+    const axis = norm(intAttr(node, "axis", 1), dims.length);
+    const group = intAttr(node, "group", 1);
+    const split = [...dims.slice(0, axis), group, dims[axis]! / group, ...dims.slice(axis + 1)];
+    const perm = split.map((_, i) => (i === axis ? axis + 1 : i === axis + 1 ? axis : i));
+    return [shuffle(x!, split, perm, dims)];
+  },
+};
+
 const broadcast: OvOpDef = {
   run([x, shapeIn, axesMapping], { node }) {
     const target = ints(shapeIn!);
@@ -311,6 +323,7 @@ export const OV_INDEXING: Record<string, OvOpDef> = {
   CumSum: cumSum,
   DepthToSpace: depthToSpace,
   SpaceToDepth: spaceToDepth,
+  ShuffleChannels: shuffleChannels,
   Broadcast: broadcast,
   Range: range,
   ReverseSequence: reverseSequence,

@@ -42,6 +42,8 @@ export interface SupportedOp {
 
 export interface UnsupportedOp {
   readonly supported: false;
+  /** How the toolchain refuses it, when that is not the usual unsupported-layer message ({name} = layer). */
+  readonly refusal?: string;
   /** Name of the legalization rewrite that replaces the op exactly, if there is one. */
   readonly rewrite?: string;
   readonly suggestion: string;
@@ -235,7 +237,10 @@ export const MYRIAD_OPS: Readonly<Record<string, OpCapability>> = {
   IsFinite: no(`no MYRIAD layer; ${HOST}`, "[layers] not in the parser map"),
   Einsum: no(`no MYRIAD layer; export the contraction as MatMul/Transpose; ${HOST}`, "[layers] not in the parser map"),
   GridSample: no(`no MYRIAD layer; ${HOST}`, "[layers] not in the parser map"),
-  If: no("a data-dependent If cannot run on MYRIAD: freeze its condition input (fix --freeze) so fix inlines the taken branch, or run it on the host", "[layers]; DynamicToStaticShape refuses If (openvino #14281)"),
+  If: {
+    ...no("a data-dependent If cannot run on MYRIAD: freeze its condition input (fix --freeze) so fix inlines the taken branch, or run it on the host", "[layers]; DynamicToStaticShape refuses If (openvino #14281)"),
+    refusal: "DynamicToStaticShape transformation encountered dynamic node {name} of type If",
+  },
   Loop: no(`loops cannot run on MYRIAD (blobconverter #14); ${HOST}`, "[layers] not in the parser map"),
 };
 

@@ -1,0 +1,104 @@
+/**
+ * `lint` on a file. An OpenVINO IR is checked as it is. An ONNX model is checked as
+ * `convert --target none` would lower it *without* `fix` (shape inference only), so problems
+ * that `fix` removes (run-time shape arithmetic, integer math on float-only layers) are seen
+ * and marked fixable; the model is also fixed and lowered in memory to tell which ones go
+ * away, and to lint what cannot be lowered as given.
+ */
+import type { Model } from "../ir/model.js";
+import { isStaticShape } from "../ir/shape.js";
+import { loadOnnxFile } from "../frontends/onnx/load.js";
+import { readIr } from "../frontends/openvino/read-ir.js";
+import { irToModel } from "../frontends/openvino/to-graph.js";
+import { lowerToOpenvino } from "../lower/lower.js";
+import { eliminateDeadCode } from "../passes/common/dead-code.js";
+import { runPipeline } from "../passes/manager.js";
+import { setInputShapes, type InputShapes } from "../passes/onnx/input-shapes.js";
+import { shapeInferencePass } from "../passes/onnx/shape-inference.js";
+import { myriadFixPipeline } from "../target/myriad/onnx-fixes.js";
+import { isMyriadcError } from "../util/errors.js";
+import type { Finding } from "./finding.js";
+import { lintOpenvino, valueTypes } from "./lint.js";
+import { at } from "./rule.js";
+
+export interface LintFileOptions {
+  inputShapes?: InputShapes;
+}
+
+export interface LintFileReport {
+  file: string;
+  format: "onnx" | "openvino";
+  findings: Finding[];
+}
+
+/** An ONNX node's name for an OpenVINO node made from it ("Resize_230/Interpolate" → "Resize_230"). */
+function sourceName(name: string, onnxNames: ReadonlySet<string>): string {
+  let n = name;
+  while (!onnxNames.has(n) && n.includes("/")) n = n.slice(0, n.lastIndexOf("/"));
+  return onnxNames.has(n) ? n : name;
+}
+
+interface Lowered {
+  findings: Finding[];
+  /** True when every node lowered (the findings are the lint of the whole graph). */
+  complete: boolean;
+}
+
+function lintOnnx(model: Model, file: string): Lowered {
+  const onnxNames = new Set(model.graph.nodes.map((n) => n.name).filter(Boolean));
+  const dynamic = model.graph.inputs.filter((v) => !v.isInitializer && !isStaticShape(v.shape));
+  if (dynamic.length) {
+    return { complete: false, findings: dynamic.map((v) => at({ name: v.name, opType: "Parameter" }, "myriad/dynamic-shape", "error", `input ${JSON.stringify(v.name)} has no static shape [${(v.shape ?? []).map((d) => d ?? "?").join(",")}]`, `give it with --input-shape ${v.name}=[…]`, false)) };
+  }
+  const lowered = lowerToOpenvino(model);
+  if (lowered.failures.length) {
+    return {
+      complete: false,
+      findings: lowered.failures.map((f) => at({ name: f.node, opType: f.op }, "myriad/not-lowered", "error", `${f.op} cannot be converted to OpenVINO opset1–opset10: ${f.reason}`, undefined, false)),
+    };
+  }
+  const ov = lowered.model;
+  eliminateDeadCode(ov.graph);
+  let findings: Finding[];
+  try {
+    findings = lintOpenvino(ov, valueTypes(ov, file));
+  } catch (e) {
+    if (!isMyriadcError(e)) throw e;
+    findings = [at({ name: "", opType: "" }, "myriad/dynamic-shape", "error", e.message, "give static input shapes with --input-shape", false)];
+  }
+  return {
+    complete: true,
+    findings: findings.map((f) => {
+      const node = sourceName(f.node, onnxNames);
+      return { ...f, node, message: f.node ? f.message.split(f.node).join(node) : f.message };
+    }),
+  };
+}
+
+const key = (f: Finding) => `${f.rule}|${f.node}`;
+
+export function lintFile(file: string, options: LintFileOptions = {}): LintFileReport {
+  if (/\.xml$/i.test(file)) {
+    const ir = readIr(file);
+    const model = irToModel(ir.net, ir.weights, file);
+    return { file, format: "openvino", findings: lintOpenvino(model, valueTypes(model, file)) };
+  }
+  const load = () => {
+    const { model } = loadOnnxFile(file);
+    for (const v of [...model.graph.inputs]) if (v.isInitializer) model.graph.removeInput(v);
+    if (options.inputShapes?.size) setInputShapes(model, options.inputShapes);
+    return model;
+  };
+  const asGiven = load();
+  runPipeline(asGiven, [shapeInferencePass]);
+  const given = lintOnnx(asGiven, file);
+  const fixedModel = load();
+  runPipeline(fixedModel, myriadFixPipeline());
+  const fixed = lintOnnx(fixedModel, file);
+  const afterFix = new Set(fixed.findings.map(key));
+  // A problem of the model as given that is gone after fix is fixable.
+  const mark = (f: Finding): Finding => (f.fixable || afterFix.has(key(f)) ? f : { ...f, fixable: true, suggestion: f.suggestion ?? "fix --target myriad resolves it" });
+  if (given.complete) return { file, format: "onnx", findings: given.findings.map(mark) };
+  const seen = new Set(given.findings.map(key));
+  return { file, format: "onnx", findings: [...given.findings.map(mark), ...fixed.findings.filter((f) => !seen.has(key(f)))] };
+}
