@@ -42,7 +42,9 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option("--target <target>", "the device to check for (myriad)", "myriad")
     .option("--format <format>", "stylish (text), json or sarif (2.1.0)", "stylish")
     .option("--input-shape <name=[dims]>", "make a dynamic input static, e.g. input=[1,3,224,224] (repeatable)", collect, [])
-    .action((model: string, opts: { target: string; format: string; inputShape: string[] }) => {
+    .option("--calibrate <name=file>", "FP16 range analysis on these input values (.npy or .pb; repeatable)", collect, [])
+    .option("--calibrate-range <lo,hi>", "FP16 range analysis with uniform values in [lo,hi] for inputs without a file, e.g. 0,255")
+    .action((model: string, opts: { target: string; format: string; inputShape: string[]; calibrate: string[]; calibrateRange?: string }) => {
       setCode(lintCommand(model, opts, io));
     });
 

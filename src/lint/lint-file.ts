@@ -6,7 +6,11 @@
  * away, and to lint what cannot be lowered as given.
  */
 import type { Model } from "../ir/model.js";
-import { isStaticShape } from "../ir/shape.js";
+import { isStaticShape, shapeSize } from "../ir/shape.js";
+import { Tensor } from "../ir/tensor.js";
+import { convertToIr } from "../convert.js";
+import { MyriadcError } from "../util/errors.js";
+import { fp16Calibration, syntheticValues } from "./fp16-calibration.js";
 import { loadOnnxFile } from "../frontends/onnx/load.js";
 import { readIr } from "../frontends/openvino/read-ir.js";
 import { irToModel } from "../frontends/openvino/to-graph.js";
@@ -23,6 +27,12 @@ import { at } from "./rule.js";
 
 export interface LintFileOptions {
   inputShapes?: InputShapes;
+  /**
+   * Run the FP16 range analysis with these input values (by input name); float inputs not
+   * given are filled uniformly from `calibrationRange` (default [-1, 1]).
+   */
+  calibration?: ReadonlyMap<string, Tensor>;
+  calibrationRange?: readonly [number, number];
 }
 
 export interface LintFileReport {
@@ -77,11 +87,29 @@ function lintOnnx(model: Model, file: string): Lowered {
 
 const key = (f: Finding) => `${f.rule}|${f.node}`;
 
+/** The FP16 range analysis on the model MYRIAD would run. */
+function calibrate(model: Model, options: LintFileOptions): Finding[] {
+  if (!options.calibration && !options.calibrationRange) return [];
+  const [lo, hi] = options.calibrationRange ?? [-1, 1];
+  const feeds = new Map<string, Tensor>();
+  for (const v of model.graph.inputs) {
+    if (v.isInitializer) continue;
+    const given = options.calibration?.get(v.name);
+    if (given) feeds.set(v.name, given);
+    else if (isStaticShape(v.shape) && (v.dtype === "float32" || v.dtype === "float16")) feeds.set(v.name, Tensor.fromArray("float32", v.shape, syntheticValues(shapeSize(v.shape), lo, hi)));
+    else throw new MyriadcError("usage", `--calibrate: no values for input ${JSON.stringify(v.name)} (${v.dtype ?? "?"}${v.shape ? `[${v.shape.join(",")}]` : ""}); give name=file.npy`);
+  }
+  for (const name of options.calibration?.keys() ?? []) {
+    if (!model.graph.inputs.some((v) => v.name === name)) throw new MyriadcError("usage", `--calibrate: the model has no input ${JSON.stringify(name)} (inputs: ${model.graph.inputs.map((v) => v.name).join(", ")})`);
+  }
+  return fp16Calibration(model, feeds);
+}
+
 export function lintFile(file: string, options: LintFileOptions = {}): LintFileReport {
   if (/\.xml$/i.test(file)) {
     const ir = readIr(file);
     const model = irToModel(ir.net, ir.weights, file);
-    return { file, format: "openvino", findings: lintOpenvino(model, valueTypes(model, file)) };
+    return { file, format: "openvino", findings: [...lintOpenvino(model, valueTypes(model, file)), ...calibrate(model, options)] };
   }
   const load = () => {
     const { model } = loadOnnxFile(file);
@@ -98,7 +126,9 @@ export function lintFile(file: string, options: LintFileOptions = {}): LintFileR
   const afterFix = new Set(fixed.findings.map(key));
   // A problem of the model as given that is gone after fix is fixable.
   const mark = (f: Finding): Finding => (f.fixable || afterFix.has(key(f)) ? f : { ...f, fixable: true, suggestion: f.suggestion ?? "fix --target myriad resolves it" });
-  if (given.complete) return { file, format: "onnx", findings: given.findings.map(mark) };
+  // Calibration runs on what convert produces: the fixed, lowered and legalized model.
+  const calibrated = options.calibration || options.calibrationRange ? calibrate(convertToIr(load(), file).openvino, options) : [];
+  if (given.complete) return { file, format: "onnx", findings: [...given.findings.map(mark), ...calibrated] };
   const seen = new Set(given.findings.map(key));
-  return { file, format: "onnx", findings: [...given.findings.map(mark), ...fixed.findings.filter((f) => !seen.has(key(f)))] };
+  return { file, format: "onnx", findings: [...given.findings.map(mark), ...fixed.findings.filter((f) => !seen.has(key(f))), ...calibrated] };
 }

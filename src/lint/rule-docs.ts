@@ -24,4 +24,6 @@ export const RULE_DOCS: Readonly<Record<string, string>> = {
   "myriad/i64-range": "a 64-bit integer constant outside the I32 range MYRIAD narrows it to",
   "myriad/fp16-overflow": "float constants beyond ±65504, which become ±Inf in FP16",
   "myriad/fp16-underflow": "non-zero float constants below FP16's smallest subnormal, which become 0",
+  "myriad/fp16-activation-overflow": "with --calibrate: a tensor whose values exceed ±65504 on the calibration data (±Inf on MYRIAD)",
+  "myriad/fp16-precision": "with --calibrate: the node where computing in FP16 first loses more than 1% against float32",
 };

@@ -18,6 +18,7 @@ import { MYRIAD_RULES } from "../../src/lint/lint.js";
 import { OvBuilder } from "../../src/lower/builder.js";
 import { runOpenvinoModel } from "../../src/runtime/interpreter.js";
 import { legalizeForMyriad } from "../../src/target/myriad/legalize.js";
+import { fp16Calibration } from "../../src/lint/fp16-calibration.js";
 import { diff, withinFp32 } from "../support/compare.js";
 
 /** A one-graph OpenVINO model: `body` gets a builder and the inputs, returns the outputs. */
@@ -179,5 +180,24 @@ describe("rule documentation", () => {
   it("every rule id a rule can report is documented", () => {
     const ids = MYRIAD_RULES.flatMap((r) => r.ids);
     expect(ids.filter((id) => !RULE_DOCS[id])).toEqual([]);
+  });
+});
+
+describe("FP16 range analysis (--calibrate)", () => {
+  it("reports an overflowing tensor and the node where precision is lost, not the ones after", () => {
+    const m = ov([F([1, 4])], (b, [x]) => {
+      const big = b.one("Multiply", 1, [b.one("Multiply", 1, [x, b.floats("k", [300], "float32", [])], numpy), b.floats("k2", [300], "float32", [])], numpy);
+      const shifted = b.one("Add", 1, [x, b.floats("off", [10000], "float32", [])], numpy);
+      const back = b.one("Subtract", 1, [shifted, b.floats("off2", [10000], "float32", [])], numpy);
+      return [big, b.one("ReLU", 1, [back])];
+    });
+    const x = Tensor.fromArray("float32", [1, 4], Float32Array.of(1.1, -1.3, 1.7, 1.9));
+    const found = fp16Calibration(m, new Map([["x", x]]));
+    expect(found.map((f) => [f.rule, f.op])).toEqual([
+      ["myriad/fp16-activation-overflow", "Multiply"],
+      ["myriad/fp16-precision", "Subtract"],
+    ]);
+    // In range and well conditioned: nothing to report.
+    expect(fp16Calibration(ov([F([1, 4])], (b, [v]) => [b.one("ReLU", 1, [v])]), new Map([["x", x]]))).toEqual([]);
   });
 });

@@ -9,8 +9,7 @@ import { sniffFormat } from "../../frontends/load-model.js";
 import { loadOnnxFile } from "../../frontends/onnx/load.js";
 import { readIr } from "../../frontends/openvino/read-ir.js";
 import { irToModel } from "../../frontends/openvino/to-graph.js";
-import { readNpy, writeNpyAtomic } from "../../io/npy.js";
-import { readTensorPb } from "../../io/tensor-pb.js";
+import { writeNpyAtomic } from "../../io/npy.js";
 import { eliminateDeadCode } from "../../passes/common/dead-code.js";
 import { runPipeline } from "../../passes/manager.js";
 import { fixPipeline } from "../../passes/pipelines.js";
@@ -18,6 +17,7 @@ import { lowerOrThrow } from "../../lower/lower.js";
 import { Tensor } from "../../ir/tensor.js";
 import { formatShape } from "../../ir/shape.js";
 import { runOpenvinoModel } from "../../runtime/interpreter.js";
+import { readNamedTensors } from "../../io/tensor-file.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { CliIO } from "../io.js";
 
@@ -32,21 +32,8 @@ export function safeFileName(name: string): string {
   return s === "" ? "_" : s;
 }
 
-function readTensorFile(path: string): Tensor {
-  if (path.toLowerCase().endsWith(".npy")) {
-    const a = readNpy(path);
-    return Tensor.fromBytes(a.dtype, a.dims, a.data);
-  }
-  return readTensorPb(path);
-}
-
 export function runCommand(file: string, options: RunOptions, io: CliIO): number {
-  const feeds = new Map<string, Tensor>();
-  for (const spec of options.input ?? []) {
-    const eq = spec.lastIndexOf("=");
-    if (eq <= 0) throw new MyriadcError("usage", `--input ${JSON.stringify(spec)}: expected name=file.npy or name=file.pb`);
-    feeds.set(spec.slice(0, eq), readTensorFile(spec.slice(eq + 1)));
-  }
+  const feeds = readNamedTensors("--input", options.input ?? []);
   let model;
   let fp16 = false;
   if (sniffFormat(file) === "openvino-ir") {

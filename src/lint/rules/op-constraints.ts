@@ -11,7 +11,7 @@ import { isConstantComputable } from "../constant-inputs.js";
 import type { Finding } from "../finding.js";
 import { at, type LintContext, type LintRule } from "../rule.js";
 
-function constantValue(ctx: LintContext, node: Node, port: number): number | undefined {
+function constantValue(node: Node, port: number): number | undefined {
   const t = node.inputs[port]?.initializer;
   return t && t.size === 1 ? t.toFloat32()[0] : undefined;
 }
@@ -41,7 +41,7 @@ function violation(ctx: LintContext, node: Node, c: Constraint): Finding | undef
     }
     case "const-value": {
       if (!node.inputs[c.port]) return undefined;
-      const v = constantValue(ctx, node, c.port);
+      const v = constantValue(node, c.port);
       return v === c.value ? undefined : f(`${c.what} (input ${c.port}) must be the constant ${c.value}${v === undefined ? "" : `, not ${v}`}`);
     }
     case "unused-output": {

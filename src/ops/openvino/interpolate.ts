@@ -83,7 +83,6 @@ export const OV_INTERPOLATE: Record<string, OvOpDef> = {
   Interpolate: {
     run(inputs, { node, version }) {
       const x = inputs[0]!;
-      const rank = x.dims.length;
       const mode = strAttr(node, "mode", "nearest");
       if (strAttr(node, "antialias", "false") === "true") throw new Error(`Interpolate mode ${mode} with antialias is not supported by the interpreter`);
       const a = Number(strAttr(node, "cube_coeff", "-0.75"));

@@ -1,0 +1,84 @@
+/**
+ * FP16 range analysis on real data (`lint --calibrate name=file.npy`, or a synthetic input
+ * range): the model runs once in float32 and once with every float result rounded to FP16,
+ * as MYRIAD computes. Reported, naming the node:
+ *  - myriad/fp16-activation-overflow (error): a tensor whose float32 values exceed ±65504,
+ *    which is ±Inf on the device;
+ *  - myriad/fp16-precision (warning): a tensor whose FP16 result differs from float32 by more
+ *    than `threshold` relative to its magnitude, at the node where the loss appears (its
+ *    inputs were still within the threshold) — later nodes only inherit it.
+ */
+import type { Model } from "../ir/model.js";
+import type { Node } from "../ir/node.js";
+import type { Tensor } from "../ir/tensor.js";
+import type { Value } from "../ir/value.js";
+import type { NdArray } from "../ops/ndarray.js";
+import { topologicalOrder } from "../ir/topo.js";
+import { runOpenvinoModel } from "../runtime/interpreter.js";
+import type { Finding } from "./finding.js";
+import { at } from "./rule.js";
+
+const FP16_MAX = 65504;
+
+export interface CalibrationOptions {
+  /** Relative error (max-abs difference over max-abs value) that counts as lost precision. */
+  threshold?: number;
+}
+
+function floatValues(a: NdArray | undefined): Float64Array | undefined {
+  return a && a.data instanceof Float64Array && /^(float|bfloat)/.test(a.dtype) ? a.data : undefined;
+}
+
+function relativeError(exact: Float64Array, rounded: Float64Array): number {
+  let maxAbs = 0;
+  let maxDiff = 0;
+  for (let i = 0; i < exact.length; i++) {
+    const e = exact[i]!;
+    if (!Number.isFinite(e)) continue;
+    maxAbs = Math.max(maxAbs, Math.abs(e));
+    const d = Math.abs(rounded[i]! - e);
+    maxDiff = Math.max(maxDiff, Number.isNaN(d) ? Infinity : d);
+  }
+  return maxAbs === 0 ? (maxDiff === 0 ? 0 : Infinity) : maxDiff / maxAbs;
+}
+
+export function fp16Calibration(model: Model, feeds: ReadonlyMap<string, Tensor>, options: CalibrationOptions = {}): Finding[] {
+  const threshold = options.threshold ?? 1e-2;
+  const exact = new Map<Value, NdArray>();
+  const rounded = new Map<Value, NdArray>();
+  runOpenvinoModel(model, feeds, { observe: (v, a) => exact.set(v, a) });
+  runOpenvinoModel(model, feeds, { fp16: true, observe: (v, a) => rounded.set(v, a) });
+  const findings: Finding[] = [];
+  const lossy = new Set<Value>();
+  const describe = (n: Node, v: Value) => `${JSON.stringify(v.name)}${n.outputs.length > 1 ? ` (output ${n.outputs.indexOf(v)})` : ""}`;
+  for (const node of topologicalOrder(model.graph)) {
+    for (const out of node.outputs) {
+      const e = out ? floatValues(exact.get(out)) : undefined;
+      const r = out ? floatValues(rounded.get(out)) : undefined;
+      if (!out || !e || !r) continue;
+      let peak = 0;
+      for (const x of e) if (Number.isFinite(x)) peak = Math.max(peak, Math.abs(x));
+      if (peak > FP16_MAX) {
+        findings.push(at(node, "myriad/fp16-activation-overflow", "error", `${describe(node, out)} reaches ${peak.toExponential(3)} on the calibration data, beyond FP16's ±65504 (it becomes ±Inf on MYRIAD)`, "rescale the input or the weights feeding this layer (e.g. normalise the input to [0,1] or [-1,1])", false));
+        lossy.add(out);
+        continue;
+      }
+      const err = relativeError(e, r);
+      if (err <= threshold) continue;
+      lossy.add(out);
+      // Only where the loss starts: inputs that were already off carry it here.
+      if (node.inputs.some((v) => v && lossy.has(v))) continue;
+      findings.push(at(node, "myriad/fp16-precision", "warning", `${describe(node, out)} differs from float32 by ${(err * 100).toFixed(2)}% of its magnitude when computed in FP16`, "check the layer's input range; large sums of small terms lose precision in FP16", false));
+    }
+  }
+  return findings;
+}
+
+/** Deterministic uniform values in [lo, hi] for inputs the user gave no file for. */
+export function syntheticValues(count: number, lo: number, hi: number, seed = 1): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: count }, () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return lo + (s / 2 ** 32) * (hi - lo);
+  });
+}
