@@ -6,7 +6,9 @@
  *            same file (the floor any loader pays), and the child's peak RSS after one load.
  *   fix    — load + the `fix` pipeline + encoding the result, likewise; with the node count left
  *            next to onnxscript's optimizer's (bench/peers/onnxscript-node-counts.json).
- *   convert-fp32 / convert-fp16 — load + fix + lowering + IR emission (.xml text and .bin bytes).
+ *   convert-fp32 / convert-fp16 — load + fix + lowering + MYRIAD legalization + IR emission
+ *            (.xml text and .bin bytes).
+ *   lint   — `lint --target myriad` on the ONNX file (two lowerings: as given and after fix).
  *
  * Set MYRIADC_CORPUS to point elsewhere than ../shared/corpus.
  */
@@ -20,6 +22,7 @@ import { loadOnnxFile } from "../src/frontends/onnx/load.js";
 import { encodeOnnx } from "../src/frontends/onnx/save.js";
 import { runPipeline } from "../src/passes/manager.js";
 import { fixPipeline } from "../src/passes/pipelines.js";
+import { lintFile } from "../src/lint/lint-file.js";
 
 /** One unit of work per benchmark kind; returns the node count it ends with. */
 const WORK: Record<string, (file: string) => number> = {
@@ -30,7 +33,8 @@ const WORK: Record<string, (file: string) => number> = {
     encodeOnnx(model);
     return model.graph.nodes.length;
   },
-  // Includes one interpreter pass on zero inputs (how port shapes are found today).
+  // Includes interpreter passes on zero inputs that observe types without computing float
+  // tensors (how port shapes are found today; legalization observes between its pass groups).
   "convert-fp32": (file) => {
     const ir = convertToIr(loadOnnxFile(file).model, file, { dataType: "FP32" });
     encodeIrXml(ir.net);
@@ -41,6 +45,7 @@ const WORK: Record<string, (file: string) => number> = {
     encodeIrXml(ir.net);
     return ir.net.layers.length;
   },
+  lint: (file) => lintFile(file).findings.length,
 };
 
 /** onnxscript's optimizer's node counts (a committed fixture), for comparison in the fix table. */

@@ -3,7 +3,10 @@
  * must not, and — for the fixable ones — the legalized graph, which must be clean of that
  * finding and compute the same outputs (our interpreter, before vs after).
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../support/corpus.js";
 import type { DTypeName } from "../../src/ir/dtype.js";
 import { Graph } from "../../src/ir/graph.js";
 import { Model } from "../../src/ir/model.js";
@@ -180,6 +183,10 @@ describe("rule documentation", () => {
   it("every rule id a rule can report is documented", () => {
     const ids = MYRIAD_RULES.flatMap((r) => r.ids);
     expect(ids.filter((id) => !RULE_DOCS[id])).toEqual([]);
+  });
+  it("the README's rule table lists every documented rule", () => {
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    expect(Object.keys(RULE_DOCS).filter((id) => !readme.includes(`| \`${id}\` |`))).toEqual([]);
   });
 });
 
