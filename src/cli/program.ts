@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { isMyriadcError } from "../util/errors.js";
 import { VERSION } from "../version.js";
+import { compileCommand } from "./commands/compile.js";
 import { convertCommand } from "./commands/convert.js";
 import { fixCommand } from "./commands/fix.js";
 import { inspectCommand } from "./commands/inspect.js";
@@ -93,6 +94,36 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
       setCode(runCommand(model, opts, io));
     });
 
+  program
+    .command("compile")
+    .description("compile a model to a MYRIAD .blob (ONNX is converted first, with every MYRIAD fix)")
+    .argument("<model>", "ONNX model (.onnx) or OpenVINO IR (.xml with its .bin)")
+    .requiredOption("-o, --output <file.blob>", "where to write the blob")
+    .option("--data-type <type>", "FP16 (default) or FP32 weights when converting ONNX", "FP16")
+    .option("--input-shape <name=[dims]>", "make a dynamic input static (repeatable)", collect, [])
+    .option("--mean-values <name[v,...]>", "subtract per-channel means (repeatable)", collect, [])
+    .option("--scale-values <name[v,...]>", "divide by per-channel scales (repeatable)", collect, [])
+    .option("--reverse-input-channels", "swap the channel order (RGB <-> BGR) before mean/scale")
+    .option("--input-type <type>", "the type the model is fed: U8, FP16 or FP32")
+    .option("--layout <name(from->to)>", "the layout the model is fed, e.g. input(nhwc->nchw) (repeatable)", collect, [])
+    .option("--shaves <n>", "SHAVE cores to compile for (1-16; with --cmx-slices)")
+    .option("--cmx-slices <n>", "CMX slices (1-16, at least --shaves)")
+    .option("--streams <n>", "throughput streams (1-3)")
+    .option("--ip <precision>", "precision of every input, e.g. U8 or FP16")
+    .option("--op <precision>", "precision of every output, e.g. FP16 or FP32")
+    .option("--iop <name:precision,...>", "per-tensor precisions (compile_tool 2022.x has a bug here; prefer --ip/--op)")
+    .option("--backend <backend>", "auto (local, then docker), local, docker or blobconverter (uploads the model)", "auto")
+    .option("--compile-tool <path>", "the compile_tool executable (else MYRIADC_COMPILE_TOOL, $INTEL_OPENVINO_DIR, PATH)")
+    .option("--docker-image <image>", "OpenVINO image with the MYRIAD plugin (2022.3.1 or later 2022.3.x)")
+    .option("--blobconverter-url <url>", "blobconverter service (default https://blobconverter.luxonis.com)")
+    .option("--blobconverter-version <version>", "OpenVINO version on the service (default 2022.1)")
+    .option("--timeout <seconds>", "stop the compiler after this long (default 600)")
+    .option("--no-cache", "do not use or fill the blobconverter cache")
+    .option("--dry-run", "print the exact commands or request, run nothing")
+    .action(async (model: string, opts: Record<string, unknown>) => {
+      setCode(await compileCommand(model, { ...(opts as unknown as Parameters<typeof compileCommand>[1]), noCache: opts.cache === false, verbose: program.opts().verbose === true }, io));
+    });
+
   return program;
 }
 
@@ -116,6 +147,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     if (isMyriadcError(e)) {
       io.stderr(`myriadc: error: ${e.oneLine()}\n`);
+      if (verbose && e.details) io.stderr(`${e.details.trimEnd()}\n`);
       if (verbose && e.stack) io.stderr(`${e.stack}\n`);
       return e.exitCode;
     }

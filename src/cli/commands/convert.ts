@@ -28,7 +28,7 @@ export interface ConvertOptions {
 }
 
 /** Collects the preprocessing flags per input ("" = every input). */
-function preprocessingFlags(o: ConvertOptions): Map<string, InputPreprocessing> {
+export function preprocessingFlags(o: ConvertOptions): Map<string, InputPreprocessing> {
   const m = new Map<string, InputPreprocessing>();
   const entry = (name: string) => {
     let e = m.get(name);

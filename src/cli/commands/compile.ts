@@ -1,0 +1,106 @@
+/**
+ * `myriadc compile <model.onnx|model.xml> -o <out.blob> [convert flags] [--shaves N]
+ * [--cmx-slices N] [--streams N] [--ip P] [--op P] [--iop "name:P,…"] [--backend …]
+ * [--compile-tool PATH] [--docker-image IMG] [--blobconverter-url URL] [--dry-run]`:
+ * converts an ONNX model first (everything `convert --target myriad` does), then compiles the
+ * IR to a MYRIAD blob, checks it, and writes it atomically.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { compileBlob, describeCompile, type BackendName, type CompileRequest } from "../../backends/compile.js";
+import { convertToIr } from "../../convert.js";
+import { writeIr } from "../../emit/openvino-ir.js";
+import { sniffFormat } from "../../frontends/load-model.js";
+import { loadOnnxFile } from "../../frontends/onnx/load.js";
+import { binPathFor } from "../../frontends/openvino/read-ir.js";
+import { parseInputShape } from "../../passes/onnx/input-shapes.js";
+import { writeFileAtomic } from "../../util/atomic-write.js";
+import { MyriadcError } from "../../util/errors.js";
+import type { CliIO } from "../io.js";
+import { preprocessingFlags, type ConvertOptions } from "./convert.js";
+
+export interface CompileCliOptions extends Omit<ConvertOptions, "output" | "json" | "target"> {
+  output: string;
+  shaves?: string;
+  cmxSlices?: string;
+  streams?: string;
+  ip?: string;
+  op?: string;
+  iop?: string;
+  backend?: string;
+  compileTool?: string;
+  dockerImage?: string;
+  blobconverterUrl?: string;
+  blobconverterVersion?: string;
+  timeout?: string;
+  noCache?: boolean;
+  dryRun?: boolean;
+  verbose?: boolean;
+}
+
+const BACKENDS = ["auto", "local", "docker", "blobconverter"];
+
+function whole(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new MyriadcError("usage", `${flag} ${JSON.stringify(v)}: expected a whole number`);
+  return n;
+}
+
+export async function compileCommand(file: string, o: CompileCliOptions, io: CliIO): Promise<number> {
+  const backend = (o.backend ?? "auto").toLowerCase();
+  if (!BACKENDS.includes(backend)) throw new MyriadcError("usage", `--backend ${JSON.stringify(o.backend)}: expected one of ${BACKENDS.join(", ")}`);
+  if (!o.output.toLowerCase().endsWith(".blob")) throw new MyriadcError("usage", `-o ${JSON.stringify(o.output)}: the blob's name must end in .blob`);
+  if (resolve(file) === resolve(o.output)) throw new MyriadcError("usage", "the output would overwrite the input");
+  const timeoutS = whole("--timeout", o.timeout);
+  if (timeoutS !== undefined && timeoutS <= 0) throw new MyriadcError("usage", `--timeout ${timeoutS}: expected seconds above 0`);
+  const started = performance.now();
+  const scratch = mkdtempSync(join(tmpdir(), "myriadc-ir-"));
+  try {
+    let ir = { xml: file, bin: binPathFor(file) };
+    if (sniffFormat(file) !== "openvino-ir") {
+      // The IR MYRIAD gets: every MYRIAD fix applied, FP16 weights unless asked otherwise.
+      const dataType = (o.dataType ?? "FP16").toUpperCase();
+      if (dataType !== "FP32" && dataType !== "FP16") throw new MyriadcError("usage", `--data-type ${JSON.stringify(o.dataType)}: expected FP32 or FP16`);
+      const inputShapes = new Map((o.inputShape ?? []).map(parseInputShape));
+      const converted = convertToIr(loadOnnxFile(file).model, file, { dataType, inputShapes, preprocessing: preprocessingFlags({ ...o, output: "" }), parameters: { input_model: file, target: "myriad" } });
+      const stem = file.split(/[\\/]/).pop()!.replace(/\.onnx$/i, "").replace(/[.=\s]/g, "_") || "model";
+      // A dry run keeps the IR beside the blob's path, so the printed commands can be run.
+      const dir = o.dryRun ? dirname(resolve(o.output)) : scratch;
+      ir = { xml: join(dir, `${stem}.xml`), bin: join(dir, `${stem}.bin`) };
+      writeIr(ir.xml, ir.bin, converted.net, converted.weights);
+    }
+    const req: CompileRequest = {
+      ir,
+      options: {
+        ...(o.shaves !== undefined ? { shaves: whole("--shaves", o.shaves)! } : {}),
+        ...(o.cmxSlices !== undefined ? { cmxSlices: whole("--cmx-slices", o.cmxSlices)! } : {}),
+        ...(o.streams !== undefined ? { streams: whole("--streams", o.streams)! } : {}),
+        ...(o.ip ? { inputPrecision: o.ip } : {}),
+        ...(o.op ? { outputPrecision: o.op } : {}),
+        ...(o.iop ? { ioPrecision: o.iop } : {}),
+      },
+      backend: backend as BackendName | "auto",
+      ...(o.compileTool ? { compileTool: o.compileTool } : {}),
+      ...(o.dockerImage ? { dockerImage: o.dockerImage } : {}),
+      ...(o.blobconverterUrl ? { blobconverterUrl: o.blobconverterUrl } : {}),
+      ...(o.blobconverterVersion ? { blobconverterVersion: o.blobconverterVersion } : {}),
+      ...(timeoutS ? { timeoutMs: timeoutS * 1000 } : {}),
+      ...(o.noCache ? { cacheDir: null } : {}),
+      log: (line) => io.stderr(`${line}\n`),
+      ...(o.verbose ? { onOutput: (t: string) => io.stderr(t) } : {}),
+    };
+    if (o.dryRun) {
+      const plan = describeCompile(req, o.output);
+      io.stdout(`# backend: ${plan.backend}${ir.xml !== file ? ` (converted IR written to ${ir.xml})` : ""}\n${plan.text}`);
+      return 0;
+    }
+    const { backend: used, blob, header } = await compileBlob(req);
+    writeFileAtomic(o.output, blob);
+    io.stdout(`${o.output}: ${blob.length.toLocaleString("en-US")} bytes, MYRIAD blob version ${header.versionMajor}.${header.versionMinor}, backend ${used}, ${Math.round(performance.now() - started)} ms\n`);
+    return 0;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
