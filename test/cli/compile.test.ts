@@ -6,6 +6,8 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { checkBlob } from "../../src/backends/blob-header.js";
 import { memoryIO } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/program.js";
+import { saveOnnxFile } from "../../src/frontends/onnx/save.js";
+import { GraphBuilder } from "../support/build.js";
 import { REPO_ROOT } from "../support/corpus.js";
 
 const FAKE_TOOL = join(REPO_ROOT, "test/fixtures/backends/fake-compile-tool.mjs");
@@ -46,6 +48,17 @@ describe("myriadc compile", () => {
     const verbose = memoryIO();
     await runCli(["compile", EXAMPLE, "-o", out, "--compile-tool", FAKE_TOOL, "--verbose"], verbose);
     expect(verbose.err).toContain("frontend.cpp:592");
+  });
+
+  it("says what lint expects MYRIAD to refuse, then lets compile_tool decide", async () => {
+    const b = new GraphBuilder(13);
+    const [y] = b.op("Sin", [b.input("x", "float32", [1, 4])]);
+    b.output(y!);
+    const file = join(dir, "sin.onnx");
+    saveOnnxFile(b.model(), file);
+    const io = memoryIO();
+    expect(await runCli(["compile", file, "-o", join(dir, "sin.blob"), "--compile-tool", FAKE_TOOL], io)).toBe(0);
+    expect(io.err).toMatch(/lint expects MYRIAD to refuse 1 layer\(s\); compiling anyway:\n {2}Sin.*myriad\/unsupported-op/);
   });
 
   it("refuses bad flags with exit 2 before running anything", async () => {

@@ -2,8 +2,9 @@
  * `myriadc compile <model.onnx|model.xml> -o <out.blob> [convert flags] [--shaves N]
  * [--cmx-slices N] [--streams N] [--ip P] [--op P] [--iop "name:P,…"] [--backend …]
  * [--compile-tool PATH] [--docker-image IMG] [--blobconverter-url URL] [--dry-run]`:
- * converts an ONNX model first (everything `convert --target myriad` does), then compiles the
- * IR to a MYRIAD blob, checks it, and writes it atomically.
+ * converts an ONNX model first (everything `convert --target myriad` does), says what lint
+ * expects MYRIAD to refuse, then compiles the IR to a MYRIAD blob, checks it, and writes it
+ * atomically.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +14,10 @@ import { convertToIr } from "../../convert.js";
 import { writeIr } from "../../emit/openvino-ir.js";
 import { sniffFormat } from "../../frontends/load-model.js";
 import { loadOnnxFile } from "../../frontends/onnx/load.js";
-import { binPathFor } from "../../frontends/openvino/read-ir.js";
+import { binPathFor, readIr } from "../../frontends/openvino/read-ir.js";
+import { irToModel } from "../../frontends/openvino/to-graph.js";
+import type { Model } from "../../ir/model.js";
+import { lintOpenvino, valueTypes } from "../../lint/lint.js";
 import { parseInputShape } from "../../passes/onnx/input-shapes.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { MyriadcError } from "../../util/errors.js";
@@ -48,6 +52,28 @@ function whole(flag: string, v: string | undefined): number | undefined {
   return n;
 }
 
+function irModel(file: string): Model {
+  const ir = readIr(file);
+  return irToModel(ir.net, ir.weights, file);
+}
+
+/**
+ * What lint expects MYRIAD to refuse, said before compile_tool runs (which then either
+ * confirms it at the same layer, or the table was too strict): the compile goes ahead.
+ */
+function warnAboutRefusals(model: Model, file: string, io: CliIO): void {
+  let errors;
+  try {
+    errors = lintOpenvino(model, valueTypes(model, file)).filter((f) => f.severity === "error");
+  } catch {
+    return; // lint is advice here; the compiler has the last word
+  }
+  if (!errors.length) return;
+  io.stderr(`myriadc: lint expects MYRIAD to refuse ${errors.length} layer(s); compiling anyway:\n`);
+  for (const f of errors.slice(0, 10)) io.stderr(`  ${f.node} (${f.op}): ${f.message} [${f.rule}]\n`);
+  if (errors.length > 10) io.stderr(`  … and ${errors.length - 10} more (myriadc lint ${file})\n`);
+}
+
 export async function compileCommand(file: string, o: CompileCliOptions, io: CliIO): Promise<number> {
   const backend = (o.backend ?? "auto").toLowerCase();
   if (!BACKENDS.includes(backend)) throw new MyriadcError("usage", `--backend ${JSON.stringify(o.backend)}: expected one of ${BACKENDS.join(", ")}`);
@@ -59,6 +85,7 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
   const scratch = mkdtempSync(join(tmpdir(), "myriadc-ir-"));
   try {
     let ir = { xml: file, bin: binPathFor(file) };
+    let lowered: Model | undefined;
     if (sniffFormat(file) !== "openvino-ir") {
       // The IR MYRIAD gets: every MYRIAD fix applied, FP16 weights unless asked otherwise.
       const dataType = (o.dataType ?? "FP16").toUpperCase();
@@ -70,7 +97,9 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
       const dir = o.dryRun ? dirname(resolve(o.output)) : scratch;
       ir = { xml: join(dir, `${stem}.xml`), bin: join(dir, `${stem}.bin`) };
       writeIr(ir.xml, ir.bin, converted.net, converted.weights);
+      lowered = converted.openvino;
     }
+    warnAboutRefusals(lowered ?? irModel(file), file, io);
     const req: CompileRequest = {
       ir,
       options: {
