@@ -139,4 +139,24 @@ describe("OpenVINO kernels: modes the lowering does not emit", () => {
     const [y] = run("Range", 4, [i64([], [0]), i64([], [5]), i64([], [2])], { output_type: "f32" });
     expect([y!.dtype, values(y)]).toEqual(["float32", [0, 2, 4]]);
   });
+
+  it("LSTMSequence-5: direction and sequence lengths place the steps (W = R = 0, so only the biases act)", () => {
+    // f = i = o = σ(0) = ½ and g = tanh(atanh ½) = ½: C₁ = ¼, C₂ = ½·¼ + ¼ = ⅜; H = ½·tanh(C).
+    const bias = (dirs: number) => f([dirs, 4], Array.from({ length: dirs }, () => [0, 0, Math.atanh(0.5), 0]).flat());
+    const zeros = (dims: number[]) => f(dims, new Array<number>(dims.reduce((a, b) => a * b, 1)).fill(0));
+    const h = (c: number) => 0.5 * Math.tanh(c);
+    const run1 = (direction: string, dirs: number) =>
+      run("LSTMSequence", 5, [zeros([1, 3, 1]), zeros([1, dirs, 1]), zeros([1, dirs, 1]), i64([1], [2]), zeros([dirs, 4, 1]), zeros([dirs, 4, 1]), bias(dirs)], { hidden_size: "1", direction, activations: "sigmoid,tanh,tanh", clip: "0" });
+    const close = (got: number[], want: number[]) => want.forEach((v, k) => expect(got[k]).toBeCloseTo(v, 12));
+    const [yf, hf] = run1("forward", 1);
+    close(values(yf), [h(0.25), h(0.375), 0]);
+    close(values(hf), [h(0.375)]);
+    const [yr, hr, cr] = run1("reverse", 1);
+    close(values(yr), [h(0.375), h(0.25), 0]);
+    close(values(hr), [h(0.375)]);
+    close(values(cr), [0.375]);
+    const [yb] = run1("bidirectional", 2);
+    expect(yb!.dims).toEqual([1, 2, 3, 1]);
+    close(values(yb), [h(0.25), h(0.375), 0, h(0.375), h(0.25), 0]);
+  });
 });
