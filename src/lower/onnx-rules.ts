@@ -231,9 +231,16 @@ const pad: LoweringRule = (c) => {
   }
   const mode = c.node.getString("mode", "constant");
   if (mode === "wrap") c.fail("wrap padding has no OpenVINO equivalent");
-  const value = c.opset < 11 ? c.node.getFloat("value", 0) : c.node.inputs[2] ? (c.constant(2) ?? c.fail("the pad value must be a constant")).toFloat32()[0] ?? 0 : 0;
   const inputs = [c.input(0), c.i64("pads_begin", pads.slice(0, rank)), c.i64("pads_end", pads.slice(rank))];
-  if (mode === "constant") inputs.push(c.floats("pad_value", [value], c.dtype(0), []));
+  if (mode === "constant") {
+    const computed = c.opset >= 11 && c.node.inputs[2] !== undefined && !c.constant(2);
+    // A computed pad value is passed on as a scalar (ONNX allows shape [] or [1]).
+    if (computed) inputs.push(c.one("Reshape", 1, [c.input(2), c.i64("scalar", [], [0])], { special_zero: false }));
+    else {
+      const value = c.opset < 11 ? c.node.getFloat("value", 0) : c.node.inputs[2] ? (c.constant(2)!.toFloat32()[0] ?? 0) : 0;
+      inputs.push(c.floats("pad_value", [value], c.dtype(0), []));
+    }
+  }
   return [c.one("Pad", 1, inputs, { pad_mode: mode })];
 };
 

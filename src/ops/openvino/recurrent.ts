@@ -1,5 +1,6 @@
 /**
- * LSTMSequence-5, written from the OpenVINO op specification: X [batch, seq, input],
+ * LSTMSequence-5, GRUSequence-5 and RNNSequence-5, written from the OpenVINO op specification.
+ * LSTMSequence-5: X [batch, seq, input],
  * initial H and C [batch, dirs, hidden], sequence lengths [batch], W [dirs, 4·hidden, input],
  * R [dirs, 4·hidden, hidden], B [dirs, 4·hidden], gates in the order f, i, c, o. Per step:
  * gates = x·Wᵀ + h·Rᵀ + B (clipped to ±clip when clip > 0), C = f⊙C + i⊙g(c), H = o⊙h(C).
@@ -70,16 +71,99 @@ const lstmSequence: OvOpDef = {
     const out = (data: Float64Array, dims: number[]): NdArray => ({ dtype: x!.dtype, dims, data });
     return [out(y, [batch, dirs, seq, hidden]), out(ho, [batch, dirs, hidden]), out(co, [batch, dirs, hidden])];
   },
-  outputTypes([x, , , , w], { node }) {
-    const [batch, seq] = x!.dims as [number, number];
-    const hidden = intAttr(node, "hidden_size", 0);
-    const dirs = w!.dims[0]!;
-    return [
-      { dtype: x!.dtype, dims: [batch, dirs, seq, hidden] },
-      { dtype: x!.dtype, dims: [batch, dirs, hidden] },
-      { dtype: x!.dtype, dims: [batch, dirs, hidden] },
-    ];
-  },
+  outputTypes: (inputs, ctx) => sequenceTypes(2, 4)(inputs, ctx),
 };
 
-export const OV_RECURRENT: Record<string, OvOpDef> = { LSTMSequence: lstmSequence };
+/** Output types shared by the three sequence ops: Y [batch, dirs, seq, hidden] and the final states. */
+function sequenceTypes(states: number, wPort: number): NonNullable<OvOpDef["outputTypes"]> {
+  return (inputs, { node }) => {
+    const x = inputs[0]!;
+    const [batch, seq] = x.dims as [number, number];
+    const hidden = intAttr(node, "hidden_size", 0);
+    const dirs = inputs[wPort]!.dims[0]!;
+    const state = { dtype: x.dtype, dims: [batch, dirs, hidden] };
+    return [{ dtype: x.dtype, dims: [batch, dirs, seq, hidden] }, ...Array.from({ length: states }, () => state)];
+  };
+}
+
+/**
+ * GRUSequence-5 (gates z, r, h; B [dirs, 3·hidden], or [dirs, 4·hidden] with
+ * linear_before_reset, whose last block is the recurrent bias of h) and RNNSequence-5
+ * (one gate, B [dirs, hidden]): X [batch, seq, input], H0 [batch, dirs, hidden], lengths,
+ * W [dirs, G·hidden, input], R [dirs, G·hidden, hidden]. Outputs Y and Ho.
+ */
+function gruOrRnn(kind: "GRU" | "RNN"): OvOpDef {
+  return {
+    run([x, h0, lengths, w, r, b], { node }) {
+      const [batch, seq, input] = x!.dims as [number, number, number];
+      const hidden = intAttr(node, "hidden_size", 0);
+      const direction = strAttr(node, "direction", "forward");
+      const dirs = direction === "bidirectional" ? 2 : 1;
+      const clip = floatAttr(node, "clip", 0);
+      const names = strAttr(node, "activations", kind === "GRU" ? "sigmoid,tanh" : "tanh").split(",");
+      const f = activation(names[0]!);
+      const g = kind === "GRU" ? activation(names[1] ?? "tanh") : f;
+      const lbr = kind === "GRU" && strAttr(node, "linear_before_reset", "false") === "true";
+      const G = kind === "GRU" ? 3 : 1;
+      const lens = ints(lengths!);
+      const xd = x!.data as Float64Array;
+      const wd = w!.data as Float64Array;
+      const rd = r!.data as Float64Array;
+      const bd = b!.data as Float64Array;
+      const bStride = b!.dims[1]!;
+      const y = new Float64Array(batch * dirs * seq * hidden);
+      const ho = Float64Array.from(h0!.data as Float64Array);
+      const xw = new Float64Array(G * hidden);
+      const hr = new Float64Array(G * hidden);
+      const cl = (v: number) => (clip > 0 ? Math.min(clip, Math.max(-clip, v)) : v);
+      for (let d = 0; d < dirs; d++) {
+        const reverse = direction === "reverse" || d === 1;
+        for (let n = 0; n < batch; n++) {
+          const len = Math.min(seq, lens[n] ?? seq);
+          const state = (n * dirs + d) * hidden;
+          for (let s = 0; s < len; s++) {
+            const t = reverse ? len - 1 - s : s;
+            // x·Wᵀ and h·Rᵀ per gate row, kept apart: GRU's h gate mixes them with r.
+            for (let k = 0; k < G * hidden; k++) {
+              let a = 0;
+              for (let i = 0; i < input; i++) a += xd[(n * seq + t) * input + i]! * wd[(d * G * hidden + k) * input + i]!;
+              xw[k] = a;
+              let c = 0;
+              for (let j = 0; j < hidden; j++) c += ho[state + j]! * rd[(d * G * hidden + k) * hidden + j]!;
+              hr[k] = c;
+            }
+            const bias = (k: number) => bd[d * bStride + k]!;
+            if (kind === "RNN") {
+              for (let j = 0; j < hidden; j++) ho[state + j] = f(cl(xw[j]! + hr[j]! + bias(j)));
+            } else {
+              for (let j = 0; j < hidden; j++) {
+                const z = f(cl(xw[j]! + hr[j]! + bias(j)));
+                const rg = f(cl(xw[hidden + j]! + hr[hidden + j]! + bias(hidden + j)));
+                let hh: number;
+                if (lbr) hh = g(cl(xw[2 * hidden + j]! + bias(2 * hidden + j) + rg * (hr[2 * hidden + j]! + bias(3 * hidden + j))));
+                else {
+                  // (r ⊙ H)·Rhᵀ: recomputed with the reset gate applied to the state.
+                  let c = 0;
+                  for (let m = 0; m < hidden; m++) {
+                    const rm = f(cl(xw[hidden + m]! + hr[hidden + m]! + bias(hidden + m)));
+                    c += rm * ho[state + m]! * rd[(d * G * hidden + 2 * hidden + j) * hidden + m]!;
+                  }
+                  hh = g(cl(xw[2 * hidden + j]! + c + bias(2 * hidden + j)));
+                }
+                xw[2 * hidden + j] = (1 - z) * hh; // staged: H is updated after all units
+                hr[2 * hidden + j] = z;
+              }
+              for (let j = 0; j < hidden; j++) ho[state + j] = xw[2 * hidden + j]! + hr[2 * hidden + j]! * ho[state + j]!;
+            }
+            for (let j = 0; j < hidden; j++) y[((n * dirs + d) * seq + t) * hidden + j] = ho[state + j]!;
+          }
+        }
+      }
+      const out = (data: Float64Array, dims: number[]): NdArray => ({ dtype: x!.dtype, dims, data });
+      return [out(y, [batch, dirs, seq, hidden]), out(ho, [batch, dirs, hidden])];
+    },
+    outputTypes: sequenceTypes(1, 3),
+  };
+}
+
+export const OV_RECURRENT: Record<string, OvOpDef> = { LSTMSequence: lstmSequence, GRUSequence: gruOrRnn("GRU"), RNNSequence: gruOrRnn("RNN") };
