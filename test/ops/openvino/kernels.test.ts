@@ -159,4 +159,18 @@ describe("OpenVINO kernels: modes the lowering does not emit", () => {
     expect(yb!.dims).toEqual([1, 2, 3, 1]);
     close(values(yb), [h(0.25), h(0.375), 0, h(0.375), h(0.25), 0]);
   });
+
+  it("GRUSequence-5: linear_before_reset keeps the recurrent h bias inside the reset gate; reverse walks back", () => {
+    // W = R = 0, so z = r = σ(0) = ½. With linear_before_reset h̃ = tanh(Wbh + r·Rbh), else tanh(b_h).
+    const zeros = (dims: number[]) => f(dims, new Array<number>(dims.reduce((a, b) => a * b, 1)).fill(0));
+    const a = 2 * Math.atanh(0.5);
+    const gru = (lbr: boolean, direction: string) =>
+      run("GRUSequence", 5, [zeros([1, 2, 1]), zeros([1, 1, 1]), i64([1], [2]), zeros([1, 3, 1]), zeros([1, 3, 1]), lbr ? f([1, 4], [0, 0, 0, a]) : f([1, 3], [0, 0, a])], { hidden_size: "1", direction, activations: "sigmoid,tanh", clip: "0", linear_before_reset: String(lbr) });
+    const close = (got: number[], want: number[]) => want.forEach((v, k) => expect(got[k]).toBeCloseTo(v, 12));
+    // h̃ = ½: H₁ = ½·½ = ¼, H₂ = ½·½ + ½·¼ = ⅜.
+    close(values(gru(true, "forward")[0]), [0.25, 0.375]);
+    close(values(gru(true, "reverse")[0]), [0.375, 0.25]);
+    // h̃ = tanh(2·atanh ½) = 0.8: H₁ = 0.4, H₂ = 0.4 + 0.2 = 0.6.
+    close(values(gru(false, "forward")[0]), [0.4, 0.6]);
+  });
 });
