@@ -13,6 +13,7 @@ import type { LowerContext } from "./context.js";
 import { INDEXING_LOWERING } from "./onnx-rules-indexing.js";
 import { MATH_LOWERING } from "./onnx-rules-math.js";
 import { NN_LOWERING } from "./onnx-rules-nn.js";
+import { QUANTIZATION_LOWERING } from "./onnx-rules-quantization.js";
 import { RECURRENT_LOWERING } from "./onnx-rules-recurrent.js";
 import { ndToTensor } from "../ops/ndarray.js";
 import { constantNodeValue } from "../ops/onnx/shape-ops.js";
@@ -383,4 +384,4 @@ const BASIC_LOWERING: Readonly<Record<string, LoweringRule>> = {
 };
 
 /** Every ONNX op with a lowering rule, by type. */
-export const ONNX_LOWERING: Readonly<Record<string, LoweringRule>> = { ...BASIC_LOWERING, ...MATH_LOWERING, ...INDEXING_LOWERING, ...NN_LOWERING, ...RECURRENT_LOWERING };
+export const ONNX_LOWERING: Readonly<Record<string, LoweringRule>> = { ...BASIC_LOWERING, ...MATH_LOWERING, ...INDEXING_LOWERING, ...NN_LOWERING, ...RECURRENT_LOWERING, ...QUANTIZATION_LOWERING };

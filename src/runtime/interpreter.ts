@@ -36,6 +36,18 @@ function mayHoldShapes(dtype: NdArray["dtype"]): boolean {
   return kind !== "float";
 }
 
+/**
+ * float32 results are rounded to float32 after every op, as a float32 kernel stores them: the
+ * kernels compute in double, and chained ops (Divide then Round, in quantization) would
+ * otherwise see more precision than OpenVINO's.
+ */
+function roundFp32(a: NdArray): NdArray {
+  if (a.dtype !== "float32" || !(a.data instanceof Float64Array)) return a;
+  const d = a.data;
+  for (let i = 0; i < d.length; i++) d[i] = Math.fround(d[i]!);
+  return a;
+}
+
 function roundFp16(a: NdArray): NdArray {
   if (!(a.data instanceof Float64Array) || !/^(float|bfloat)/.test(a.dtype)) return a;
   const out = new Float64Array(a.data.length);
@@ -77,7 +89,7 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
     }
     node.outputs.forEach((v, i) => {
       const r = outs[i];
-      if (v && r) values.set(v, options.fp16 ? roundFp16(r) : r);
+      if (v && r) values.set(v, options.fp16 ? roundFp16(r) : roundFp32(r));
     });
   }
   if (options.observe) for (const [v, a] of values) options.observe(v, a);
