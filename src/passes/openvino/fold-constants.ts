@@ -17,6 +17,11 @@ import type { Pass, PassResult } from "../pass.js";
 /** Larger results stay computed at run time rather than bloating the weights. */
 const MAX_FOLDED_ELEMENTS = 1 << 20;
 
+/** FP16-compressed weights (Const f16 → Convert f32, as Model Optimizer writes them) stay compressed. */
+function isDecompression(node: Node): boolean {
+  return node.opType === "Convert" && node.inputs[0]?.initializer?.dtype === "float16" && strAttr(node, "destination_type", "") === "f32";
+}
+
 function inputsOf(node: Node): NdArray[] | undefined {
   if (node.opType === "ShapeOf") {
     const s = node.inputs[0]?.shape;
@@ -36,7 +41,7 @@ export const foldConstantsPass: Pass = {
     const g = model.graph;
     let changed = false;
     for (const node of [...g.nodes]) {
-      if (VALUE_DEPENDENT_DIMS[node.opType] || node.opType === "Parameter") continue;
+      if (VALUE_DEPENDENT_DIMS[node.opType] || node.opType === "Parameter" || isDecompression(node)) continue;
       const kernel = openvinoOp(node.opType);
       const inputs = kernel ? inputsOf(node) : undefined;
       if (!kernel || !inputs) continue;
