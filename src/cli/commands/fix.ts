@@ -16,7 +16,7 @@ import { convertOpset } from "../../passes/onnx/downgrade/downgrade.js";
 import { freezeInputs, parseFreeze } from "../../passes/onnx/freeze-inputs.js";
 import { shapeInferencePass } from "../../passes/onnx/shape-inference.js";
 import { fixPipeline } from "../../passes/pipelines.js";
-import { MyriadcError } from "../../util/errors.js";
+import { isMyriadcError, MyriadcError } from "../../util/errors.js";
 import { emitOpenvinoIr } from "../../emit/openvino-emitter.js";
 import { writeIr } from "../../emit/openvino-ir.js";
 import { binPathFor, readIr } from "../../frontends/openvino/read-ir.js";
@@ -85,7 +85,14 @@ function fixIr(file: string, options: FixOptions, io: CliIO): number {
   const ir = readIr(file);
   const model = irToModel(ir.net, ir.weights, file);
   const before = model.graph.nodes.length;
-  const report = legalizeForMyriad(model, file);
+  let report;
+  try {
+    report = legalizeForMyriad(model, file);
+  } catch (e) {
+    // Legalization learns the IR's shapes by running it in our interpreter, which lacks some layers.
+    if (isMyriadcError(e) && /no kernel/.test(e.message)) throw new MyriadcError("unsupported", `cannot fix this IR: ${e.message}, so its shapes cannot be worked out (lint still works on it)`, { file, cause: e });
+    throw e;
+  }
   const emitted = emitOpenvinoIr(model, { dataType: "FP32", parameters: { input_model: file, target: "myriad" }, types: observeTypes(model, file) });
   writeIr(options.output, binPathFor(options.output), emitted.net, emitted.weights);
   const remaining = lintFile(options.output).findings;
