@@ -82,6 +82,8 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
   const timeoutS = whole("--timeout", o.timeout);
   if (timeoutS !== undefined && timeoutS <= 0) throw new MyriadcError("usage", `--timeout ${timeoutS}: expected seconds above 0`);
   const started = performance.now();
+  // Progress on a terminal: converting and compiling can take minutes.
+  const progress = (line: string) => io.isTTY && io.stderr(`myriadc: ${line}\n`);
   const scratch = mkdtempSync(join(tmpdir(), "myriadc-ir-"));
   try {
     let ir = { xml: file, bin: binPathFor(file) };
@@ -91,6 +93,7 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
       const dataType = (o.dataType ?? "FP16").toUpperCase();
       if (dataType !== "FP32" && dataType !== "FP16") throw new MyriadcError("usage", `--data-type ${JSON.stringify(o.dataType)}: expected FP32 or FP16`);
       const inputShapes = new Map((o.inputShape ?? []).map(parseInputShape));
+      progress(`converting ${file} …`);
       const converted = convertToIr(loadOnnxFile(file).model, file, { dataType, inputShapes, preprocessing: preprocessingFlags({ ...o, output: "" }), parameters: { input_model: file, target: "myriad" } });
       const stem = file.split(/[\\/]/).pop()!.replace(/\.onnx$/i, "").replace(/[.=\s]/g, "_") || "model";
       // A dry run keeps the IR beside the blob's path, so the printed commands can be run.
@@ -125,6 +128,7 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
       io.stdout(`# backend: ${plan.backend}${ir.xml !== file ? ` (converted IR written to ${ir.xml})` : ""}\n${plan.text}`);
       return 0;
     }
+    progress(`compiling ${ir.xml} (backend ${backend}) …`);
     const { backend: used, blob, header } = await compileBlob(req);
     writeFileAtomic(o.output, blob);
     io.stdout(`${o.output}: ${blob.length.toLocaleString("en-US")} bytes, MYRIAD blob version ${header.versionMajor}.${header.versionMinor}, backend ${used}, ${Math.round(performance.now() - started)} ms\n`);
