@@ -6,7 +6,8 @@
  *    which is ±Inf on the device;
  *  - myriad/fp16-precision (warning): a tensor whose FP16 result differs from float32 by more
  *    than `threshold` relative to its magnitude, at the node where the loss appears (its
- *    inputs were still within the threshold) — later nodes only inherit it.
+ *    inputs were still within the threshold); the later tensors that inherit it are counted
+ *    in that finding's message rather than reported one by one.
  */
 import type { Model } from "../ir/model.js";
 import type { Node } from "../ir/node.js";
@@ -49,7 +50,9 @@ export function fp16Calibration(model: Model, feeds: ReadonlyMap<string, Tensor>
   runOpenvinoModel(model, feeds, { observe: (v, a) => exact.set(v, a) });
   runOpenvinoModel(model, feeds, { fp16: true, observe: (v, a) => rounded.set(v, a) });
   const findings: Finding[] = [];
-  const lossy = new Set<Value>();
+  // Each lossy value remembers the finding where its loss started; later ones are counted there.
+  const lossy = new Map<Value, number>();
+  const inherited: number[] = [];
   const describe = (n: Node, v: Value) => `${JSON.stringify(v.name)}${n.outputs.length > 1 ? ` (output ${n.outputs.indexOf(v)})` : ""}`;
   for (const node of topologicalOrder(model.graph)) {
     for (const out of node.outputs) {
@@ -60,18 +63,25 @@ export function fp16Calibration(model: Model, feeds: ReadonlyMap<string, Tensor>
       for (const x of e) if (Number.isFinite(x)) peak = Math.max(peak, Math.abs(x));
       if (peak > FP16_MAX) {
         findings.push(at(node, "myriad/fp16-activation-overflow", "error", `${describe(node, out)} reaches ${peak.toExponential(3)} on the calibration data, beyond FP16's ±65504 (it becomes ±Inf on MYRIAD)`, "rescale the input or the weights feeding this layer (e.g. normalise the input to [0,1] or [-1,1])", false));
-        lossy.add(out);
+        inherited.push(0);
+        lossy.set(out, findings.length - 1);
         continue;
       }
-      const err = relativeError(e, r);
-      if (err <= threshold) continue;
-      lossy.add(out);
+      if (relativeError(e, r) <= threshold) continue;
       // Only where the loss starts: inputs that were already off carry it here.
-      if (node.inputs.some((v) => v && lossy.has(v))) continue;
-      findings.push(at(node, "myriad/fp16-precision", "warning", `${describe(node, out)} differs from float32 by ${(err * 100).toFixed(2)}% of its magnitude when computed in FP16`, "check the layer's input range; large sums of small terms lose precision in FP16", false));
+      const from = node.inputs.find((v) => v && lossy.has(v));
+      if (from) {
+        const origin = lossy.get(from)!;
+        inherited[origin]!++;
+        lossy.set(out, origin);
+        continue;
+      }
+      findings.push(at(node, "myriad/fp16-precision", "warning", `${describe(node, out)} differs from float32 by ${(relativeError(e, r) * 100).toFixed(2)}% of its magnitude when computed in FP16`, "check the layer's input range; large sums of small terms lose precision in FP16", false));
+      inherited.push(0);
+      lossy.set(out, findings.length - 1);
     }
   }
-  return findings;
+  return findings.map((f, k) => (inherited[k] ? { ...f, message: `${f.message}; ${inherited[k]} later tensor(s) inherit the loss` } : f));
 }
 
 /** Deterministic uniform values in [lo, hi] for inputs the user gave no file for. */
