@@ -22,6 +22,21 @@ function activation(name: string): (x: number) => number {
   return f;
 }
 
+/**
+ * Visits the time steps in the order they are computed: per direction and batch entry, its
+ * own length forwards, or backwards for the reverse direction (the second of bidirectional).
+ * `state` is the offset of that entry's [hidden] state in [batch, dirs, hidden].
+ */
+function forEachStep(batch: number, dirs: number, seq: number, hidden: number, direction: string, lens: readonly number[], visit: (d: number, n: number, t: number, state: number) => void): void {
+  for (let d = 0; d < dirs; d++) {
+    const reverse = direction === "reverse" || d === 1;
+    for (let n = 0; n < batch; n++) {
+      const len = Math.min(seq, lens[n] ?? seq);
+      for (let s = 0; s < len; s++) visit(d, n, reverse ? len - 1 - s : s, (n * dirs + d) * hidden);
+    }
+  }
+}
+
 const lstmSequence: OvOpDef = {
   run([x, h0, c0, lengths, w, r, b], { node }) {
     const [batch, seq, input] = x!.dims as [number, number, number];
@@ -40,34 +55,26 @@ const lstmSequence: OvOpDef = {
     const ho = Float64Array.from(h0!.data as Float64Array);
     const co = Float64Array.from(c0!.data as Float64Array);
     const gates = new Float64Array(4 * hidden);
-    for (let d = 0; d < dirs; d++) {
-      const reverse = direction === "reverse" || d === 1;
-      for (let n = 0; n < batch; n++) {
-        const len = Math.min(seq, lens[n] ?? seq);
-        const state = (n * dirs + d) * hidden;
-        for (let s = 0; s < len; s++) {
-          const t = reverse ? len - 1 - s : s;
-          for (let k = 0; k < 4 * hidden; k++) {
-            let acc = bd[d * 4 * hidden + k]!;
-            const wRow = (d * 4 * hidden + k) * input;
-            for (let i = 0; i < input; i++) acc += xd[(n * seq + t) * input + i]! * wd[wRow + i]!;
-            const rRow = (d * 4 * hidden + k) * hidden;
-            for (let j = 0; j < hidden; j++) acc += ho[state + j]! * rd[rRow + j]!;
-            gates[k] = clip > 0 ? Math.min(clip, Math.max(-clip, acc)) : acc;
-          }
-          for (let j = 0; j < hidden; j++) {
-            const fg = f(gates[j]!);
-            const ig = f(gates[hidden + j]!);
-            const cg = g(gates[2 * hidden + j]!);
-            const og = f(gates[3 * hidden + j]!);
-            const c = fg * co[state + j]! + ig * cg;
-            co[state + j] = c;
-            ho[state + j] = og * hAct(c);
-            y[((n * dirs + d) * seq + t) * hidden + j] = ho[state + j]!;
-          }
-        }
+    forEachStep(batch, dirs, seq, hidden, direction, lens, (d, n, t, state) => {
+      for (let k = 0; k < 4 * hidden; k++) {
+        let acc = bd[d * 4 * hidden + k]!;
+        const wRow = (d * 4 * hidden + k) * input;
+        for (let i = 0; i < input; i++) acc += xd[(n * seq + t) * input + i]! * wd[wRow + i]!;
+        const rRow = (d * 4 * hidden + k) * hidden;
+        for (let j = 0; j < hidden; j++) acc += ho[state + j]! * rd[rRow + j]!;
+        gates[k] = clip > 0 ? Math.min(clip, Math.max(-clip, acc)) : acc;
       }
-    }
+      for (let j = 0; j < hidden; j++) {
+        const fg = f(gates[j]!);
+        const ig = f(gates[hidden + j]!);
+        const cg = g(gates[2 * hidden + j]!);
+        const og = f(gates[3 * hidden + j]!);
+        const c = fg * co[state + j]! + ig * cg;
+        co[state + j] = c;
+        ho[state + j] = og * hAct(c);
+        y[((n * dirs + d) * seq + t) * hidden + j] = ho[state + j]!;
+      }
+    });
     const out = (data: Float64Array, dims: number[]): NdArray => ({ dtype: x!.dtype, dims, data });
     return [out(y, [batch, dirs, seq, hidden]), out(ho, [batch, dirs, hidden]), out(co, [batch, dirs, hidden])];
   },
@@ -116,49 +123,41 @@ function gruOrRnn(kind: "GRU" | "RNN"): OvOpDef {
       const xw = new Float64Array(G * hidden);
       const hr = new Float64Array(G * hidden);
       const cl = (v: number) => (clip > 0 ? Math.min(clip, Math.max(-clip, v)) : v);
-      for (let d = 0; d < dirs; d++) {
-        const reverse = direction === "reverse" || d === 1;
-        for (let n = 0; n < batch; n++) {
-          const len = Math.min(seq, lens[n] ?? seq);
-          const state = (n * dirs + d) * hidden;
-          for (let s = 0; s < len; s++) {
-            const t = reverse ? len - 1 - s : s;
-            // x·Wᵀ and h·Rᵀ per gate row, kept apart: GRU's h gate mixes them with r.
-            for (let k = 0; k < G * hidden; k++) {
-              let a = 0;
-              for (let i = 0; i < input; i++) a += xd[(n * seq + t) * input + i]! * wd[(d * G * hidden + k) * input + i]!;
-              xw[k] = a;
-              let c = 0;
-              for (let j = 0; j < hidden; j++) c += ho[state + j]! * rd[(d * G * hidden + k) * hidden + j]!;
-              hr[k] = c;
-            }
-            const bias = (k: number) => bd[d * bStride + k]!;
-            if (kind === "RNN") {
-              for (let j = 0; j < hidden; j++) ho[state + j] = f(cl(xw[j]! + hr[j]! + bias(j)));
-            } else {
-              for (let j = 0; j < hidden; j++) {
-                const z = f(cl(xw[j]! + hr[j]! + bias(j)));
-                const rg = f(cl(xw[hidden + j]! + hr[hidden + j]! + bias(hidden + j)));
-                let hh: number;
-                if (lbr) hh = g(cl(xw[2 * hidden + j]! + bias(2 * hidden + j) + rg * (hr[2 * hidden + j]! + bias(3 * hidden + j))));
-                else {
-                  // (r ⊙ H)·Rhᵀ: recomputed with the reset gate applied to the state.
-                  let c = 0;
-                  for (let m = 0; m < hidden; m++) {
-                    const rm = f(cl(xw[hidden + m]! + hr[hidden + m]! + bias(hidden + m)));
-                    c += rm * ho[state + m]! * rd[(d * G * hidden + 2 * hidden + j) * hidden + m]!;
-                  }
-                  hh = g(cl(xw[2 * hidden + j]! + c + bias(2 * hidden + j)));
-                }
-                xw[2 * hidden + j] = (1 - z) * hh; // staged: H is updated after all units
-                hr[2 * hidden + j] = z;
-              }
-              for (let j = 0; j < hidden; j++) ho[state + j] = xw[2 * hidden + j]! + hr[2 * hidden + j]! * ho[state + j]!;
-            }
-            for (let j = 0; j < hidden; j++) y[((n * dirs + d) * seq + t) * hidden + j] = ho[state + j]!;
-          }
+      forEachStep(batch, dirs, seq, hidden, direction, lens, (d, n, t, state) => {
+        // x·Wᵀ and h·Rᵀ per gate row, kept apart: GRU's h gate mixes them with r.
+        for (let k = 0; k < G * hidden; k++) {
+          let a = 0;
+          for (let i = 0; i < input; i++) a += xd[(n * seq + t) * input + i]! * wd[(d * G * hidden + k) * input + i]!;
+          xw[k] = a;
+          let c = 0;
+          for (let j = 0; j < hidden; j++) c += ho[state + j]! * rd[(d * G * hidden + k) * hidden + j]!;
+          hr[k] = c;
         }
-      }
+        const bias = (k: number) => bd[d * bStride + k]!;
+        if (kind === "RNN") {
+          for (let j = 0; j < hidden; j++) ho[state + j] = f(cl(xw[j]! + hr[j]! + bias(j)));
+        } else {
+          for (let j = 0; j < hidden; j++) {
+            const z = f(cl(xw[j]! + hr[j]! + bias(j)));
+            const rg = f(cl(xw[hidden + j]! + hr[hidden + j]! + bias(hidden + j)));
+            let hh: number;
+            if (lbr) hh = g(cl(xw[2 * hidden + j]! + bias(2 * hidden + j) + rg * (hr[2 * hidden + j]! + bias(3 * hidden + j))));
+            else {
+              // (r ⊙ H)·Rhᵀ: recomputed with the reset gate applied to the state.
+              let c = 0;
+              for (let m = 0; m < hidden; m++) {
+                const rm = f(cl(xw[hidden + m]! + hr[hidden + m]! + bias(hidden + m)));
+                c += rm * ho[state + m]! * rd[(d * G * hidden + 2 * hidden + j) * hidden + m]!;
+              }
+              hh = g(cl(xw[2 * hidden + j]! + c + bias(2 * hidden + j)));
+            }
+            xw[2 * hidden + j] = (1 - z) * hh; // staged: H is updated after all units
+            hr[2 * hidden + j] = z;
+          }
+          for (let j = 0; j < hidden; j++) ho[state + j] = xw[2 * hidden + j]! + hr[2 * hidden + j]! * ho[state + j]!;
+        }
+        for (let j = 0; j < hidden; j++) y[((n * dirs + d) * seq + t) * hidden + j] = ho[state + j]!;
+      });
       const out = (data: Float64Array, dims: number[]): NdArray => ({ dtype: x!.dtype, dims, data });
       return [out(y, [batch, dirs, seq, hidden]), out(ho, [batch, dirs, hidden])];
     },
