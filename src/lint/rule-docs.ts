@@ -14,6 +14,8 @@ export const RULE_DOCS: Readonly<Record<string, string>> = {
   "myriad/pad-rank": "Pad of a tensor that is not 4-D; ranks below 4 are fixable",
   "myriad/gather-axis": "Gather with an axis computed at run time",
   "myriad/gather-batch-dims": "Gather with batch_dims ≠ 0",
+  "myriad/gather-elements-axis": "GatherElements with a negative axis (myriadc's own IRs always have a positive one)",
+  "myriad/fixed-eps": "a warning: MVN or NormalizeL2 with an epsilon other than the 1e-9 MYRIAD always uses",
   "myriad/interpolate-mode": "Interpolate with a mode, coordinate mode, nearest mode or antialiasing MYRIAD lacks (e.g. cubic)",
   "myriad/interpolate-pads": "Interpolate with non-zero pads",
   "myriad/interpolate-axes": "Interpolate resizing the batch or channel axis",

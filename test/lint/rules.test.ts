@@ -158,6 +158,19 @@ describe("op constraints", () => {
   });
 });
 
+describe("attribute limits that are warnings or need positive values", () => {
+  it("myriad/fixed-eps warns when MVN's epsilon is not the 1e-9 MYRIAD uses", () => {
+    const mvn = (eps: number) => ov([F([1, 2, 4])], (b, [x]) => [b.one("MVN", 6, [x, b.i64("ax", [2])], { normalize_variance: true, eps, eps_mode: "inside_sqrt" })]);
+    expect(lint(mvn(1e-5)).map((f) => [f.rule, f.severity])).toEqual([["myriad/fixed-eps", "warning"]]);
+    expect(rules(mvn(1e-9))).toEqual([]);
+  });
+  it("myriad/gather-elements-axis refuses a negative axis", () => {
+    const ge = (axis: number) => ov([F([2, 3])], (b, [x]) => [b.one("GatherElements", 6, [x, b.i64("i", [0, 1, 1, 0, 2, 2], [2, 3])], { axis })]);
+    expect(rules(ge(-1))).toEqual(["myriad/gather-elements-axis"]);
+    expect(rules(ge(1))).toEqual([]);
+  });
+});
+
 describe("shape, range and precision rules", () => {
   it("myriad/dynamic-shape fires on an input of unknown size", () => {
     expect(rules(ov([F([null, 4])], (b, [x]) => [b.one("ReLU", 1, [x])]))).toContain("myriad/dynamic-shape");

@@ -5,7 +5,7 @@
  * reshaped, and an input computed from constants only is folded.
  */
 import type { Node } from "../../ir/node.js";
-import { intsAttr, strAttr } from "../../ops/openvino/op-def.js";
+import { floatAttr, intAttr, intsAttr, strAttr } from "../../ops/openvino/op-def.js";
 import { capabilityOf, MYRIAD_OPS, type Constraint } from "../../target/myriad/capabilities.js";
 import { isConstantComputable } from "../constant-inputs.js";
 import type { Finding } from "../finding.js";
@@ -17,7 +17,7 @@ function constantValue(node: Node, port: number): number | undefined {
 }
 
 function violation(ctx: LintContext, node: Node, c: Constraint): Finding | undefined {
-  const f = (message: string, fixable = false) => at(node, c.rule, "error", message, c.suggestion, fixable);
+  const f = (message: string, fixable = false) => at(node, c.rule, c.kind === "attr-fixed" ? "warning" : "error", message, c.suggestion, fixable);
   switch (c.kind) {
     case "attr-in": {
       // Model Optimizer writes booleans as "0"/"1" as often as "false"/"true".
@@ -47,6 +47,14 @@ function violation(ctx: LintContext, node: Node, c: Constraint): Finding | undef
     case "unused-output": {
       const out = node.outputs[c.port];
       return out && (out.uses.length || out.isGraphOutput()) ? f(`output ${c.port} (${c.what}) is used, but MYRIAD does not produce it`) : undefined;
+    }
+    case "attr-min": {
+      const v = intAttr(node, c.name, c.min);
+      return v >= c.min ? undefined : f(`${c.name}=${v} is not supported on MYRIAD (it must be at least ${c.min})`);
+    }
+    case "attr-fixed": {
+      const v = floatAttr(node, c.name, c.value);
+      return Math.abs(v - c.value) <= Math.abs(c.value) * 1e-3 ? undefined : f(`${c.name}=${v} is ignored on MYRIAD, which uses ${c.value}`);
     }
     case "same-dims": {
       const inDims = node.inputs[0] ? ctx.types.get(node.inputs[0])?.dims : undefined;

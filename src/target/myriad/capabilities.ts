@@ -28,7 +28,14 @@ export type Constraint =
   /** Output `port` must not be used. */
   | { kind: "unused-output"; rule: string; port: number; what: string; suggestion: string }
   /** Output dims on `axes` must equal input 0's (Interpolate: no batch or channel resize). */
-  | { kind: "same-dims"; rule: string; axes: readonly number[]; what: string; suggestion: string };
+  | { kind: "same-dims"; rule: string; axes: readonly number[]; what: string; suggestion: string }
+  /** An integer attribute must be at least `min`. */
+  | { kind: "attr-min"; rule: string; name: string; min: number; suggestion: string }
+  /**
+   * The device ignores a numeric attribute and uses `value` instead: a warning, since results
+   * change only slightly (MVN's and Normalize's epsilon).
+   */
+  | { kind: "attr-fixed"; rule: string; name: string; value: number; suggestion: string };
 
 export interface SupportedOp {
   readonly supported: true;
@@ -143,7 +150,9 @@ export const MYRIAD_OPS: Readonly<Record<string, OpCapability>> = {
     ],
   }),
   GatherND: ok([5, 8], "[layers] GatherND; GatherND-8 converted to GatherND-5"),
-  GatherElements: ok([6], "[layers] GatherElements; no negative axis [limits]"),
+  GatherElements: ok([6], "[layers] GatherElements; no negative axis [limits]", {
+    constraints: [{ kind: "attr-min", rule: "myriad/gather-elements-axis", name: "axis", min: 0, suggestion: "write the positive axis (axis + rank) into the IR; IRs that myriadc writes already do" }],
+  }),
   ScatterUpdate: ok([3], "[layers] ScatterUpdate"),
   ScatterElementsUpdate: ok([3], "[layers] ScatterElementsUpdate"),
   Pad: ok([1], "[limits] Pad only 4D; 'Unsupported pad value' (blobconverter #34)", {
@@ -177,8 +186,14 @@ export const MYRIAD_OPS: Readonly<Record<string, OpCapability>> = {
       { kind: "unused-output", rule: "myriad/nms-attributes", port: 1, what: "selected_scores", suggestion: "gather the scores with the selected indices instead" },
     ],
   }),
-  MVN: ok([1, 6], "[layers] MVN (fixed eps 1e-9 per [limits])", { inputTypes: FP16_ONLY }),
-  NormalizeL2: ok([1], "[layers] Normalize (across_spatial=0, eps fixed 1e-9 per [limits])", { inputTypes: FP16_ONLY }),
+  MVN: ok([1, 6], "[layers] MVN (fixed eps 1e-9 per [limits])", {
+    inputTypes: FP16_ONLY,
+    constraints: [{ kind: "attr-fixed", rule: "myriad/fixed-eps", name: "eps", value: 1e-9, suggestion: "expect results to differ where the variance is near the model's eps" }],
+  }),
+  NormalizeL2: ok([1], "[layers] Normalize (across_spatial=0, eps fixed 1e-9 per [limits])", {
+    inputTypes: FP16_ONLY,
+    constraints: [{ kind: "attr-fixed", rule: "myriad/fixed-eps", name: "eps", value: 1e-9, suggestion: "expect results to differ for vectors whose norm is near the model's eps" }],
+  }),
   LRN: ok([1], "[layers] Norm", { inputTypes: FP16_ONLY }),
   GRN: ok([1], "[layers] GRN", { inputTypes: FP16_ONLY }),
   OneHot: ok([1], "[layers] OneHot"),
