@@ -11,6 +11,7 @@ import { Tensor } from "../ir/tensor.js";
 import { convertToIr } from "../convert.js";
 import { MyriadcError } from "../util/errors.js";
 import { fp16Calibration, syntheticValues } from "./fp16-calibration.js";
+import { sniffFormat } from "../frontends/load-model.js";
 import { loadOnnxFile } from "../frontends/onnx/load.js";
 import { readIr } from "../frontends/openvino/read-ir.js";
 import { irToModel } from "../frontends/openvino/to-graph.js";
@@ -106,7 +107,7 @@ function calibrate(model: Model, options: LintFileOptions): Finding[] {
 }
 
 export function lintFile(file: string, options: LintFileOptions = {}): LintFileReport {
-  if (/\.xml$/i.test(file)) {
+  if (sniffFormat(file) === "openvino-ir") {
     const ir = readIr(file);
     const model = irToModel(ir.net, ir.weights, file);
     return { file, format: "openvino", findings: [...lintOpenvino(model, valueTypes(model, file)), ...calibrate(model, options)] };
