@@ -18,6 +18,7 @@ import { shapeInferencePass } from "../../passes/onnx/shape-inference.js";
 import { fixPipeline } from "../../passes/pipelines.js";
 import { isMyriadcError, MyriadcError } from "../../util/errors.js";
 import { emitOpenvinoIr } from "../../emit/openvino-emitter.js";
+import { sniffFormat } from "../../frontends/load-model.js";
 import { writeIr } from "../../emit/openvino-ir.js";
 import { binPathFor, readIr } from "../../frontends/openvino/read-ir.js";
 import { irToModel } from "../../frontends/openvino/to-graph.js";
@@ -107,7 +108,7 @@ export function fixCommand(file: string, options: FixOptions, io: CliIO): number
     throw new MyriadcError("usage", `fix would overwrite its input ${file}; choose another -o path`);
   }
   const target = parseTarget(options.target);
-  if (/\.xml$/i.test(file)) {
+  if (sniffFormat(file) === "openvino-ir") {
     if (!target) throw new MyriadcError("usage", "an OpenVINO IR can only be fixed for a target: add --target myriad");
     return fixIr(file, options, io);
   }
