@@ -14,7 +14,7 @@ import { addPreprocessing, type InputPreprocessing } from "./passes/onnx/preproc
 import { shapeInferencePass } from "./passes/onnx/shape-inference.js";
 import { eliminateDeadCode } from "./passes/common/dead-code.js";
 import { observeTypes } from "./runtime/observe-types.js";
-import { legalizeForMyriad, type LegalizeReport } from "./target/myriad/legalize.js";
+import { legalizeForMyriad, type LegalizeReport } from "./targets/myriad/legalize.js";
 
 export interface ConvertOptions {
   dataType?: "FP32" | "FP16";

@@ -19,7 +19,9 @@ export { CycleError, topologicalOrder, sortTopologically } from "./ir/topo.js";
 export { verifyModel, verifyGraph, type VerifyProblem } from "./ir/verify.js";
 export * from "./ir/numeric/float-bits.js";
 
-// ONNX frontend
+// Frontends: one entry for every format, and each format's own reader
+export { loadModel, frontendFor, knownFormats, type Frontend, type GraphDialect, type LoadedModel } from "./frontends/load-model.js";
+export { FRONTENDS } from "./frontends/registry.js";
 export { loadOnnxFile, loadOnnxBytes, type LoadOptions, type LoadResult } from "./frontends/onnx/load.js";
 export { saveOnnxFile, encodeOnnx, type SaveOptions, type SaveResult } from "./frontends/onnx/save.js";
 

@@ -5,24 +5,21 @@
  * and marked fixable; the model is also fixed and lowered in memory to tell which ones go
  * away, and to lint what cannot be lowered as given.
  */
+
+import { convertToIr } from "../convert.js";
+import { loadModel } from "../frontends/load-model.js";
 import type { Model } from "../ir/model.js";
 import { isStaticShape, shapeSize } from "../ir/shape.js";
 import { Tensor } from "../ir/tensor.js";
-import { convertToIr } from "../convert.js";
-import { MyriadcError } from "../util/errors.js";
-import { fp16Calibration, syntheticValues } from "./fp16-calibration.js";
-import { sniffFormat } from "../frontends/load-model.js";
-import { loadOnnxFile } from "../frontends/onnx/load.js";
-import { readIr } from "../frontends/openvino/read-ir.js";
-import { irToModel } from "../frontends/openvino/to-graph.js";
 import { lowerToOpenvino } from "../lower/lower.js";
 import { eliminateDeadCode } from "../passes/common/dead-code.js";
 import { runPipeline } from "../passes/manager.js";
-import { setInputShapes, type InputShapes } from "../passes/onnx/input-shapes.js";
+import { type InputShapes, setInputShapes } from "../passes/onnx/input-shapes.js";
 import { shapeInferencePass } from "../passes/onnx/shape-inference.js";
-import { myriadFixPipeline } from "../target/myriad/onnx-fixes.js";
-import { isMyriadcError } from "../util/errors.js";
+import { myriadFixPipeline } from "../targets/myriad/onnx-fixes.js";
+import { isMyriadcError, MyriadcError } from "../util/errors.js";
 import type { Finding } from "./finding.js";
+import { fp16Calibration, syntheticValues } from "./fp16-calibration.js";
 import { lintOpenvino, valueTypes } from "./lint.js";
 import { at } from "./rule.js";
 
@@ -59,13 +56,34 @@ function lintOnnx(model: Model, file: string): Lowered {
   const onnxNames = new Set(model.graph.nodes.map((n) => n.name).filter(Boolean));
   const dynamic = model.graph.inputs.filter((v) => !v.isInitializer && !isStaticShape(v.shape));
   if (dynamic.length) {
-    return { complete: false, findings: dynamic.map((v) => at({ name: v.name, opType: "Parameter" }, "myriad/dynamic-shape", "error", `input ${JSON.stringify(v.name)} has no static shape [${(v.shape ?? []).map((d) => d ?? "?").join(",")}]`, `give it with --input-shape ${v.name}=[…]`, false)) };
+    return {
+      complete: false,
+      findings: dynamic.map((v) =>
+        at(
+          { name: v.name, opType: "Parameter" },
+          "myriad/dynamic-shape",
+          "error",
+          `input ${JSON.stringify(v.name)} has no static shape [${(v.shape ?? []).map((d) => d ?? "?").join(",")}]`,
+          `give it with --input-shape ${v.name}=[…]`,
+          false,
+        ),
+      ),
+    };
   }
   const lowered = lowerToOpenvino(model);
   if (lowered.failures.length) {
     return {
       complete: false,
-      findings: lowered.failures.map((f) => at({ name: f.node, opType: f.op }, "myriad/not-lowered", "error", `${f.op} cannot be converted to OpenVINO opset1–opset10: ${f.reason}`, undefined, false)),
+      findings: lowered.failures.map((f) =>
+        at(
+          { name: f.node, opType: f.op },
+          "myriad/not-lowered",
+          "error",
+          `${f.op} cannot be converted to OpenVINO opset1–opset10: ${f.reason}`,
+          undefined,
+          false,
+        ),
+      ),
     };
   }
   const ov = lowered.model;
@@ -75,7 +93,9 @@ function lintOnnx(model: Model, file: string): Lowered {
     findings = lintOpenvino(ov, valueTypes(ov, file));
   } catch (e) {
     if (!isMyriadcError(e)) throw e;
-    findings = [at({ name: "", opType: "" }, "myriad/dynamic-shape", "error", e.message, "give static input shapes with --input-shape", false)];
+    findings = [
+      at({ name: "", opType: "" }, "myriad/dynamic-shape", "error", e.message, "give static input shapes with --input-shape", false),
+    ];
   }
   return {
     complete: true,
@@ -97,23 +117,35 @@ function calibrate(model: Model, options: LintFileOptions): Finding[] {
     if (v.isInitializer) continue;
     const given = options.calibration?.get(v.name);
     if (given) feeds.set(v.name, given);
-    else if (isStaticShape(v.shape) && (v.dtype === "float32" || v.dtype === "float16")) feeds.set(v.name, Tensor.fromArray("float32", v.shape, syntheticValues(shapeSize(v.shape), lo, hi)));
-    else throw new MyriadcError("usage", `--calibrate: no values for input ${JSON.stringify(v.name)} (${v.dtype ?? "?"}${v.shape ? `[${v.shape.join(",")}]` : ""}); give name=file.npy`);
+    else if (isStaticShape(v.shape) && (v.dtype === "float32" || v.dtype === "float16"))
+      feeds.set(v.name, Tensor.fromArray("float32", v.shape, syntheticValues(shapeSize(v.shape), lo, hi)));
+    else
+      throw new MyriadcError(
+        "usage",
+        `--calibrate: no values for input ${JSON.stringify(v.name)} (${v.dtype ?? "?"}${v.shape ? `[${v.shape.join(",")}]` : ""}); give name=file.npy`,
+      );
   }
   for (const name of options.calibration?.keys() ?? []) {
-    if (!model.graph.inputs.some((v) => v.name === name)) throw new MyriadcError("usage", `--calibrate: the model has no input ${JSON.stringify(name)} (inputs: ${model.graph.inputs.map((v) => v.name).join(", ")})`);
+    if (!model.graph.inputs.some((v) => v.name === name))
+      throw new MyriadcError(
+        "usage",
+        `--calibrate: the model has no input ${JSON.stringify(name)} (inputs: ${model.graph.inputs.map((v) => v.name).join(", ")})`,
+      );
   }
   return fp16Calibration(model, feeds);
 }
 
 export function lintFile(file: string, options: LintFileOptions = {}): LintFileReport {
-  if (sniffFormat(file) === "openvino-ir") {
-    const ir = readIr(file);
-    const model = irToModel(ir.net, ir.weights, file);
+  const first = loadModel(file);
+  if (first.dialect === "openvino") {
+    const model = first.model;
     return { file, format: "openvino", findings: [...lintOpenvino(model, valueTypes(model, file)), ...calibrate(model, options)] };
   }
+  let pending: Model | undefined = first.model;
   const load = () => {
-    const { model } = loadOnnxFile(file);
+    // Each use needs its own copy of the model: the first is the one already loaded.
+    const model = pending ?? loadModel(file).model;
+    pending = undefined;
     for (const v of [...model.graph.inputs]) if (v.isInitializer) model.graph.removeInput(v);
     if (options.inputShapes?.size) setInputShapes(model, options.inputShapes);
     return model;
@@ -126,10 +158,15 @@ export function lintFile(file: string, options: LintFileOptions = {}): LintFileR
   const fixed = lintOnnx(fixedModel, file);
   const afterFix = new Set(fixed.findings.map(key));
   // A problem of the model as given that is gone after fix is fixable.
-  const mark = (f: Finding): Finding => (f.fixable || afterFix.has(key(f)) ? f : { ...f, fixable: true, suggestion: f.suggestion ?? "fix --target myriad resolves it" });
+  const mark = (f: Finding): Finding =>
+    f.fixable || afterFix.has(key(f)) ? f : { ...f, fixable: true, suggestion: f.suggestion ?? "fix --target myriad resolves it" };
   // Calibration runs on what convert produces: the fixed, lowered and legalized model.
   const calibrated = options.calibration || options.calibrationRange ? calibrate(convertToIr(load(), file).openvino, options) : [];
   if (given.complete) return { file, format: "onnx", findings: [...given.findings.map(mark), ...calibrated] };
   const seen = new Set(given.findings.map(key));
-  return { file, format: "onnx", findings: [...given.findings.map(mark), ...fixed.findings.filter((f) => !seen.has(key(f))), ...calibrated] };
+  return {
+    file,
+    format: "onnx",
+    findings: [...given.findings.map(mark), ...fixed.findings.filter((f) => !seen.has(key(f))), ...calibrated],
+  };
 }

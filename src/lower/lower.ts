@@ -5,13 +5,45 @@
  * with its op and the reason, and then nothing is returned.
  */
 import { Graph } from "../ir/graph.js";
-import { Model } from "../ir/model.js";
-import type { Node } from "../ir/node.js";
+import { Model, normalizeDomain } from "../ir/model.js";
+import { Node } from "../ir/node.js";
 import { topologicalOrder } from "../ir/topo.js";
 import { Value } from "../ir/value.js";
 import { MyriadcError } from "../util/errors.js";
 import { LowerContext, LoweringError, OPENVINO } from "./context.js";
 import { ONNX_LOWERING } from "./onnx-rules.js";
+import type { LoweringRule } from "./rule-helpers.js";
+
+/**
+ * An OpenVINO-dialect node (from an IR, or emitted directly by a frontend) is already
+ * lowered: it is copied with its inputs re-pointed, so graphs may mix both dialects.
+ */
+const keepOpenvinoNode: LoweringRule = (c) => {
+  const n = c.node;
+  const outs = n.outputs.map((v) => (v ? new Value(c.graph.uniqueName(v.name), v.type) : undefined));
+  const attributes = new Map(n.attributes);
+  c.graph.appendNode(
+    new Node({
+      opType: n.opType,
+      domain: OPENVINO,
+      version: n.version,
+      name: c.graph.uniqueNodeName(n.name || n.opType),
+      inputs: c.inputs,
+      outputs: outs,
+      attributes,
+    }),
+  );
+  return outs;
+};
+
+/**
+ * The lowering rules of each dialect a frontend may produce, by node domain ("" is ONNX's
+ * default domain; "ai.onnx" is normalized to it).
+ */
+const DIALECT_LOWERING: Readonly<Record<string, (opType: string) => LoweringRule | undefined>> = {
+  "": (opType) => ONNX_LOWERING[opType],
+  [OPENVINO]: () => keepOpenvinoNode,
+};
 
 export interface LoweringFailure {
   node: string;
@@ -36,17 +68,28 @@ export function lowerToOpenvino(model: Model): { model: Model; failures: Lowerin
   const opset = model.opsetVersion("") ?? 13;
   for (const node of topologicalOrder(src)) {
     const fail = (reason: string) => failures.push({ node: node.name, op: node.qualifiedType, reason });
-    if (node.domain !== "" && node.domain !== "ai.onnx") {
-      fail(`ops of domain ${JSON.stringify(node.domain)} cannot be lowered`);
+    const dialect = DIALECT_LOWERING[normalizeDomain(node.domain)];
+    if (!dialect) {
+      fail(
+        `ops of domain ${JSON.stringify(node.domain)} cannot be lowered (known: ${Object.keys(DIALECT_LOWERING)
+          .map((d) => JSON.stringify(d || "ai.onnx"))
+          .join(", ")})`,
+      );
       continue;
     }
-    const rule = ONNX_LOWERING[node.opType];
+    const rule = dialect(node.opType);
     if (!rule) {
       fail(`${node.opType} has no OpenVINO lowering here`);
       continue;
     }
     if (node.inputs.some((v) => v && !map.has(v))) continue; // an earlier failure feeds it
-    const ctx = new LowerContext(g, node, node.inputs.map((v) => (v ? map.get(v) : undefined)), node.inputs, node.version ?? opset);
+    const ctx = new LowerContext(
+      g,
+      node,
+      node.inputs.map((v) => (v ? map.get(v) : undefined)),
+      node.inputs,
+      node.version ?? opset,
+    );
     let outs: (Value | undefined)[];
     try {
       outs = rule(ctx);
@@ -82,7 +125,7 @@ export function lowerToOpenvino(model: Model): { model: Model; failures: Lowerin
 function nameResults(g: Graph, node: Node, outs: readonly (Value | undefined)[]): void {
   node.outputs.forEach((v, i) => {
     const nv = outs[i];
-    if (!v || !nv || !nv.producer || nv.name === v.name || g.value(v.name)) return;
+    if (!v || !nv?.producer || nv.name === v.name || g.value(v.name)) return;
     if (nv.producer.graph === g) g.renameValue(nv, v.name);
     nv.type ??= v.type;
   });
@@ -91,8 +134,15 @@ function nameResults(g: Graph, node: Node, outs: readonly (Value | undefined)[])
 export function lowerOrThrow(model: Model, file: string): Model {
   const r = lowerToOpenvino(model);
   if (r.failures.length) {
-    const list = r.failures.slice(0, 8).map((f) => `node ${JSON.stringify(f.node)} (${f.op}): ${f.reason}`).join("; ");
-    throw new MyriadcError("unsupported", `cannot convert to OpenVINO: ${list}${r.failures.length > 8 ? `; and ${r.failures.length - 8} more` : ""}`, { file });
+    const list = r.failures
+      .slice(0, 8)
+      .map((f) => `node ${JSON.stringify(f.node)} (${f.op}): ${f.reason}`)
+      .join("; ");
+    throw new MyriadcError(
+      "unsupported",
+      `cannot convert to OpenVINO: ${list}${r.failures.length > 8 ? `; and ${r.failures.length - 8} more` : ""}`,
+      { file },
+    );
   }
   return r.model;
 }

@@ -22,7 +22,7 @@ import { convertToIr } from "../../src/convert.js";
 import { encodeIrXml } from "../../src/emit/openvino-ir.js";
 import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
 import { lintFile } from "../../src/lint/lint-file.js";
-import { MYRIAD_OPS } from "../../src/target/myriad/capabilities.js";
+import { MYRIAD_OPS } from "../../src/targets/myriad/capabilities.js";
 import { CORPUS, corpusAvailable, warnIfCorpusMissing } from "../support/corpus.js";
 
 warnIfCorpusMissing();

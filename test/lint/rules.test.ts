@@ -20,7 +20,7 @@ import { RULE_DOCS } from "../../src/lint/rule-docs.js";
 import { MYRIAD_RULES } from "../../src/lint/lint.js";
 import { OvBuilder } from "../../src/lower/builder.js";
 import { runOpenvinoModel } from "../../src/runtime/interpreter.js";
-import { legalizeForMyriad } from "../../src/target/myriad/legalize.js";
+import { legalizeForMyriad } from "../../src/targets/myriad/legalize.js";
 import { fp16Calibration } from "../../src/lint/fp16-calibration.js";
 import { diff, withinFp32 } from "../support/compare.js";
 

@@ -9,20 +9,18 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { compileBlob, describeCompile, type BackendName, type CompileRequest } from "../../backends/compile.js";
+import { type BackendName, type CompileRequest, compileBlob, describeCompile } from "../../backends/compile.js";
 import { convertToIr } from "../../convert.js";
 import { writeIr } from "../../emit/openvino-ir.js";
-import { sniffFormat } from "../../frontends/load-model.js";
-import { loadOnnxFile } from "../../frontends/onnx/load.js";
-import { binPathFor, readIr } from "../../frontends/openvino/read-ir.js";
-import { irToModel } from "../../frontends/openvino/to-graph.js";
+import { loadModel } from "../../frontends/load-model.js";
+import { binPathFor } from "../../frontends/openvino/read-ir.js";
 import type { Model } from "../../ir/model.js";
 import { lintOpenvino, valueTypes } from "../../lint/lint.js";
 import { parseInputShape } from "../../passes/onnx/input-shapes.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { CliIO } from "../io.js";
-import { preprocessingFlags, type ConvertOptions } from "./convert.js";
+import { type ConvertOptions, preprocessingFlags } from "./convert.js";
 
 export interface CompileCliOptions extends Omit<ConvertOptions, "output" | "json" | "target"> {
   output: string;
@@ -52,11 +50,6 @@ function whole(flag: string, v: string | undefined): number | undefined {
   return n;
 }
 
-function irModel(file: string): Model {
-  const ir = readIr(file);
-  return irToModel(ir.net, ir.weights, file);
-}
-
 /**
  * What lint expects MYRIAD to refuse, said before compile_tool runs (which then either
  * confirms it at the same layer, or the table was too strict): the compile goes ahead.
@@ -76,8 +69,10 @@ function warnAboutRefusals(model: Model, file: string, io: CliIO): void {
 
 export async function compileCommand(file: string, o: CompileCliOptions, io: CliIO): Promise<number> {
   const backend = (o.backend ?? "auto").toLowerCase();
-  if (!BACKENDS.includes(backend)) throw new MyriadcError("usage", `--backend ${JSON.stringify(o.backend)}: expected one of ${BACKENDS.join(", ")}`);
-  if (!o.output.toLowerCase().endsWith(".blob")) throw new MyriadcError("usage", `-o ${JSON.stringify(o.output)}: the blob's name must end in .blob`);
+  if (!BACKENDS.includes(backend))
+    throw new MyriadcError("usage", `--backend ${JSON.stringify(o.backend)}: expected one of ${BACKENDS.join(", ")}`);
+  if (!o.output.toLowerCase().endsWith(".blob"))
+    throw new MyriadcError("usage", `-o ${JSON.stringify(o.output)}: the blob's name must end in .blob`);
   if (resolve(file) === resolve(o.output)) throw new MyriadcError("usage", "the output would overwrite the input");
   const timeoutS = whole("--timeout", o.timeout);
   if (timeoutS !== undefined && timeoutS <= 0) throw new MyriadcError("usage", `--timeout ${timeoutS}: expected seconds above 0`);
@@ -87,22 +82,34 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
   const scratch = mkdtempSync(join(tmpdir(), "myriadc-ir-"));
   try {
     let ir = { xml: file, bin: binPathFor(file) };
-    let lowered: Model | undefined;
-    if (sniffFormat(file) !== "openvino-ir") {
+    const loaded = loadModel(file);
+    let lowered: Model = loaded.model;
+    if (loaded.dialect !== "openvino") {
       // The IR MYRIAD gets: every MYRIAD fix applied, FP16 weights unless asked otherwise.
       const dataType = (o.dataType ?? "FP16").toUpperCase();
-      if (dataType !== "FP32" && dataType !== "FP16") throw new MyriadcError("usage", `--data-type ${JSON.stringify(o.dataType)}: expected FP32 or FP16`);
+      if (dataType !== "FP32" && dataType !== "FP16")
+        throw new MyriadcError("usage", `--data-type ${JSON.stringify(o.dataType)}: expected FP32 or FP16`);
       const inputShapes = new Map((o.inputShape ?? []).map(parseInputShape));
       progress(`converting ${file} …`);
-      const converted = convertToIr(loadOnnxFile(file).model, file, { dataType, inputShapes, preprocessing: preprocessingFlags({ ...o, output: "" }), parameters: { input_model: file, target: "myriad" } });
-      const stem = file.split(/[\\/]/).pop()!.replace(/\.onnx$/i, "").replace(/[.=\s]/g, "_") || "model";
+      const converted = convertToIr(loaded.model, file, {
+        dataType,
+        inputShapes,
+        preprocessing: preprocessingFlags({ ...o, output: "" }),
+        parameters: { input_model: file, target: "myriad" },
+      });
+      const stem =
+        file
+          .split(/[\\/]/)
+          .pop()!
+          .replace(/\.onnx$/i, "")
+          .replace(/[.=\s]/g, "_") || "model";
       // A dry run keeps the IR beside the blob's path, so the printed commands can be run.
       const dir = o.dryRun ? dirname(resolve(o.output)) : scratch;
       ir = { xml: join(dir, `${stem}.xml`), bin: join(dir, `${stem}.bin`) };
       writeIr(ir.xml, ir.bin, converted.net, converted.weights);
       lowered = converted.openvino;
     }
-    warnAboutRefusals(lowered ?? irModel(file), file, io);
+    warnAboutRefusals(lowered, file, io);
     const req: CompileRequest = {
       ir,
       options: {
@@ -131,7 +138,9 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
     progress(`compiling ${ir.xml} (backend ${backend}) …`);
     const { backend: used, blob, header } = await compileBlob(req);
     writeFileAtomic(o.output, blob);
-    io.stdout(`${o.output}: ${blob.length.toLocaleString("en-US")} bytes, MYRIAD blob version ${header.versionMajor}.${header.versionMinor}, backend ${used}, ${Math.round(performance.now() - started)} ms\n`);
+    io.stdout(
+      `${o.output}: ${blob.length.toLocaleString("en-US")} bytes, MYRIAD blob version ${header.versionMajor}.${header.versionMinor}, backend ${used}, ${Math.round(performance.now() - started)} ms\n`,
+    );
     return 0;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -5,13 +5,13 @@
 import { resolve } from "node:path";
 import { convertToIr } from "../../convert.js";
 import { writeIr } from "../../emit/openvino-ir.js";
-import { loadOnnxFile } from "../../frontends/onnx/load.js";
+import { loadModel } from "../../frontends/load-model.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
-import { parseInputShape } from "../../passes/onnx/input-shapes.js";
-import { parseInputType, parseLayoutSpec, parseValuesSpec, type InputPreprocessing } from "../../passes/onnx/preprocess.js";
-import { MyriadcError } from "../../util/errors.js";
 import { formatStylish } from "../../lint/format/stylish.js";
 import { lintOpenvino, valueTypes } from "../../lint/lint.js";
+import { parseInputShape } from "../../passes/onnx/input-shapes.js";
+import { type InputPreprocessing, parseInputType, parseLayoutSpec, parseValuesSpec } from "../../passes/onnx/preprocess.js";
+import { MyriadcError } from "../../util/errors.js";
 import type { CliIO } from "../io.js";
 
 export interface ConvertOptions {
@@ -54,19 +54,31 @@ export function preprocessingFlags(o: ConvertOptions): Map<string, InputPreproce
 
 export function convertCommand(file: string, options: ConvertOptions, io: CliIO): number {
   const dataType = (options.dataType ?? "FP32").toUpperCase();
-  if (dataType !== "FP32" && dataType !== "FP16") throw new MyriadcError("usage", `--data-type ${JSON.stringify(options.dataType)}: expected FP32 or FP16`);
-  if (!options.output.toLowerCase().endsWith(".xml")) throw new MyriadcError("usage", `-o ${JSON.stringify(options.output)}: the IR file name must end in .xml (the .bin goes beside it)`);
+  if (dataType !== "FP32" && dataType !== "FP16")
+    throw new MyriadcError("usage", `--data-type ${JSON.stringify(options.dataType)}: expected FP32 or FP16`);
+  if (!options.output.toLowerCase().endsWith(".xml"))
+    throw new MyriadcError("usage", `-o ${JSON.stringify(options.output)}: the IR file name must end in .xml (the .bin goes beside it)`);
   if (resolve(file) === resolve(options.output)) throw new MyriadcError("usage", "the output would overwrite the input");
   const started = performance.now();
-  const { model } = loadOnnxFile(file);
+  const { model } = loadModel(file);
   const inputShapes = new Map((options.inputShape ?? []).map(parseInputShape));
-  const parameters: Record<string, string> = { input_model: file, ...(options.inputShape?.length ? { input_shape: options.inputShape.join(" ") } : {}) };
+  const parameters: Record<string, string> = {
+    input_model: file,
+    ...(options.inputShape?.length ? { input_shape: options.inputShape.join(" ") } : {}),
+  };
   const pre = preprocessingFlags(options);
-  for (const [k, v] of [["mean_values", options.meanValues?.join(" ")], ["scale_values", options.scaleValues?.join(" ")], ["layout", options.layout?.join(" ")], ["input_type", options.inputType], ["reverse_input_channels", options.reverseInputChannels ? "True" : undefined]] as const) {
+  for (const [k, v] of [
+    ["mean_values", options.meanValues?.join(" ")],
+    ["scale_values", options.scaleValues?.join(" ")],
+    ["layout", options.layout?.join(" ")],
+    ["input_type", options.inputType],
+    ["reverse_input_channels", options.reverseInputChannels ? "True" : undefined],
+  ] as const) {
     if (v) parameters[k] = v;
   }
   const target = (options.target ?? "myriad").toLowerCase();
-  if (target !== "myriad" && target !== "none") throw new MyriadcError("usage", `--target ${JSON.stringify(options.target)}: expected myriad or none`);
+  if (target !== "myriad" && target !== "none")
+    throw new MyriadcError("usage", `--target ${JSON.stringify(options.target)}: expected myriad or none`);
   parameters.target = target;
   const ir = convertToIr(model, file, { dataType, inputShapes, parameters, preprocessing: pre, target });
   // What MYRIAD would still refuse in the written IR (nothing to report for target none).
@@ -75,7 +87,8 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
   writeIr(options.output, bin, ir.net, ir.weights);
   const ms = performance.now() - started;
   const byType = new Map<string, number>();
-  for (const l of ir.net.layers) byType.set(`${l.type}-${l.version.replace("opset", "")}`, (byType.get(`${l.type}-${l.version.replace("opset", "")}`) ?? 0) + 1);
+  for (const l of ir.net.layers)
+    byType.set(`${l.type}-${l.version.replace("opset", "")}`, (byType.get(`${l.type}-${l.version.replace("opset", "")}`) ?? 0) + 1);
   const summary = {
     input: file,
     xml: options.output,
@@ -91,11 +104,18 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
   };
   if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   else {
-    const lines = [`${options.output} (+ ${bin}): ${summary.layers} layers, ${summary.weightsBytes.toLocaleString("en-US")} bytes of ${dataType} weights, ${summary.ms} ms`];
+    const lines = [
+      `${options.output} (+ ${bin}): ${summary.layers} layers, ${summary.weightsBytes.toLocaleString("en-US")} bytes of ${dataType} weights, ${summary.ms} ms`,
+    ];
     for (const [t, n] of Object.entries(summary.layersByType)) lines.push(`  ${String(n).padStart(5)}  ${t}`);
     if (target === "myriad") lines.push(`MYRIAD fixes applied: ${summary.myriadFixes.join(", ") || "none needed"}`);
     io.stdout(`${lines.join("\n")}\n`);
-    if (target === "myriad") io.stdout(remaining.length ? `MYRIAD lint of the result:\n${formatStylish(options.output, remaining, io.isTTY)}` : "no problems left for MYRIAD\n");
+    if (target === "myriad")
+      io.stdout(
+        remaining.length
+          ? `MYRIAD lint of the result:\n${formatStylish(options.output, remaining, io.isTTY)}`
+          : "no problems left for MYRIAD\n",
+      );
   }
   return 0;
 }

@@ -5,30 +5,28 @@
  */
 import { resolve } from "node:path";
 import pc from "picocolors";
-import { loadOnnxFile } from "../../frontends/onnx/load.js";
+import { emitOpenvinoIr } from "../../emit/openvino-emitter.js";
+import { writeIr } from "../../emit/openvino-ir.js";
+import { loadModel } from "../../frontends/load-model.js";
 import { saveOnnxFile } from "../../frontends/onnx/save.js";
+import { binPathFor } from "../../frontends/openvino/read-ir.js";
 import type { Model } from "../../ir/model.js";
 import { verifyModel } from "../../ir/verify.js";
-import { runPipeline, type PipelineReport } from "../../passes/manager.js";
-import { parseInputShape, setInputShapes } from "../../passes/onnx/input-shapes.js";
-import { cutGraph, splitNames } from "../../passes/common/cut.js";
-import { convertOpset } from "../../passes/onnx/downgrade/downgrade.js";
-import { freezeInputs, parseFreeze } from "../../passes/onnx/freeze-inputs.js";
-import { shapeInferencePass } from "../../passes/onnx/shape-inference.js";
-import { fixPipeline } from "../../passes/pipelines.js";
-import { isMyriadcError, MyriadcError } from "../../util/errors.js";
-import { emitOpenvinoIr } from "../../emit/openvino-emitter.js";
-import { sniffFormat } from "../../frontends/load-model.js";
-import { writeIr } from "../../emit/openvino-ir.js";
-import { binPathFor, readIr } from "../../frontends/openvino/read-ir.js";
-import { irToModel } from "../../frontends/openvino/to-graph.js";
 import type { Finding } from "../../lint/finding.js";
 import { formatStylish } from "../../lint/format/stylish.js";
 import { lintFile } from "../../lint/lint-file.js";
-import { floatComputePass } from "../../passes/onnx/myriad/float-compute.js";
+import { cutGraph, splitNames } from "../../passes/common/cut.js";
+import { type PipelineReport, runPipeline } from "../../passes/manager.js";
+import { convertOpset } from "../../passes/onnx/downgrade/downgrade.js";
+import { freezeInputs, parseFreeze } from "../../passes/onnx/freeze-inputs.js";
+import { parseInputShape, setInputShapes } from "../../passes/onnx/input-shapes.js";
+import { shapeInferencePass } from "../../passes/onnx/shape-inference.js";
+import { fixPipeline } from "../../passes/pipelines.js";
 import { observeTypes } from "../../runtime/observe-types.js";
-import { legalizeForMyriad } from "../../target/myriad/legalize.js";
-import { FLOAT_ONLY_ONNX_OPS } from "../../target/myriad/onnx-fixes.js";
+import { legalizeForMyriad } from "../../targets/myriad/legalize.js";
+import { FLOAT_ONLY_ONNX_OPS } from "../../targets/myriad/onnx-fixes.js";
+import { floatComputePass } from "../../targets/myriad/passes/float-compute.js";
+import { isMyriadcError, MyriadcError } from "../../util/errors.js";
 import type { CliIO } from "../io.js";
 
 export interface FixOptions {
@@ -81,25 +79,44 @@ function parseTarget(t: string | undefined): "myriad" | undefined {
 }
 
 /** `fix --target myriad` on an OpenVINO IR: the MYRIAD legalization, written as IR again. */
-function fixIr(file: string, options: FixOptions, io: CliIO): number {
-  if (!/\.xml$/i.test(options.output)) throw new MyriadcError("usage", `-o ${JSON.stringify(options.output)}: fixing an IR writes an IR; the name must end in .xml`);
-  const ir = readIr(file);
-  const model = irToModel(ir.net, ir.weights, file);
+function fixIr(model: Model, file: string, options: FixOptions, io: CliIO): number {
+  if (!/\.xml$/i.test(options.output))
+    throw new MyriadcError("usage", `-o ${JSON.stringify(options.output)}: fixing an IR writes an IR; the name must end in .xml`);
   const before = model.graph.nodes.length;
   let report;
   try {
     report = legalizeForMyriad(model, file);
   } catch (e) {
     // Legalization learns the IR's shapes by running it in our interpreter, which lacks some layers.
-    if (isMyriadcError(e) && /no kernel/.test(e.message)) throw new MyriadcError("unsupported", `cannot fix this IR: ${e.message}, so its shapes cannot be worked out (lint still works on it)`, { file, cause: e });
+    if (isMyriadcError(e) && /no kernel/.test(e.message))
+      throw new MyriadcError(
+        "unsupported",
+        `cannot fix this IR: ${e.message}, so its shapes cannot be worked out (lint still works on it)`,
+        { file, cause: e },
+      );
     throw e;
   }
-  const emitted = emitOpenvinoIr(model, { dataType: "FP32", parameters: { input_model: file, target: "myriad" }, types: observeTypes(model, file) });
+  const emitted = emitOpenvinoIr(model, {
+    dataType: "FP32",
+    parameters: { input_model: file, target: "myriad" },
+    types: observeTypes(model, file),
+  });
   writeIr(options.output, binPathFor(options.output), emitted.net, emitted.weights);
   const remaining = lintFile(options.output).findings;
-  const summary = { input: file, output: options.output, layersBefore: before, layersAfter: model.graph.nodes.length, applied: report.applied, notes: report.notes, remaining };
+  const summary = {
+    input: file,
+    output: options.output,
+    layersBefore: before,
+    layersAfter: model.graph.nodes.length,
+    applied: report.applied,
+    notes: report.notes,
+    remaining,
+  };
   if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
-  else io.stdout(`${options.output}: ${before} → ${model.graph.nodes.length} layers; applied ${report.applied.join(", ") || "nothing"}\n${remaining.length ? formatStylish(options.output, remaining, io.isTTY) : "no problems left for MYRIAD\n"}`);
+  else
+    io.stdout(
+      `${options.output}: ${before} → ${model.graph.nodes.length} layers; applied ${report.applied.join(", ") || "nothing"}\n${remaining.length ? formatStylish(options.output, remaining, io.isTTY) : "no problems left for MYRIAD\n"}`,
+    );
   return 0;
 }
 
@@ -108,11 +125,12 @@ export function fixCommand(file: string, options: FixOptions, io: CliIO): number
     throw new MyriadcError("usage", `fix would overwrite its input ${file}; choose another -o path`);
   }
   const target = parseTarget(options.target);
-  if (sniffFormat(file) === "openvino-ir") {
+  const loaded = loadModel(file);
+  if (loaded.dialect === "openvino") {
     if (!target) throw new MyriadcError("usage", "an OpenVINO IR can only be fixed for a target: add --target myriad");
-    return fixIr(file, options, io);
+    return fixIr(loaded.model, file, options, io);
   }
-  const { model } = loadOnnxFile(file);
+  const { model } = loaded;
   const before = histogram(model);
   const nodesBefore = model.graph.nodes.length;
   const opsetBefore = Object.fromEntries(model.opsetImports);
@@ -121,7 +139,10 @@ export function fixCommand(file: string, options: FixOptions, io: CliIO): number
   if (options.inputs || options.outputs) {
     // New inputs need types: infer first.
     if (options.inputs) runPipeline(model, [shapeInferencePass]);
-    cutGraph(model, { inputs: options.inputs ? splitNames(options.inputs) : undefined, outputs: options.outputs ? splitNames(options.outputs) : undefined });
+    cutGraph(model, {
+      inputs: options.inputs ? splitNames(options.inputs) : undefined,
+      outputs: options.outputs ? splitNames(options.outputs) : undefined,
+    });
   }
   const expandLimitBytes = options.foldLimit ? parseBytes(options.foldLimit) : undefined;
   const plain = fixPipeline({ fold: expandLimitBytes === undefined ? {} : { expandLimitBytes } });
@@ -129,15 +150,27 @@ export function fixCommand(file: string, options: FixOptions, io: CliIO): number
   let report: PipelineReport = runPipeline(model, pipeline);
   if (options.opset !== undefined) {
     const target = Number(options.opset);
-    if (!Number.isInteger(target)) throw new MyriadcError("usage", `--opset ${JSON.stringify(options.opset)}: expected a whole number such as 13`);
+    if (!Number.isInteger(target))
+      throw new MyriadcError("usage", `--opset ${JSON.stringify(options.opset)}: expected a whole number such as 13`);
     const { failures } = convertOpset(model, target);
     if (failures.length) {
-      const list = failures.slice(0, 8).map((f) => `node ${JSON.stringify(f.node)} (${f.op}): ${f.reason}`).join("; ");
-      throw new MyriadcError("unsupported", `cannot convert to op set ${target}: ${list}${failures.length > 8 ? `; and ${failures.length - 8} more` : ""}`, { file });
+      const list = failures
+        .slice(0, 8)
+        .map((f) => `node ${JSON.stringify(f.node)} (${f.op}): ${f.reason}`)
+        .join("; ");
+      throw new MyriadcError(
+        "unsupported",
+        `cannot convert to op set ${target}: ${list}${failures.length > 8 ? `; and ${failures.length - 8} more` : ""}`,
+        { file },
+      );
     }
     // Adapters add constants and Shape/Slice pairs: fold and clean up again.
     const again = runPipeline(model, pipeline);
-    report = { ...again, rounds: report.rounds + again.rounds, passes: report.passes.map((p, i) => ({ ...p, notes: [...new Set([...p.notes, ...again.passes[i]!.notes])] })) };
+    report = {
+      ...again,
+      rounds: report.rounds + again.rounds,
+      passes: report.passes.map((p, i) => ({ ...p, notes: [...new Set([...p.notes, ...again.passes[i]!.notes])] })),
+    };
   }
   const errors = verifyModel(model).filter((p) => p.severity === "error");
   if (errors.length) {
@@ -163,7 +196,12 @@ export function fixCommand(file: string, options: FixOptions, io: CliIO): number
   if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   else {
     io.stdout(formatFixSummary(summary, io.isTTY));
-    if (summary.remaining) io.stdout(summary.remaining.length ? `\nStill to do for MYRIAD (fixable ones are applied by convert):\n${formatStylish(options.output, summary.remaining, io.isTTY)}` : "\nno problems left for MYRIAD\n");
+    if (summary.remaining)
+      io.stdout(
+        summary.remaining.length
+          ? `\nStill to do for MYRIAD (fixable ones are applied by convert):\n${formatStylish(options.output, summary.remaining, io.isTTY)}`
+          : "\nno problems left for MYRIAD\n",
+      );
   }
   return 0;
 }
@@ -177,7 +215,10 @@ export function formatFixSummary(s: FixSummary, color: boolean): string {
     const b = s.opsAfter[op] ?? 0;
     if (a !== b) lines.push(`  ${op.padEnd(24)} ${String(a).padStart(5)} → ${String(b).padEnd(5)}`);
   }
-  const fmt = (o: Record<string, number>) => Object.entries(o).map(([d, v]) => `${d || "ai.onnx"} ${v}`).join(", ");
+  const fmt = (o: Record<string, number>) =>
+    Object.entries(o)
+      .map(([d, v]) => `${d || "ai.onnx"} ${v}`)
+      .join(", ");
   lines.push(`  opset ${fmt(s.opsetBefore)} → ${fmt(s.opsetAfter)}`);
   if (s.hitCap) lines.push(c.yellow("  stopped at the round limit before reaching a fixed point"));
   for (const n of s.notes) lines.push(c.dim(`  note: ${n}`));

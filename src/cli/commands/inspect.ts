@@ -1,7 +1,7 @@
 /** `myriadc inspect <model> [--json]`: what is in a model file. */
 import pc from "picocolors";
-import { summarizeModel, type ModelSummary, type ValueSummary } from "../../analysis/summary.js";
-import { loadModelFile } from "../../frontends/load-model.js";
+import { type ModelSummary, summarizeModel, type ValueSummary } from "../../analysis/summary.js";
+import { loadModel } from "../../frontends/load-model.js";
 import type { CliIO } from "../io.js";
 
 export interface InspectOptions {
@@ -9,8 +9,13 @@ export interface InspectOptions {
 }
 
 export function inspectCommand(file: string, options: InspectOptions, io: CliIO): number {
-  const loaded = loadModelFile(file);
-  const summary = summarizeModel(loaded.model, { file, fileBytes: loaded.fileBytes, warnings: loaded.warnings, externalFiles: loaded.externalFiles });
+  const loaded = loadModel(file);
+  const summary = summarizeModel(loaded.model, {
+    file,
+    fileBytes: loaded.fileBytes,
+    warnings: loaded.warnings,
+    externalFiles: loaded.externalFiles,
+  });
   if (options.json) {
     io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   } else {
@@ -41,11 +46,20 @@ export function formatSummary(s: ModelSummary, color: boolean): string {
   row("file", bytes(s.fileBytes));
   row("ir version", String(s.irVersion));
   row("producer", [s.producer.name, s.producer.version].filter(Boolean).join(" ") || "(none)");
-  row("opsets", Object.entries(s.opsets).map(([d, v]) => `${d || "ai.onnx"} ${v}`).join(", "));
+  row(
+    "opsets",
+    Object.entries(s.opsets)
+      .map(([d, v]) => `${d || "ai.onnx"} ${v}`)
+      .join(", "),
+  );
   row("nodes", `${s.nodes}${s.subgraphs ? ` (+${s.subgraphNodes} in ${s.subgraphs} subgraph${s.subgraphs === 1 ? "" : "s"})` : ""}`);
-  row("parameters", `${s.parameters.toLocaleString("en-US")} in ${s.initializers} initializer${s.initializers === 1 ? "" : "s"} (${bytes(s.parameterBytes)})`);
+  row(
+    "parameters",
+    `${s.parameters.toLocaleString("en-US")} in ${s.initializers} initializer${s.initializers === 1 ? "" : "s"} (${bytes(s.parameterBytes)})`,
+  );
   if (s.externalData.length) row("external", s.externalData.join(", "));
-  if (s.functions.length) row("functions", s.functions.map((f) => `${f.domain ? `${f.domain}::` : ""}${f.name} (${f.nodes} nodes)`).join(", "));
+  if (s.functions.length)
+    row("functions", s.functions.map((f) => `${f.domain ? `${f.domain}::` : ""}${f.name} (${f.nodes} nodes)`).join(", "));
   for (const [k, v] of Object.entries(s.metadata)) row(`meta ${k}`, v);
   lines.push("", c.bold("inputs"));
   for (const v of s.inputs) lines.push(`  ${formatValue(v)}`);

@@ -5,19 +5,17 @@
  */
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { sniffFormat } from "../../frontends/load-model.js";
-import { loadOnnxFile } from "../../frontends/onnx/load.js";
-import { readIr } from "../../frontends/openvino/read-ir.js";
-import { irToModel } from "../../frontends/openvino/to-graph.js";
+import { loadModel } from "../../frontends/load-model.js";
 import { writeNpyAtomic } from "../../io/npy.js";
+import { readNamedTensors } from "../../io/tensor-file.js";
+import type { Model } from "../../ir/model.js";
+import { formatShape } from "../../ir/shape.js";
+import { Tensor } from "../../ir/tensor.js";
+import { lowerOrThrow } from "../../lower/lower.js";
 import { eliminateDeadCode } from "../../passes/common/dead-code.js";
 import { runPipeline } from "../../passes/manager.js";
 import { fixPipeline } from "../../passes/pipelines.js";
-import { lowerOrThrow } from "../../lower/lower.js";
-import { Tensor } from "../../ir/tensor.js";
-import { formatShape } from "../../ir/shape.js";
 import { runOpenvinoModel } from "../../runtime/interpreter.js";
-import { readNamedTensors } from "../../io/tensor-file.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { CliIO } from "../io.js";
 
@@ -32,23 +30,34 @@ export function safeFileName(name: string): string {
   return s === "" ? "_" : s;
 }
 
+/** An IR with float16 weights or inputs computes in float16 (as MYRIAD does). */
+function isFp16Ir(model: Model): boolean {
+  const g = model.graph;
+  return g.inputs.some((v) => v.dtype === "float16") || [...g.initializers.values()].some((v) => v.dtype === "float16");
+}
+
 export function runCommand(file: string, options: RunOptions, io: CliIO): number {
   const feeds = readNamedTensors("--input", options.input ?? []);
-  let model;
+  const loaded = loadModel(file);
+  let model = loaded.model;
   let fp16 = false;
-  if (sniffFormat(file) === "openvino-ir") {
-    const ir = readIr(file);
-    model = irToModel(ir.net, ir.weights, file);
-    fp16 = ir.net.layers.some((l) => (l.type === "Const" || l.type === "Parameter") && l.data?.some(([k, v]) => k === "element_type" && v === "f16"));
+  if (loaded.dialect === "openvino") {
+    fp16 = isFp16Ir(model);
   } else {
-    model = loadOnnxFile(file).model;
     runPipeline(model, fixPipeline());
     model = lowerOrThrow(model, file);
     eliminateDeadCode(model.graph);
   }
   for (const name of feeds.keys()) {
     if (!model.graph.inputs.some((v) => v.name === name)) {
-      throw new MyriadcError("usage", `--input: the model has no input ${JSON.stringify(name)} (inputs: ${model.graph.inputs.filter((v) => !v.isInitializer).map((v) => v.name).join(", ")})`, { file });
+      throw new MyriadcError(
+        "usage",
+        `--input: the model has no input ${JSON.stringify(name)} (inputs: ${model.graph.inputs
+          .filter((v) => !v.isInitializer)
+          .map((v) => v.name)
+          .join(", ")})`,
+        { file },
+      );
     }
   }
   const outputs = runOpenvinoModel(model, feeds, { fp16 });

@@ -5,7 +5,7 @@
  */
 import { strAttr } from "../../ops/openvino/op-def.js";
 import { dtypeFromElementType } from "../../ops/openvino/element-types.js";
-import { convertChain, isLegalConvert, myriadTypeOf } from "../../target/myriad/types.js";
+import { convertChain, isLegalConvert, myriadTypeOf } from "../../targets/myriad/types.js";
 import { at, type LintRule } from "../rule.js";
 import { plugName } from "./input-type.js";
 

@@ -5,8 +5,8 @@
  * to I32) feeding float-only layers. Fixable by inserting legal Converts around the layer.
  * myriad/unsupported-type: a tensor of a type MYRIAD has no form for (int8, int16, float8 …).
  */
-import { capabilityOf } from "../../target/myriad/capabilities.js";
-import { convertChain, myriadTypeOf, type MyriadType } from "../../target/myriad/types.js";
+import { capabilityOf } from "../../targets/myriad/capabilities.js";
+import { convertChain, myriadTypeOf, type MyriadType } from "../../targets/myriad/types.js";
 import type { Finding } from "../finding.js";
 import { at, type LintRule } from "../rule.js";
 

@@ -6,7 +6,7 @@
  */
 import type { Node } from "../../ir/node.js";
 import { floatAttr, intAttr, intsAttr, strAttr } from "../../ops/openvino/op-def.js";
-import { capabilityOf, MYRIAD_OPS, type Constraint } from "../../target/myriad/capabilities.js";
+import { capabilityOf, MYRIAD_OPS, type Constraint } from "../../targets/myriad/capabilities.js";
 import { isConstantComputable } from "../constant-inputs.js";
 import type { Finding } from "../finding.js";
 import { at, type LintContext, type LintRule } from "../rule.js";

@@ -5,7 +5,7 @@
  * NonMaxSuppression-9). Fixable where an older version computes the same (MaxPool-8 without
  * dilations and without its indices output is MaxPool-1).
  */
-import { capabilityOf, NEWEST_OPSET } from "../../target/myriad/capabilities.js";
+import { capabilityOf, NEWEST_OPSET } from "../../targets/myriad/capabilities.js";
 import { intsAttr } from "../../ops/openvino/op-def.js";
 import { at, type LintRule } from "../rule.js";
 

@@ -3,7 +3,7 @@
  * with `Failed to compile layer "<name>": unsupported layer type "<type>"`. Fixable when the
  * capability table names a rewrite with identical semantics (or the layer folds to a constant).
  */
-import { capabilityOf } from "../../target/myriad/capabilities.js";
+import { capabilityOf } from "../../targets/myriad/capabilities.js";
 import { isConstantComputable } from "../constant-inputs.js";
 import { at, type LintRule } from "../rule.js";
 

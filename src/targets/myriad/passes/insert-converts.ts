@@ -5,17 +5,17 @@
  * integers, its result converted back. S32→FP16 and FP16→S32 are both legal Convert pairs.
  * Exact while the integers stay within ±2048 (FP16's exact-integer range).
  */
-import type { DTypeName } from "../../ir/dtype.js";
-import type { Model } from "../../ir/model.js";
-import type { Node } from "../../ir/node.js";
-import { tensorType } from "../../ir/types.js";
-import type { Value } from "../../ir/value.js";
-import { OvBuilder } from "../../lower/builder.js";
-import { ndCast, ndFromTensor, ndToTensor } from "../../ops/ndarray.js";
-import { elementTypeOf } from "../../ops/openvino/element-types.js";
-import { capabilityOf } from "../../target/myriad/capabilities.js";
-import { myriadTypeOf } from "../../target/myriad/types.js";
-import type { Pass, PassResult } from "../pass.js";
+import type { DTypeName } from "../../../ir/dtype.js";
+import type { Model } from "../../../ir/model.js";
+import type { Node } from "../../../ir/node.js";
+import { tensorType } from "../../../ir/types.js";
+import type { Value } from "../../../ir/value.js";
+import { OvBuilder } from "../../../lower/builder.js";
+import { ndCast, ndFromTensor, ndToTensor } from "../../../ops/ndarray.js";
+import { elementTypeOf } from "../../../ops/openvino/element-types.js";
+import { capabilityOf } from "../capabilities.js";
+import { myriadTypeOf } from "../types.js";
+import type { Pass, PassResult } from "../../../passes/pass.js";
 
 /** The float type the node's other inputs use (so the IR stays type-consistent), float32 by default. */
 function floatTypeNear(node: Node): DTypeName {

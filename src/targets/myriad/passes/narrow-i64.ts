@@ -5,11 +5,11 @@
  * IR makes the model's types the ones the device computes with, and lets the Convert rules
  * see them. Constants outside the I32 range are left alone (lint's myriad/i64-range).
  */
-import { attr } from "../../ir/attribute.js";
-import type { Model } from "../../ir/model.js";
-import { Tensor } from "../../ir/tensor.js";
-import { tensorType } from "../../ir/types.js";
-import type { Pass, PassResult } from "../pass.js";
+import { attr } from "../../../ir/attribute.js";
+import type { Model } from "../../../ir/model.js";
+import { Tensor } from "../../../ir/tensor.js";
+import { tensorType } from "../../../ir/types.js";
+import type { Pass, PassResult } from "../../../passes/pass.js";
 
 const WIDE = new Set(["int64", "uint64", "uint32"]);
 /** Attributes that name the element type an op produces. */

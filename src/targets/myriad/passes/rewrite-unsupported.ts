@@ -1,15 +1,15 @@
 /**
  * Replaces layers MYRIAD refuses by the rewrite the capability table names for them
- * (src/target/myriad/rewrites.ts), and MaxPool-8 that needs neither dilations nor indices by
+ * (src/targets/myriad/rewrites.ts), and MaxPool-8 that needs neither dilations nor indices by
  * MaxPool-1.
  */
-import type { Model } from "../../ir/model.js";
-import type { Node } from "../../ir/node.js";
-import type { Value } from "../../ir/value.js";
-import { OvBuilder } from "../../lower/builder.js";
-import { capabilityOf } from "../../target/myriad/capabilities.js";
-import { maxPoolV1, MYRIAD_REWRITES } from "../../target/myriad/rewrites.js";
-import type { Pass, PassResult } from "../pass.js";
+import type { Model } from "../../../ir/model.js";
+import type { Node } from "../../../ir/node.js";
+import type { Value } from "../../../ir/value.js";
+import { OvBuilder } from "../../../lower/builder.js";
+import { capabilityOf } from "../capabilities.js";
+import { maxPoolV1, MYRIAD_REWRITES } from "../rewrites.js";
+import type { Pass, PassResult } from "../../../passes/pass.js";
 
 /** Hands each old output's uses (and graph-output name) to its replacement and drops the node. */
 export function replaceNode(node: Node, outs: readonly (Value | undefined)[]): void {

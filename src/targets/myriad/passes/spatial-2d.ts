@@ -4,11 +4,11 @@
  * attribute a leading 1 (strides, dilations, kernel) or 0 (pads, output padding), and the
  * result loses the H axis again. Identical results.
  */
-import type { Model } from "../../ir/model.js";
-import { Tensor } from "../../ir/tensor.js";
-import { OvBuilder } from "../../lower/builder.js";
-import { strAttr } from "../../ops/openvino/op-def.js";
-import type { Pass, PassResult } from "../pass.js";
+import type { Model } from "../../../ir/model.js";
+import { Tensor } from "../../../ir/tensor.js";
+import { OvBuilder } from "../../../lower/builder.js";
+import { strAttr } from "../../../ops/openvino/op-def.js";
+import type { Pass, PassResult } from "../../../passes/pass.js";
 import { replaceNode } from "./rewrite-unsupported.js";
 
 const WITH_WEIGHTS = new Set(["Convolution", "GroupConvolution", "ConvolutionBackpropData", "GroupConvolutionBackpropData"]);

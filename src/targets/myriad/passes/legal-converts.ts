@@ -2,13 +2,13 @@
  * Illegal Convert pairs become chains of legal ones (stages/convert.cpp implements U8→FP16,
  * FP16↔S32, S32→FP16, S32→U8): U8→S32 goes through FP16, FP16→U8 through S32.
  */
-import type { DTypeName } from "../../ir/dtype.js";
-import type { Model } from "../../ir/model.js";
-import { OvBuilder } from "../../lower/builder.js";
-import { dtypeFromElementType, elementTypeOf } from "../../ops/openvino/element-types.js";
-import { strAttr } from "../../ops/openvino/op-def.js";
-import { convertChain, isLegalConvert, myriadTypeOf, type MyriadType } from "../../target/myriad/types.js";
-import type { Pass, PassResult } from "../pass.js";
+import type { DTypeName } from "../../../ir/dtype.js";
+import type { Model } from "../../../ir/model.js";
+import { OvBuilder } from "../../../lower/builder.js";
+import { dtypeFromElementType, elementTypeOf } from "../../../ops/openvino/element-types.js";
+import { strAttr } from "../../../ops/openvino/op-def.js";
+import { convertChain, isLegalConvert, myriadTypeOf, type MyriadType } from "../types.js";
+import type { Pass, PassResult } from "../../../passes/pass.js";
 
 /** The IR dtype standing for a device type in the middle of a chain (floats stay float32, as the IR's other floats). */
 const STEP_DTYPE: Readonly<Record<MyriadType, DTypeName>> = { FP16: "float32", I32: "int32", U8: "uint8" };

@@ -2,11 +2,11 @@
  * MYRIAD pads 4-D tensors only. A Pad of rank below 4 runs on the tensor reshaped with
  * leading unit axes (padded by zero) and is reshaped back: identical results.
  */
-import type { Model } from "../../ir/model.js";
-import { isStaticShape } from "../../ir/shape.js";
-import { OvBuilder } from "../../lower/builder.js";
-import { strAttr } from "../../ops/openvino/op-def.js";
-import type { Pass, PassResult } from "../pass.js";
+import type { Model } from "../../../ir/model.js";
+import { isStaticShape } from "../../../ir/shape.js";
+import { OvBuilder } from "../../../lower/builder.js";
+import { strAttr } from "../../../ops/openvino/op-def.js";
+import type { Pass, PassResult } from "../../../passes/pass.js";
 import { replaceNode } from "./rewrite-unsupported.js";
 
 export const pad4dPass: Pass = {

@@ -1,6 +1,6 @@
 /**
  * Rewrites of layers MYRIAD refuses into layers it runs, each with identical semantics
- * (verified numerically by the interpreter in test/passes/openvino). Keyed by the rewrite
+ * (verified numerically by the interpreter in test/lint/rules.test.ts). Keyed by the rewrite
  * names of the capability table. A rewrite returns the replacement outputs, or undefined
  * when this instance cannot be rewritten (the lint finding then stays).
  */

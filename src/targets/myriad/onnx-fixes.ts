@@ -4,7 +4,7 @@
  * OpenVINO op each becomes (its input types come from the capability table).
  */
 import { fixPipeline } from "../../passes/pipelines.js";
-import { floatComputePass } from "../../passes/onnx/myriad/float-compute.js";
+import { floatComputePass } from "./passes/float-compute.js";
 import type { Pass } from "../../passes/pass.js";
 import { capabilityOf } from "./capabilities.js";
 

@@ -10,12 +10,12 @@ import type { Model } from "../../ir/model.js";
 import { tensorType } from "../../ir/types.js";
 import { eliminateDeadCode } from "../../passes/common/dead-code.js";
 import { foldConstantsPass } from "../../passes/openvino/fold-constants.js";
-import { insertConvertsPass } from "../../passes/openvino/insert-converts.js";
-import { legalConvertsPass } from "../../passes/openvino/legal-converts.js";
-import { narrowI64Pass } from "../../passes/openvino/narrow-i64.js";
-import { pad4dPass } from "../../passes/openvino/pad-4d.js";
-import { rewriteUnsupportedPass } from "../../passes/openvino/rewrite-unsupported.js";
-import { spatial2dPass } from "../../passes/openvino/spatial-2d.js";
+import { insertConvertsPass } from "./passes/insert-converts.js";
+import { legalConvertsPass } from "./passes/legal-converts.js";
+import { narrowI64Pass } from "./passes/narrow-i64.js";
+import { pad4dPass } from "./passes/pad-4d.js";
+import { rewriteUnsupportedPass } from "./passes/rewrite-unsupported.js";
+import { spatial2dPass } from "./passes/spatial-2d.js";
 import type { Pass } from "../../passes/pass.js";
 
 /** Sets every value's type to the dtype and dims one interpreter run observes. */

@@ -10,8 +10,8 @@ import { Node } from "../../../ir/node.js";
 import { attr } from "../../../ir/attribute.js";
 import { dtypeInfo, dtypeToOnnx } from "../../../ir/dtype.js";
 import { tensorType } from "../../../ir/types.js";
-import type { Pass, PassResult } from "../../pass.js";
-import { isOnnxDomain } from "../op-context.js";
+import type { Pass, PassResult } from "../../../passes/pass.js";
+import { isOnnxDomain } from "../../../passes/onnx/op-context.js";
 
 const isInteger = (d: string | undefined) => d !== undefined && d !== "bool" && ["int", "uint"].includes(dtypeInfo(d as never).kind);
 
