@@ -20,9 +20,9 @@ import { convertToIr } from "../src/convert.js";
 import { encodeIrXml } from "../src/emit/openvino-ir.js";
 import { loadOnnxFile } from "../src/frontends/onnx/load.js";
 import { encodeOnnx } from "../src/frontends/onnx/save.js";
+import { lintFile } from "../src/lint/lint-file.js";
 import { runPipeline } from "../src/passes/manager.js";
 import { fixPipeline } from "../src/passes/pipelines.js";
-import { lintFile } from "../src/lint/lint-file.js";
 
 /** One unit of work per benchmark kind; returns the node count it ends with. */
 const WORK: Record<string, (file: string) => number> = {
@@ -114,13 +114,18 @@ function main(): void {
     console.log(`${kind}: median of ${REPEATS} runs per model, each model in its own process (Node ${process.version})`);
     const peers = peerCounts();
     const nodesHeader = kind === "fix" ? ` ${"nodes".padStart(6)} ${"onnxscript".padStart(10)}` : "";
-    console.log(`${"model".padEnd(28)} ${"MiB".padStart(7)} ${"read ms".padStart(8)} ${(kind + " ms").padStart(8)} ${(kind + "/read").padStart(9)} ${"peak RSS MiB".padStart(13)} ${"RSS/file".padStart(9)}${nodesHeader}`);
+    console.log(
+      `${"model".padEnd(28)} ${"MiB".padStart(7)} ${"read ms".padStart(8)} ${(`${kind} ms`).padStart(8)} ${(`${kind}/read`).padStart(9)} ` +
+        `${"peak RSS MiB".padStart(13)} ${"RSS/file".padStart(9)}${nodesHeader}`,
+    );
     for (const m of models) {
       const s = measure(kind, m);
       const mib = statSync(m).size / 2 ** 20;
       const name = m.split("/").at(-2)!;
       console.log(
-        `${name.padEnd(28)} ${mib.toFixed(2).padStart(7)} ${s.readMs.toFixed(2).padStart(8)} ${s.loadMs.toFixed(2).padStart(8)} ${(s.loadMs / s.readMs).toFixed(1).padStart(8)}× ${s.peakRssMiB.toFixed(0).padStart(13)} ${((s.peakRssMiB - s.baselineRssMiB) / Math.max(mib, 0.01)).toFixed(1).padStart(8)}×` +
+        `${name.padEnd(28)} ${mib.toFixed(2).padStart(7)} ${s.readMs.toFixed(2).padStart(8)} ${s.loadMs.toFixed(2).padStart(8)} ` +
+          `${(s.loadMs / s.readMs).toFixed(1).padStart(8)}× ${s.peakRssMiB.toFixed(0).padStart(13)} ` +
+          `${((s.peakRssMiB - s.baselineRssMiB) / Math.max(mib, 0.01)).toFixed(1).padStart(8)}×` +
           (kind === "fix" ? ` ${String(s.nodes).padStart(6)} ${String(peers[name]?.after ?? "-").padStart(10)}` : ""),
       );
     }

@@ -4,17 +4,18 @@
  * the IR ports are observed by one run of the interpreter on zero inputs, which needs every
  * input shape to be static (set them with inputShapes).
  */
+
+import { type EmittedIr, emitOpenvinoIr } from "./emit/openvino-emitter.js";
 import type { Model } from "./ir/model.js";
 import { lowerOrThrow } from "./lower/lower.js";
-import { emitOpenvinoIr, type EmittedIr } from "./emit/openvino-emitter.js";
+import { eliminateDeadCode } from "./passes/common/dead-code.js";
 import { runPipeline } from "./passes/manager.js";
-import { setInputShapes, type InputShapes } from "./passes/onnx/input-shapes.js";
-import { fixPipeline } from "./passes/pipelines.js";
+import { type InputShapes, setInputShapes } from "./passes/onnx/input-shapes.js";
 import { addPreprocessing, type InputPreprocessing } from "./passes/onnx/preprocess.js";
 import { shapeInferencePass } from "./passes/onnx/shape-inference.js";
-import { eliminateDeadCode } from "./passes/common/dead-code.js";
+import { fixPipeline } from "./passes/pipelines.js";
 import { observeTypes } from "./runtime/observe-types.js";
-import { legalizeForMyriad, type LegalizeReport } from "./targets/myriad/legalize.js";
+import { type LegalizeReport, legalizeForMyriad } from "./targets/myriad/legalize.js";
 
 export interface ConvertOptions {
   dataType?: "FP32" | "FP16";

@@ -8,10 +8,10 @@
  */
 import type { Graph } from "../ir/graph.js";
 import type { Model } from "../ir/model.js";
-import { verifyModel } from "../ir/verify.js";
-import type { Value } from "../ir/value.js";
 import type { Shape } from "../ir/shape.js";
 import { formatType } from "../ir/types.js";
+import type { Value } from "../ir/value.js";
+import { verifyModel } from "../ir/verify.js";
 
 export interface ValueSummary {
   name: string;

@@ -22,14 +22,32 @@ export interface BlobHeader {
 export function readBlobHeader(bytes: Uint8Array): BlobHeader | undefined {
   if (bytes.length < HEADER_BYTES) return undefined;
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { magic: v.getUint32(MAGIC_AT, true), size: v.getUint32(MAGIC_AT + 4, true), versionMajor: v.getUint32(60, true), versionMinor: v.getUint32(64, true) };
+  return {
+    magic: v.getUint32(MAGIC_AT, true),
+    size: v.getUint32(MAGIC_AT + 4, true),
+    versionMajor: v.getUint32(60, true),
+    versionMinor: v.getUint32(64, true),
+  };
 }
 
 /** Throws a one-line error naming `source` when `bytes` is not a MYRIAD blob. */
 export function checkBlob(bytes: Uint8Array, source: string): BlobHeader {
   const h = readBlobHeader(bytes);
-  if (!h) throw new MyriadcError("compile-failed", `the compiler produced ${bytes.length} bytes, too few for a MYRIAD blob (its header alone is ${HEADER_BYTES})`, { file: source });
-  if (h.magic !== BLOB_MAGIC) throw new MyriadcError("compile-failed", `not a MYRIAD blob: magic number ${h.magic} at byte ${MAGIC_AT}, expected ${BLOB_MAGIC}`, { file: source });
-  if (h.size > bytes.length || h.size <= HEADER_BYTES) throw new MyriadcError("compile-failed", `truncated or corrupt MYRIAD blob: its header says ${h.size} bytes, the file has ${bytes.length}`, { file: source });
+  if (!h)
+    throw new MyriadcError(
+      "compile-failed",
+      `the compiler produced ${bytes.length} bytes, too few for a MYRIAD blob (its header alone is ${HEADER_BYTES})`,
+      { file: source },
+    );
+  if (h.magic !== BLOB_MAGIC)
+    throw new MyriadcError("compile-failed", `not a MYRIAD blob: magic number ${h.magic} at byte ${MAGIC_AT}, expected ${BLOB_MAGIC}`, {
+      file: source,
+    });
+  if (h.size > bytes.length || h.size <= HEADER_BYTES)
+    throw new MyriadcError(
+      "compile-failed",
+      `truncated or corrupt MYRIAD blob: its header says ${h.size} bytes, the file has ${bytes.length}`,
+      { file: source },
+    );
   return h;
 }

@@ -11,8 +11,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { MyriadcError } from "../util/errors.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { MyriadcError } from "../util/errors.js";
 import { checkBlob } from "./blob-header.js";
 import { advancedParams, type CompileOptions } from "./compile-options.js";
 import { explainToolOutput } from "./known-errors.js";
@@ -78,7 +78,10 @@ function scrub(message: string, url: string): string {
 
 /** File names the service accepts: at most one '.', no '='. */
 function safeStem(xml: string): string {
-  const base = xml.split(/[\\/]/).pop()!.replace(/\.xml$/i, "");
+  const base = xml
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\.xml$/i, "");
   return base.replace(/[.=\s]/g, "_") || "model";
 }
 
@@ -95,16 +98,30 @@ function modelYml(stem: string, dataType: string): string {
 
 /** Refuses options the service cannot express and IRs newer than its reader. */
 function checkSupported(ir: IrFiles, xmlText: string, o: CompileOptions, version: string): void {
-  if (o.cmxSlices !== undefined && o.cmxSlices !== o.shaves) throw new MyriadcError("usage", "--cmx-slices: blobconverter always uses as many CMX slices as shaves; use the local or docker backend to set them apart");
-  if (o.streams !== undefined && o.streams !== 1) throw new MyriadcError("usage", "--streams: blobconverter always compiles for 1 stream; use the local or docker backend");
+  if (o.cmxSlices !== undefined && o.cmxSlices !== o.shaves)
+    throw new MyriadcError(
+      "usage",
+      "--cmx-slices: blobconverter always uses as many CMX slices as shaves; use the local or docker backend to set them apart",
+    );
+  if (o.streams !== undefined && o.streams !== 1)
+    throw new MyriadcError("usage", "--streams: blobconverter always compiles for 1 stream; use the local or docker backend");
   const newest = NEWEST_OPSET[version];
   const used = Math.max(0, ...[...xmlText.matchAll(/version="opset(\d+)"/g)].map((m) => Number(m[1])));
   if (newest !== undefined && used > newest) {
-    throw new MyriadcError("usage", `blobconverter ${version} reads IR ops up to opset${newest}, and this IR uses opset${used} layers (compile_tool would say "from unsupported opset: opset${used}"); compile with the local or docker backend (OpenVINO 2022.3.1)`, { file: ir.xml });
+    throw new MyriadcError(
+      "usage",
+      `blobconverter ${version} reads IR ops up to opset${newest}, and this IR uses opset${used} layers (compile_tool would say "from unsupported ` +
+        `opset: opset${used}"); compile with the local or docker backend (OpenVINO 2022.3.1)`,
+      { file: ir.xml },
+    );
   }
 }
 
-export function blobconverterRequest(ir: IrFiles, o: CompileOptions, setup: Pick<BlobconverterSetup, "url" | "version">): BlobconverterRequest {
+export function blobconverterRequest(
+  ir: IrFiles,
+  o: CompileOptions,
+  setup: Pick<BlobconverterSetup, "url" | "version">,
+): BlobconverterRequest {
   const xml = new Uint8Array(readFileSync(ir.xml));
   const bin = existsSync(ir.bin) ? new Uint8Array(readFileSync(ir.bin)) : new Uint8Array();
   checkSupported(ir, new TextDecoder().decode(xml), o, setup.version);
@@ -132,7 +149,15 @@ export function describeRequest(req: BlobconverterRequest): string {
   for (const [k, v] of Object.entries(req.fields)) lines.push(`  field ${k}=${v}`);
   for (const f of req.files) lines.push(`  file  ${f.field} (${f.name}, ${f.bytes.length} bytes)`);
   const config = req.files.find((f) => f.field === "config");
-  if (config) lines.push("model.yml:", ...new TextDecoder().decode(config.bytes).trimEnd().split("\n").map((l) => `  ${l}`));
+  if (config)
+    lines.push(
+      "model.yml:",
+      ...new TextDecoder()
+        .decode(config.bytes)
+        .trimEnd()
+        .split("\n")
+        .map((l) => `  ${l}`),
+    );
   return `${lines.join("\n")}\n`;
 }
 
@@ -153,10 +178,15 @@ async function failure(res: Response): Promise<MyriadcError> {
   } catch {
     body = undefined;
   }
-  if (!body || typeof body !== "object") return new MyriadcError("compile-failed", `blobconverter refused the request: ${text.trim().split("\n")[0] || "HTTP 400"}`, { details: text });
+  if (!body || typeof body !== "object")
+    return new MyriadcError("compile-failed", `blobconverter refused the request: ${text.trim().split("\n")[0] || "HTTP 400"}`, {
+      details: text,
+    });
   const output = `${body.stdout ?? ""}\n${body.stderr ?? ""}`;
   const fallback = `${(body.message ?? "").replace(/, command:.*$/s, "")}${body.exit_code !== undefined ? ` (exit code ${body.exit_code})` : ""}`;
-  return new MyriadcError("compile-failed", failureMessage("blobconverter", explainToolOutput(output), fallback), { details: `${body.message ?? ""}\n${output}` });
+  return new MyriadcError("compile-failed", failureMessage("blobconverter", explainToolOutput(output), fallback), {
+    details: `${body.message ?? ""}\n${output}`,
+  });
 }
 
 export async function compileBlobconverter(ir: IrFiles, o: CompileOptions, setup: BlobconverterSetup): Promise<Uint8Array> {
@@ -190,7 +220,8 @@ export async function compileBlobconverter(ir: IrFiles, o: CompileOptions, setup
       res = await fetch(url, { method: "POST", body: form, headers, signal: AbortSignal.timeout(setup.timeoutMs) });
     } catch (e) {
       const err = e as Error;
-      if (err.name === "TimeoutError") throw new MyriadcError("timeout", `blobconverter at ${where} did not answer within ${Math.round(setup.timeoutMs / 1000)} s`);
+      if (err.name === "TimeoutError")
+        throw new MyriadcError("timeout", `blobconverter at ${where} did not answer within ${Math.round(setup.timeoutMs / 1000)} s`);
       // Error texts may quote the URL: never pass credentials on.
       lastProblem = `cannot reach ${where} (${scrub((err.cause as Error | undefined)?.message ?? err.message, req.url)})`;
       continue;

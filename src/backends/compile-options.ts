@@ -1,8 +1,8 @@
 /**
  * What compile_tool is asked to do, checked before anything runs: the MYRIAD config file
  * (`KEY VALUE` lines: MYRIAD_NUMBER_OF_SHAVES and MYRIAD_NUMBER_OF_CMX_SLICES both or neither
- * with shaves ≤ slices — --shaves alone means as many slices, as blobconverter does — MYRIAD_THROUGHPUT_STREAMS, MYRIAD_ENABLE_MX_BOOT NO as blobconverter
- * writes it) and the argument list (-m -d MYRIAD -o -c, -ip/-op/-iop). compile_tool has no
+ * with shaves ≤ slices — --shaves alone means as many slices, as blobconverter does —
+ * MYRIAD_THROUGHPUT_STREAMS, MYRIAD_ENABLE_MX_BOOT NO as blobconverter writes it) and the argument list (-m -d MYRIAD -o -c, -ip/-op/-iop). compile_tool has no
  * streams flag: streams go through the config file. Source: shared/docs/myriadx-target.md §1.
  */
 import { MyriadcError } from "../util/errors.js";
@@ -25,25 +25,33 @@ const MAX_SHAVES = 16;
 
 function precision(flag: string, value: string): string {
   const up = value.trim().toUpperCase();
-  if (!PRECISIONS.includes(up)) throw new MyriadcError("usage", `${flag} ${JSON.stringify(value)}: not a precision compile_tool knows (${PRECISIONS.join(", ")})`);
+  if (!PRECISIONS.includes(up))
+    throw new MyriadcError("usage", `${flag} ${JSON.stringify(value)}: not a precision compile_tool knows (${PRECISIONS.join(", ")})`);
   return up;
 }
 
 /** Checks and normalises the options; errors name the flag. */
 export function validateCompileOptions(o: CompileOptions): CompileOptions {
   const count = (flag: string, v: number | undefined, max: number) => {
-    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > max)) throw new MyriadcError("usage", `${flag} ${v}: expected a whole number from 1 to ${max}`);
+    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > max))
+      throw new MyriadcError("usage", `${flag} ${v}: expected a whole number from 1 to ${max}`);
   };
   count("--shaves", o.shaves, MAX_SHAVES);
   count("--cmx-slices", o.cmxSlices, MAX_SHAVES);
   count("--streams", o.streams, 3);
   // The plugin needs both or neither; like blobconverter, --shaves alone uses as many CMX slices.
-  if (o.cmxSlices !== undefined && o.shaves === undefined) throw new MyriadcError("usage", "--cmx-slices needs --shaves: the MYRIAD plugin takes both or neither");
+  if (o.cmxSlices !== undefined && o.shaves === undefined)
+    throw new MyriadcError("usage", "--cmx-slices needs --shaves: the MYRIAD plugin takes both or neither");
   if (o.shaves !== undefined && o.cmxSlices === undefined) o = { ...o, cmxSlices: o.shaves };
-  if (o.shaves !== undefined && o.cmxSlices !== undefined && o.shaves > o.cmxSlices) throw new MyriadcError("usage", `--shaves ${o.shaves} is more than --cmx-slices ${o.cmxSlices}; the MYRIAD plugin needs shaves ≤ CMX slices`);
+  if (o.shaves !== undefined && o.cmxSlices !== undefined && o.shaves > o.cmxSlices)
+    throw new MyriadcError(
+      "usage",
+      `--shaves ${o.shaves} is more than --cmx-slices ${o.cmxSlices}; the MYRIAD plugin needs shaves ≤ CMX slices`,
+    );
   const iop = o.ioPrecision?.split(",").map((pair) => {
     const at = pair.lastIndexOf(":");
-    if (at <= 0) throw new MyriadcError("usage", `--iop ${JSON.stringify(o.ioPrecision)}: expected name:PRECISION pairs separated by commas`);
+    if (at <= 0)
+      throw new MyriadcError("usage", `--iop ${JSON.stringify(o.ioPrecision)}: expected name:PRECISION pairs separated by commas`);
     return `${pair.slice(0, at).trim()}:${precision("--iop", pair.slice(at + 1))}`;
   });
   return {
@@ -57,7 +65,8 @@ export function validateCompileOptions(o: CompileOptions): CompileOptions {
 /** The -c config file's text. */
 export function myriadConfigText(o: CompileOptions): string {
   const lines: string[] = [];
-  if (o.shaves !== undefined && o.cmxSlices !== undefined) lines.push(`MYRIAD_NUMBER_OF_SHAVES ${o.shaves}`, `MYRIAD_NUMBER_OF_CMX_SLICES ${o.cmxSlices}`);
+  if (o.shaves !== undefined && o.cmxSlices !== undefined)
+    lines.push(`MYRIAD_NUMBER_OF_SHAVES ${o.shaves}`, `MYRIAD_NUMBER_OF_CMX_SLICES ${o.cmxSlices}`);
   if (o.streams !== undefined) lines.push(`MYRIAD_THROUGHPUT_STREAMS ${o.streams}`);
   // Compiling needs no device: keep the plugin from trying to boot one.
   lines.push("MYRIAD_ENABLE_MX_BOOT NO");

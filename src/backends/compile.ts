@@ -3,14 +3,22 @@
  * in an OpenVINO 2022.3.1 image) or `blobconverter` (Luxonis' web service, which uploads the
  * model). `auto` picks local, then docker, and never uploads a model on its own.
  */
-import { DEFAULT_DOCKER_IMAGE, compileDocker, dockerCommand } from "./docker.js";
-import { blobconverterRequest, compileBlobconverter, defaultCacheDir, describeRequest, DEFAULT_BLOBCONVERTER_URL, DEFAULT_BLOBCONVERTER_VERSION } from "./blobconverter.js";
-import { myriadConfigText, shellQuote, validateCompileOptions, type CompileOptions } from "./compile-options.js";
-import { compileLocal, localCommand, type IrFiles } from "./local.js";
-import { locateCompileTool, onPath } from "./locate.js";
+
 import { basename, dirname, join, resolve } from "node:path";
 import { MyriadcError } from "../util/errors.js";
-import { checkBlob, type BlobHeader } from "./blob-header.js";
+import { type BlobHeader, checkBlob } from "./blob-header.js";
+import {
+  blobconverterRequest,
+  compileBlobconverter,
+  DEFAULT_BLOBCONVERTER_URL,
+  DEFAULT_BLOBCONVERTER_VERSION,
+  defaultCacheDir,
+  describeRequest,
+} from "./blobconverter.js";
+import { type CompileOptions, myriadConfigText, shellQuote, validateCompileOptions } from "./compile-options.js";
+import { compileDocker, DEFAULT_DOCKER_IMAGE, dockerCommand } from "./docker.js";
+import { compileLocal, type IrFiles, localCommand } from "./local.js";
+import { locateCompileTool, onPath } from "./locate.js";
 
 export type BackendName = "local" | "docker" | "blobconverter";
 
@@ -48,14 +56,22 @@ function resolveBackend(req: CompileRequest): Resolved {
     const found = locateCompileTool(req.compileTool, env);
     if (found.path) return { backend: "local", tool: found.path };
     if (req.backend === "local") {
-      throw new MyriadcError("tool-not-found", `compile_tool not found (looked at: ${found.tried.join(", ")}); install OpenVINO 2022.3.1 and pass --compile-tool PATH, or use --backend docker or --backend blobconverter`);
+      throw new MyriadcError(
+        "tool-not-found",
+        `compile_tool not found (looked at: ${found.tried.join(", ")}); install OpenVINO 2022.3.1 and pass --compile-tool PATH, or use --backend ` +
+          `docker or --backend blobconverter`,
+      );
     }
   }
   if (req.backend === "docker" || req.backend === "auto") {
     const docker = dockerExecutable(env);
     if (docker) return { backend: "docker", docker };
     if (req.backend === "docker") throw new MyriadcError("tool-not-found", "docker not found on PATH (or set MYRIADC_DOCKER)");
-    throw new MyriadcError("tool-not-found", "no compile_tool (--compile-tool, MYRIADC_COMPILE_TOOL, $INTEL_OPENVINO_DIR, PATH) and no docker found; install OpenVINO 2022.3.1 or Docker, or use --backend blobconverter (uploads the model to Luxonis' service)");
+    throw new MyriadcError(
+      "tool-not-found",
+      "no compile_tool (--compile-tool, MYRIADC_COMPILE_TOOL, $INTEL_OPENVINO_DIR, PATH) and no docker found; install OpenVINO 2022.3.1 or Docker, or " +
+        "use --backend blobconverter (uploads the model to Luxonis' service)",
+    );
   }
   return { backend: "blobconverter" };
 }
@@ -86,9 +102,19 @@ export function describeCompile(req: CompileRequest, output: string): { backend:
   const r = resolveBackend(req);
   const dir = dirname(resolve(output));
   const config = join(dir, "myriad.conf");
-  if (r.backend === "local") return { backend: "local", text: `${writeConfigLine(config, myriadConfigText(options))}${shellQuote(localCommand(r.tool!, req.ir, resolve(output), config, options))}\n` };
+  if (r.backend === "local")
+    return {
+      backend: "local",
+      text: `${writeConfigLine(config, myriadConfigText(options))}${shellQuote(localCommand(r.tool!, req.ir, resolve(output), config, options))}\n`,
+    };
   if (r.backend === "docker") {
-    const cmd = dockerCommand({ docker: r.docker!, image: req.dockerImage ?? DEFAULT_DOCKER_IMAGE }, req.ir, dir, options, basename(output));
+    const cmd = dockerCommand(
+      { docker: r.docker!, image: req.dockerImage ?? DEFAULT_DOCKER_IMAGE },
+      req.ir,
+      dir,
+      options,
+      basename(output),
+    );
     return { backend: "docker", text: `${writeConfigLine(config, myriadConfigText(options))}${shellQuote(cmd)}\n` };
   }
   return { backend: "blobconverter", text: describeRequest(blobconverterRequest(req.ir, options, blobconverterSetup(req))) };

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { MyriadcError } from "../util/errors.js";
-import { compileToolArgs, myriadConfigText, type CompileOptions } from "./compile-options.js";
+import { type CompileOptions, compileToolArgs, myriadConfigText } from "./compile-options.js";
 import type { IrFiles } from "./local.js";
-import { runCompiler, type CompilerRun } from "./run-compiler.js";
+import { type CompilerRun, runCompiler } from "./run-compiler.js";
 
 export const DEFAULT_DOCKER_IMAGE = "openvino/ubuntu20_dev:2022.3.1";
 /** Where OpenVINO images keep compile_tool ($INTEL_OPENVINO_DIR=/opt/intel/openvino). */
@@ -45,9 +45,18 @@ export function dockerCommand(setup: DockerSetup, ir: IrFiles, outDir: string, o
  */
 function dockerFailure(code: number | null, output: string): MyriadcError | undefined {
   if (code !== 125 && code !== 126 && code !== 127) return undefined;
-  const said = output.split(/\r?\n/).map((l) => l.trim()).find((l) => /^docker:|error/i.test(l)) ?? `exit code ${code}`;
-  const hint = code === 125 ? "check that the Docker daemon runs and the image exists (--docker-image)" : `the image has no ${TOOL_IN_IMAGE}; use an OpenVINO 2022.3.1 dev image`;
-  return new MyriadcError("tool-not-found", `docker could not run the compiler: ${said.replace(/^docker:\s*/, "")} (${hint})`, { details: output });
+  const said =
+    output
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .find((l) => /^docker:|error/i.test(l)) ?? `exit code ${code}`;
+  const hint =
+    code === 125
+      ? "check that the Docker daemon runs and the image exists (--docker-image)"
+      : `the image has no ${TOOL_IN_IMAGE}; use an OpenVINO 2022.3.1 dev image`;
+  return new MyriadcError("tool-not-found", `docker could not run the compiler: ${said.replace(/^docker:\s*/, "")} (${hint})`, {
+    details: output,
+  });
 }
 
 export async function compileDocker(setup: DockerSetup, ir: IrFiles, o: CompileOptions, run: CompilerRun): Promise<Uint8Array> {
@@ -55,7 +64,10 @@ export async function compileDocker(setup: DockerSetup, ir: IrFiles, o: CompileO
   try {
     writeFileSync(join(dir, "myriad.conf"), myriadConfigText(o));
     const [command, ...args] = dockerCommand(setup, ir, dir, o);
-    return await runCompiler(`compile_tool (docker ${setup.image})`, command!, args, join(dir, "model.blob"), { ...run, wrapperFailure: dockerFailure });
+    return await runCompiler(`compile_tool (docker ${setup.image})`, command!, args, join(dir, "model.blob"), {
+      ...run,
+      wrapperFailure: dockerFailure,
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

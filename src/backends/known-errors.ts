@@ -27,7 +27,8 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
     id: "input-type",
     pattern: /Stage node (\S+) \((\w+)\) types check error: input #(\d+) has type (\w+), but (?:one of )?\[?([\w, ]+?)\]? is expected/,
     nodeGroup: 1,
-    explain: (m) => `${m[2]} computes in ${m[5]} but input #${m[3]} is ${m[4]} (integer math, usually I64 index arithmetic narrowed to S32)`,
+    explain: (m) =>
+      `${m[2]} computes in ${m[5]} but input #${m[3]} is ${m[4]} (integer math, usually I64 index arithmetic narrowed to S32)`,
     suggestion: "convert with myriadc (convert --target myriad inserts the Converts), or fix --target myriad the ONNX model",
     source: "§5.2 (openvino #16105, PINTO_model_zoo #312)",
   },
@@ -91,7 +92,8 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
   },
   {
     id: "no-plugin",
-    pattern: /Cannot load library '[^']*libopenvino_intel_myriad_plugin[^']*'|libopenvino_intel_myriad_plugin\.so: cannot open shared object file/,
+    pattern:
+      /Cannot load library '[^']*libopenvino_intel_myriad_plugin[^']*'|libopenvino_intel_myriad_plugin\.so: cannot open shared object file/,
     explain: () => "this OpenVINO installation has no MYRIAD plugin (2022.3.0 and the pip wheels ship without it)",
     suggestion: "use the OpenVINO 2022.3.1 (or 2022.3.2) archive or Docker image",
     source: "§0 and §5.10 (openvino #19950, #14918, #13968)",
@@ -140,12 +142,23 @@ export function explainToolOutput(text: string): ToolDiagnostic[] {
   for (const k of KNOWN_ERRORS) {
     const m = k.pattern.exec(text);
     if (!m) continue;
-    found.push({ id: k.id, ...(k.nodeGroup !== undefined && m[k.nodeGroup] ? { node: m[k.nodeGroup] } : {}), message: k.explain(m), suggestion: k.suggestion });
+    found.push({
+      id: k.id,
+      ...(k.nodeGroup !== undefined && m[k.nodeGroup] ? { node: m[k.nodeGroup] } : {}),
+      message: k.explain(m),
+      suggestion: k.suggestion,
+    });
   }
   return found;
 }
 
 /** The last non-empty line of a tool's output: what it said when it stopped. */
 export function lastLine(text: string): string {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).at(-1) ?? "";
+  return (
+    text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? ""
+  );
 }

@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compileToolArgs, myriadConfigText, type CompileOptions } from "./compile-options.js";
-import { runCompiler, type CompilerRun } from "./run-compiler.js";
+import { type CompileOptions, compileToolArgs, myriadConfigText } from "./compile-options.js";
+import { type CompilerRun, runCompiler } from "./run-compiler.js";
 
 export interface IrFiles {
   xml: string;

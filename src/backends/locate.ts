@@ -32,11 +32,15 @@ export interface Located {
 
 export function locateCompileTool(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): Located {
   if (explicit !== undefined) {
-    if (!isExecutable(explicit)) throw new MyriadcError("tool-not-found", `--compile-tool ${JSON.stringify(explicit)}: no executable file there`);
+    if (!isExecutable(explicit))
+      throw new MyriadcError("tool-not-found", `--compile-tool ${JSON.stringify(explicit)}: no executable file there`);
     return { path: explicit, tried: [explicit] };
   }
   const tried: string[] = [];
-  const candidates = [env.MYRIADC_COMPILE_TOOL, env.INTEL_OPENVINO_DIR ? join(env.INTEL_OPENVINO_DIR, "tools", "compile_tool", "compile_tool") : undefined];
+  const candidates = [
+    env.MYRIADC_COMPILE_TOOL,
+    env.INTEL_OPENVINO_DIR ? join(env.INTEL_OPENVINO_DIR, "tools", "compile_tool", "compile_tool") : undefined,
+  ];
   for (const c of candidates) {
     if (!c) continue;
     tried.push(c);

@@ -45,9 +45,11 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option("--input-shape <name=[dims]>", "make a dynamic input static, e.g. input=[1,3,224,224] (repeatable)", collect, [])
     .option("--calibrate <name=file>", "FP16 range analysis on these input values (.npy or .pb; repeatable)", collect, [])
     .option("--calibrate-range <lo,hi>", "FP16 range analysis with uniform values in [lo,hi] for inputs without a file, e.g. 0,255")
-    .action((model: string, opts: { target: string; format: string; inputShape: string[]; calibrate: string[]; calibrateRange?: string }) => {
-      setCode(lintCommand(model, opts, io));
-    });
+    .action(
+      (model: string, opts: { target: string; format: string; inputShape: string[]; calibrate: string[]; calibrateRange?: string }) => {
+        setCode(lintCommand(model, opts, io));
+      },
+    );
 
   program
     .command("fix")
@@ -62,9 +64,24 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option("--fold-limit <bytes>", "largest ConstantOfShape/Expand/Tile/Range result to fold (default 1MiB)")
     .option("--target <target>", "also apply the fixes for a device (myriad) and report what remains; required for an IR (.xml)")
     .option("--json", "print the summary as JSON")
-    .action((model: string, opts: { output: string; inputShape: string[]; freeze: string[]; inputs?: string; outputs?: string; opset?: string; foldLimit?: string; target?: string; json?: boolean }) => {
-      setCode(fixCommand(model, opts, io));
-    });
+    .action(
+      (
+        model: string,
+        opts: {
+          output: string;
+          inputShape: string[];
+          freeze: string[];
+          inputs?: string;
+          outputs?: string;
+          opset?: string;
+          foldLimit?: string;
+          target?: string;
+          json?: boolean;
+        },
+      ) => {
+        setCode(fixCommand(model, opts, io));
+      },
+    );
 
   program
     .command("convert")
@@ -80,9 +97,25 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option("--layout <name(from->to)>", "the layout the model is fed, e.g. input(nhwc->nchw) (repeatable)", collect, [])
     .option("--target <target>", "myriad (default): apply the MYRIAD fixes; none: plain lowering", "myriad")
     .option("--json", "print the summary as JSON")
-    .action((model: string, opts: { output: string; dataType: string; target: string; inputShape: string[]; meanValues: string[]; scaleValues: string[]; reverseInputChannels?: boolean; inputType?: string; layout: string[]; json?: boolean }) => {
-      setCode(convertCommand(model, opts, io));
-    });
+    .action(
+      (
+        model: string,
+        opts: {
+          output: string;
+          dataType: string;
+          target: string;
+          inputShape: string[];
+          meanValues: string[];
+          scaleValues: string[];
+          reverseInputChannels?: boolean;
+          inputType?: string;
+          layout: string[];
+          json?: boolean;
+        },
+      ) => {
+        setCode(convertCommand(model, opts, io));
+      },
+    );
 
   program
     .command("run")
@@ -121,7 +154,17 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option("--no-cache", "do not use or fill the blobconverter cache")
     .option("--dry-run", "print the exact commands or request, run nothing")
     .action(async (model: string, opts: Record<string, unknown>) => {
-      setCode(await compileCommand(model, { ...(opts as unknown as Parameters<typeof compileCommand>[1]), noCache: opts.cache === false, verbose: program.opts().verbose === true }, io));
+      setCode(
+        await compileCommand(
+          model,
+          {
+            ...(opts as unknown as Parameters<typeof compileCommand>[1]),
+            noCache: opts.cache === false,
+            verbose: program.opts().verbose === true,
+          },
+          io,
+        ),
+      );
     });
 
   return program;

@@ -9,14 +9,14 @@
  * Parameters included (like Model Optimizer 2021.4's `--data_type FP16` in the corpus).
  */
 import { createHash } from "node:crypto";
+import type { IrLayer, IrNet, IrPort } from "../frontends/openvino/ir-document.js";
+import { isAttributeRef } from "../ir/attribute.js";
 import type { DTypeName } from "../ir/dtype.js";
 import type { Model } from "../ir/model.js";
 import { float32ArrayToFp16 } from "../ir/numeric/float-bits.js";
 import type { Tensor } from "../ir/tensor.js";
 import { topologicalOrder } from "../ir/topo.js";
 import type { Value } from "../ir/value.js";
-import { isAttributeRef } from "../ir/attribute.js";
-import type { IrLayer, IrNet, IrPort } from "../frontends/openvino/ir-document.js";
 import { elementTypeOf, precisionOf } from "../ops/openvino/element-types.js";
 import { element } from "../util/xml.js";
 import { VERSION } from "../version.js";
@@ -57,16 +57,48 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
 
   const outPort = (id: number, v: Value): IrPort => {
     const t = typeOf(v);
-    return { id, attributes: [["precision", precision(t.dtype)], ["names", v.name]], dims: t.dims.map(String), extra: [] };
+    return {
+      id,
+      attributes: [
+        ["precision", precision(t.dtype)],
+        ["names", v.name],
+      ],
+      dims: t.dims.map(String),
+      extra: [],
+    };
   };
   const inPort = (id: number, v: Value): IrPort => {
     const t = typeOf(v);
     return { id, attributes: [["precision", precision(t.dtype)]], dims: t.dims.map(String), extra: [] };
   };
-  const addLayer = (name: string, type: string, version: string, data: [string, string][] | undefined, inputs: IrPort[], outputs: IrPort[]): number => {
+  const addLayer = (
+    name: string,
+    type: string,
+    version: string,
+    data: [string, string][] | undefined,
+    inputs: IrPort[],
+    outputs: IrPort[],
+  ): number => {
     const id = layers.length;
     const order = [...(data ? ["data"] : []), ...(inputs.length ? ["input"] : []), ...(outputs.length ? ["output"] : [])];
-    layers.push({ id, name, type, version, attributes: [["id", String(id)], ["name", name], ["type", type], ["version", version]], data, inputs, outputs, bodies: [], order, extra: [] });
+    layers.push({
+      id,
+      name,
+      type,
+      version,
+      attributes: [
+        ["id", String(id)],
+        ["name", name],
+        ["type", type],
+        ["version", version],
+      ],
+      data,
+      inputs,
+      outputs,
+      bodies: [],
+      order,
+      extra: [],
+    });
     return id;
   };
 
@@ -92,14 +124,36 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
       stored.set(key, place);
     }
     const dtype = storedType(t.dtype);
-    const id = addLayer(v.name, "Const", "opset1", [["element_type", elementType(dtype)], ["shape", t.dims.join(",")], ["offset", String(place.offset)], ["size", String(place.size)]], [], [outPort(0, v)]);
+    const id = addLayer(
+      v.name,
+      "Const",
+      "opset1",
+      [
+        ["element_type", elementType(dtype)],
+        ["shape", t.dims.join(",")],
+        ["offset", String(place.offset)],
+        ["size", String(place.size)],
+      ],
+      [],
+      [outPort(0, v)],
+    );
     producedAt.set(v, { layer: id, port: 0 });
   };
 
   for (const v of g.inputs) {
     if (v.isInitializer) continue;
     const t = typeOf(v);
-    const id = addLayer(v.name, "Parameter", "opset1", [["shape", t.dims.join(",")], ["element_type", elementType(t.dtype)]], [], [outPort(0, v)]);
+    const id = addLayer(
+      v.name,
+      "Parameter",
+      "opset1",
+      [
+        ["shape", t.dims.join(",")],
+        ["element_type", elementType(t.dtype)],
+      ],
+      [],
+      [outPort(0, v)],
+    );
     producedAt.set(v, { layer: id, port: 0 });
   }
   for (const node of topologicalOrder(g)) {
@@ -115,12 +169,23 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
     }
     // Like Model Optimizer, a layer producing a graph output is named after that output.
     const outputName = node.outputs.find((v) => v && g.outputs.includes(v))?.name;
-    const id = addLayer(outputName ?? node.name, node.opType, node.version === undefined ? node.domain : `opset${node.version}`, data.length ? data : undefined, inputs, outputs);
+    const id = addLayer(
+      outputName ?? node.name,
+      node.opType,
+      node.version === undefined ? node.domain : `opset${node.version}`,
+      data.length ? data : undefined,
+      inputs,
+      outputs,
+    );
     present.forEach((v, i) => {
       const from = producedAt.get(v)!;
       edges.push({ fromLayer: from.layer, fromPort: from.port, toLayer: id, toPort: i });
     });
-    node.outputs.filter((x): x is Value => x !== undefined).forEach((v, i) => producedAt.set(v, { layer: id, port: present.length + i }));
+    node.outputs
+      .filter((x): x is Value => x !== undefined)
+      .forEach((v, i) => {
+        producedAt.set(v, { layer: id, port: present.length + i });
+      });
   }
   for (const v of g.outputs) {
     if (!producedAt.has(v) && v.initializer) emitConst(v);
@@ -130,12 +195,23 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
   }
 
   const params = Object.entries({ data_type: fp16 ? "FP16" : "FP32", ...(options.parameters ?? {}) });
-  const rtInfo = element("rt_info", [], [
-    element("myriadc_version", [["value", VERSION]]),
-    element("conversion_parameters", [], params.map(([k, v]) => element(k, [["value", v]]))),
-  ]);
+  const rtInfo = element(
+    "rt_info",
+    [],
+    [
+      element("myriadc_version", [["value", VERSION]]),
+      element(
+        "conversion_parameters",
+        [],
+        params.map(([k, v]) => element(k, [["value", v]])),
+      ),
+    ],
+  );
   const net: IrNet = {
-    attributes: [["name", g.name || "model"], ["version", "11"]],
+    attributes: [
+      ["name", g.name || "model"],
+      ["version", "11"],
+    ],
     layers,
     edges,
     extra: [rtInfo],

@@ -1,7 +1,7 @@
 /**
  * Writes an IR document (.xml text) and its weights (.bin), both atomically and together.
  */
-import { netXml, type IrNet } from "../frontends/openvino/ir-document.js";
+import { type IrNet, netXml } from "../frontends/openvino/ir-document.js";
 import { writeFilesAtomic } from "../util/atomic-write.js";
 import { writeXml } from "../util/xml.js";
 

@@ -6,7 +6,7 @@
  * with spaces and a newline so the data starts aligned; the data follows, raw.
  */
 import { readFileSync } from "node:fs";
-import { byteLengthOf, dtypeInfo, type DTypeName } from "../ir/dtype.js";
+import { byteLengthOf, type DTypeName, dtypeInfo } from "../ir/dtype.js";
 import { shapeSize } from "../ir/shape.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { MyriadcError } from "../util/errors.js";
@@ -69,7 +69,11 @@ function dtypeOfDescr(descr: string, source: string): { dtype: DTypeName; bigEnd
   const code = order ? descr.slice(1) : descr;
   const dtype = FROM_NUMPY[code];
   if (!dtype) {
-    const what = code.startsWith("O") ? "object arrays" : code.startsWith("U") || code.startsWith("S") ? "string arrays" : `dtype ${JSON.stringify(descr)}`;
+    const what = code.startsWith("O")
+      ? "object arrays"
+      : code.startsWith("U") || code.startsWith("S")
+        ? "string arrays"
+        : `dtype ${JSON.stringify(descr)}`;
     fail(source, `holds ${what}, which are not supported (numeric and bool arrays only)`);
   }
   return { dtype, bigEndian: order === ">" };
@@ -122,7 +126,8 @@ export function parseNpy(bytes: Uint8Array, source = "<buffer>"): NpyArray {
   if (bytes.length < 8 + lenBytes) fail(source, "is truncated inside its .npy header");
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = 8 + lenBytes;
-  if (bytes.length < start + headerLen) fail(source, `is truncated: its .npy header says ${headerLen} bytes, the file has ${bytes.length - start}`);
+  if (bytes.length < start + headerLen)
+    fail(source, `is truncated: its .npy header says ${headerLen} bytes, the file has ${bytes.length - start}`);
   const header = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, start + headerLen));
   const { descr, fortran, shape } = parseHeader(header, source);
   const { dtype, bigEndian } = dtypeOfDescr(descr, source);
@@ -147,7 +152,11 @@ export function readNpy(path: string): NpyArray {
     bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new MyriadcError(code === "ENOENT" ? "file-not-found" : "io", code === "ENOENT" ? "no such file" : `cannot read: ${(e as Error).message}`, { file: path, cause: e });
+    throw new MyriadcError(
+      code === "ENOENT" ? "file-not-found" : "io",
+      code === "ENOENT" ? "no such file" : `cannot read: ${(e as Error).message}`,
+      { file: path, cause: e },
+    );
   }
   return parseNpy(bytes, path);
 }
@@ -156,7 +165,8 @@ export function encodeNpy(arr: NpyArray): Uint8Array {
   const info = dtypeInfo(arr.dtype);
   if (!info.numpy) throw new MyriadcError("unsupported", `${arr.dtype} has no NumPy equivalent; it cannot be written as .npy`);
   const expected = byteLengthOf(arr.dtype, shapeSize(arr.dims));
-  if (arr.data.byteLength !== expected) throw new RangeError(`${arr.dtype}[${arr.dims.join(",")}] needs ${expected} bytes, got ${arr.data.byteLength}`);
+  if (arr.data.byteLength !== expected)
+    throw new RangeError(`${arr.dtype}[${arr.dims.join(",")}] needs ${expected} bytes, got ${arr.data.byteLength}`);
   const shape = arr.dims.length === 1 ? `(${arr.dims[0]},)` : `(${arr.dims.join(", ")})`;
   const dict = `{'descr': '${info.numpy}', 'fortran_order': False, 'shape': ${shape}, }`;
   // Pad so that magic + version + length field + header is a multiple of 64, ending in "\n".
@@ -164,7 +174,7 @@ export function encodeNpy(arr: NpyArray): Uint8Array {
   const prefix = fits ? 10 : 12;
   const total = Math.ceil((prefix + dict.length + 1) / 64) * 64;
   const headerLen = total - prefix;
-  const header = dict.padEnd(headerLen - 1, " ") + "\n";
+  const header = `${dict.padEnd(headerLen - 1, " ")}\n`;
   const out = new Uint8Array(total + expected);
   out.set(MAGIC, 0);
   out[6] = fits ? 1 : 2;

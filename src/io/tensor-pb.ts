@@ -10,7 +10,7 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { MyriadcError } from "../util/errors.js";
 
 export function parseTensorPb(bytes: Uint8Array, file = "<buffer>", baseDir?: string): Tensor {
-  let proto;
+  let proto: ReturnType<typeof decodeTensorProto>;
   try {
     proto = decodeTensorProto(bytes);
   } catch (e) {
@@ -24,7 +24,10 @@ export function readTensorPb(path: string): Tensor {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new MyriadcError("file-not-found", `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path, cause: e });
+    throw new MyriadcError("file-not-found", `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      file: path,
+      cause: e,
+    });
   }
   return parseTensorPb(bytes, path, dirname(resolve(path)));
 }

@@ -107,7 +107,8 @@ export class Graph {
   private define(v: Value): void {
     if (v.name === "") return;
     const prior = this._values.get(v.name);
-    if (prior && prior !== v) throw new Error(`value name ${JSON.stringify(v.name)} is defined twice in graph ${JSON.stringify(this.name)}`);
+    if (prior && prior !== v)
+      throw new Error(`value name ${JSON.stringify(v.name)} is defined twice in graph ${JSON.stringify(this.name)}`);
     this._values.set(v.name, v);
     v.graph = this;
   }
@@ -239,7 +240,8 @@ export class Graph {
     if (!options.force) {
       for (const out of node.outputs) {
         if (!out) continue;
-        if (out.uses.length > 0) throw new Error(`cannot remove ${node.describe()}: output ${out.name} still has ${out.uses.length} use(s)`);
+        if (out.uses.length > 0)
+          throw new Error(`cannot remove ${node.describe()}: output ${out.name} still has ${out.uses.length} use(s)`);
         if (this._outputs.includes(out)) throw new Error(`cannot remove ${node.describe()}: output ${out.name} is a graph output`);
       }
     }

@@ -3,7 +3,7 @@
  * which op set it is ("" / "ai.onnx" for ONNX, "openvino" for OpenVINO ops with the op's
  * own version such as Interpolate-4), so ONNX and OpenVINO ops can live in one graph.
  */
-import { attributeGraphs, isAttributeRef, type Attribute, type AttributeValue } from "./attribute.js";
+import { type Attribute, type AttributeValue, attributeGraphs, isAttributeRef } from "./attribute.js";
 import type { Graph } from "./graph.js";
 import type { Tensor } from "./tensor.js";
 import type { Value } from "./value.js";
@@ -47,8 +47,7 @@ export class Node {
     this.metadataProps = undefined;
     this.deviceConfigurations = undefined;
     this.graph = undefined;
-    this.attributes =
-      init.attributes instanceof Map ? new Map(init.attributes) : new Map(Object.entries(init.attributes ?? {}));
+    this.attributes = init.attributes instanceof Map ? new Map(init.attributes) : new Map(Object.entries(init.attributes ?? {}));
     for (const v of init.inputs ?? []) this.appendInput(v);
     for (const v of init.outputs ?? []) this.appendOutput(v);
   }

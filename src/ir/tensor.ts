@@ -6,15 +6,15 @@
  * Raw layout is ONNX `raw_data`: little-endian, row-major, sub-byte types packed low bits
  * first. This module assumes a little-endian host (x86-64, ARM64), as onnxruntime does.
  */
-import { byteLengthOf, dtypeInfo, type DTypeName } from "./dtype.js";
+import { byteLengthOf, type DTypeName, dtypeInfo } from "./dtype.js";
 import {
   bf16ArrayToFloat32,
-  fp16ArrayToFloat32,
+  type Fp8Format,
   fp8BitsToFloat32,
+  fp16ArrayToFloat32,
   unpackFp4,
   unpackInt2,
   unpackInt4,
-  type Fp8Format,
 } from "./numeric/float-bits.js";
 import { shapeSize } from "./shape.js";
 
@@ -73,9 +73,7 @@ export class Tensor {
     if (dtype === "string") throw new TypeError("string tensors are built with Tensor.fromStrings");
     const expected = byteLengthOf(dtype, shapeSize(dims));
     if (bytes.byteLength !== expected) {
-      throw new RangeError(
-        `${dtype}[${dims.join(",")}] needs ${expected} bytes of data, got ${bytes.byteLength}`,
-      );
+      throw new RangeError(`${dtype}[${dims.join(",")}] needs ${expected} bytes of data, got ${bytes.byteLength}`);
     }
     return new Tensor(dtype, dims, { kind: "bytes", bytes });
   }
@@ -122,6 +120,7 @@ export class Tensor {
       case "strings":
         return this.payload.strings.reduce((n, s) => n + s.byteLength, 0);
     }
+    return 0;
   }
 
   /** The external-data reference while the payload has not been materialised in memory. */
@@ -215,7 +214,9 @@ export class Tensor {
     }
     if (info.bits < 8) {
       return Array.from(
-        info.bits === 4 ? unpackInt4(this.bytes(), this.size, info.kind === "int") : unpackInt2(this.bytes(), this.size, info.kind === "int"),
+        info.bits === 4
+          ? unpackInt4(this.bytes(), this.size, info.kind === "int")
+          : unpackInt2(this.bytes(), this.size, info.kind === "int"),
         (v) => BigInt(v),
       );
     }

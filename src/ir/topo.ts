@@ -10,7 +10,10 @@ import type { Node } from "./node.js";
 export class CycleError extends Error {
   readonly nodes: readonly Node[];
   constructor(nodes: readonly Node[]) {
-    const names = nodes.slice(0, 5).map((n) => n.describe()).join(", ");
+    const names = nodes
+      .slice(0, 5)
+      .map((n) => n.describe())
+      .join(", ");
     super(`the graph has a cycle through ${names}${nodes.length > 5 ? ` and ${nodes.length - 5} more` : ""}`);
     this.name = "CycleError";
     this.nodes = nodes;
@@ -32,7 +35,7 @@ export function nodeDependencies(node: Node): Set<Node> {
 export function topologicalOrder(graph: Graph): Node[] {
   const nodes = graph.nodes;
   const position = new Map<Node, number>();
-  nodes.forEach((n, i) => position.set(n, i));
+  for (let i = 0; i < nodes.length; i++) position.set(nodes[i]!, i);
   const indegree = new Map<Node, number>();
   const dependents = new Map<Node, Node[]>();
   for (const n of nodes) {
@@ -41,9 +44,9 @@ export function topologicalOrder(graph: Graph): Node[] {
       // Dependencies on nodes of enclosing graphs are satisfied outside this graph.
       if (!position.has(dep) || dep === n) continue;
       count++;
-      let list = dependents.get(dep);
-      if (!list) dependents.set(dep, (list = []));
-      list.push(n);
+      const list = dependents.get(dep);
+      if (list) list.push(n);
+      else dependents.set(dep, [n]);
     }
     indegree.set(n, count);
   }

@@ -5,7 +5,7 @@
  * declared type, a node version that disagrees with the model's op-set import).
  */
 import type { Graph } from "./graph.js";
-import { normalizeDomain, type Model } from "./model.js";
+import { type Model, normalizeDomain } from "./model.js";
 import type { Node } from "./node.js";
 import { formatShape, shapesEqual } from "./shape.js";
 import { CycleError, topologicalOrder } from "./topo.js";
@@ -25,9 +25,17 @@ export function verifyModel(model: Model): VerifyProblem[] {
     if (model.findFunction(node.domain, node.opType, node.overload)) continue;
     const imported = model.opsetVersion(node.domain);
     if (imported === undefined) {
-      problems.push({ severity: "error", node, message: `${node.describe()} uses domain ${JSON.stringify(node.domain)}, which the model does not import` });
+      problems.push({
+        severity: "error",
+        node,
+        message: `${node.describe()} uses domain ${JSON.stringify(node.domain)}, which the model does not import`,
+      });
     } else if (node.version !== undefined && node.version !== imported && normalizeDomain(node.domain) !== "openvino") {
-      problems.push({ severity: "error", node, message: `${node.describe()} is marked op-set ${node.version} but the model imports ${imported}` });
+      problems.push({
+        severity: "error",
+        node,
+        message: `${node.describe()} is marked op-set ${node.version} but the model imports ${imported}`,
+      });
     }
   }
   for (const fn of model.functions) verifyGraph(fn.body, problems, new Set());
@@ -35,7 +43,8 @@ export function verifyModel(model: Model): VerifyProblem[] {
   const seen = new Set<string>();
   for (const node of model.graph.allNodes()) {
     if (node.name === "") continue;
-    if (seen.has(node.name)) problems.push({ severity: "warning", node, message: `node name ${JSON.stringify(node.name)} is used by more than one node` });
+    if (seen.has(node.name))
+      problems.push({ severity: "warning", node, message: `node name ${JSON.stringify(node.name)} is used by more than one node` });
     seen.add(node.name);
   }
   return problems;
@@ -52,10 +61,15 @@ export function verifyGraph(graph: Graph, problems: VerifyProblem[] = [], outerN
     if (defined.has(v.name)) {
       problems.push({ severity: "error", value: v, message: `value name ${JSON.stringify(v.name)} is defined more than once${where}` });
     } else if (outerNames.has(v.name)) {
-      problems.push({ severity: "warning", value: v, message: `value ${JSON.stringify(v.name)}${where} shadows a value of an enclosing graph` });
+      problems.push({
+        severity: "warning",
+        value: v,
+        message: `value ${JSON.stringify(v.name)}${where} shadows a value of an enclosing graph`,
+      });
     }
     defined.add(v.name);
-    if (v.graph !== graph) problems.push({ severity: "error", value: v, message: `value ${JSON.stringify(v.name)} is listed in a graph that does not own it` });
+    if (v.graph !== graph)
+      problems.push({ severity: "error", value: v, message: `value ${JSON.stringify(v.name)} is listed in a graph that does not own it` });
   };
 
   for (const v of graph.initializers.values()) {
@@ -68,11 +82,17 @@ export function verifyGraph(graph: Graph, problems: VerifyProblem[] = [], outerN
   const visible = (v: Value): boolean => seen.has(v) || (graph.parentGraph?.lookup(v.name) === v && outerNames.has(v.name));
 
   for (const node of graph.nodes) {
-    if (node.graph !== graph) problems.push({ severity: "error", node, message: `${node.describe()} is listed in a graph it does not belong to` });
+    if (node.graph !== graph)
+      problems.push({ severity: "error", node, message: `${node.describe()} is listed in a graph it does not belong to` });
     node.inputs.forEach((v, i) => {
       if (!v) return;
       if (!v.uses.some((u) => u.node === node && u.index === i)) {
-        problems.push({ severity: "error", node, value: v, message: `${node.describe()} input ${i} (${v.name}) is missing from that value's use-list` });
+        problems.push({
+          severity: "error",
+          node,
+          value: v,
+          message: `${node.describe()} input ${i} (${v.name}) is missing from that value's use-list`,
+        });
       }
       if (!visible(v)) {
         const definedLater = v.producer?.graph === graph;
@@ -89,28 +109,42 @@ export function verifyGraph(graph: Graph, problems: VerifyProblem[] = [], outerN
     node.outputs.forEach((v, i) => {
       if (!v) return;
       if (v.producer !== node || v.producerOutput !== i) {
-        problems.push({ severity: "error", node, value: v, message: `${node.describe()} output ${i} (${v.name}) does not point back to the node` });
+        problems.push({
+          severity: "error",
+          node,
+          value: v,
+          message: `${node.describe()} output ${i} (${v.name}) does not point back to the node`,
+        });
       }
       define(v, `output ${i} of ${node.describe()}`);
       seen.add(v);
     });
     const innerOuter = new Set([...outerNames, ...defined]);
     for (const sg of node.subgraphs()) {
-      if (sg.parent !== node) problems.push({ severity: "error", node, message: `a subgraph of ${node.describe()} does not point back to it` });
+      if (sg.parent !== node)
+        problems.push({ severity: "error", node, message: `a subgraph of ${node.describe()} does not point back to it` });
       verifyGraph(sg, problems, innerOuter);
     }
   }
 
   for (const v of graph.outputs) {
     if (!seen.has(v) && !(graph.parentGraph?.lookup(v.name) === v)) {
-      problems.push({ severity: "error", value: v, message: `graph output ${JSON.stringify(v.name)} is not defined by any input, initializer or node${where}` });
+      problems.push({
+        severity: "error",
+        value: v,
+        message: `graph output ${JSON.stringify(v.name)} is not defined by any input, initializer or node${where}`,
+      });
     }
   }
 
   for (const v of seen) {
     for (const u of v.uses) {
       if (u.node.inputs[u.index] !== v) {
-        problems.push({ severity: "error", value: v, message: `use-list of ${JSON.stringify(v.name)} names ${u.node.describe()} input ${u.index}, which reads something else` });
+        problems.push({
+          severity: "error",
+          value: v,
+          message: `use-list of ${JSON.stringify(v.name)} names ${u.node.describe()} input ${u.index}, which reads something else`,
+        });
       }
     }
   }
@@ -128,7 +162,11 @@ function checkInitializerType(v: Value, problems: VerifyProblem[]): void {
   const t = v.initializer;
   if (!t || v.type?.kind !== "tensor") return;
   if (v.type.dtype !== undefined && v.type.dtype !== t.dtype) {
-    problems.push({ severity: "error", value: v, message: `initializer ${JSON.stringify(v.name)} holds ${t.dtype} data but is declared ${v.type.dtype}` });
+    problems.push({
+      severity: "error",
+      value: v,
+      message: `initializer ${JSON.stringify(v.name)} holds ${t.dtype} data but is declared ${v.type.dtype}`,
+    });
   }
   if (v.type.shape !== undefined && v.type.shape.every((d) => typeof d === "number") && !shapesEqual(v.type.shape, t.dims)) {
     problems.push({

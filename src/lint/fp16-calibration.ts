@@ -12,9 +12,9 @@
 import type { Model } from "../ir/model.js";
 import type { Node } from "../ir/node.js";
 import type { Tensor } from "../ir/tensor.js";
+import { topologicalOrder } from "../ir/topo.js";
 import type { Value } from "../ir/value.js";
 import type { NdArray } from "../ops/ndarray.js";
-import { topologicalOrder } from "../ir/topo.js";
 import { runOpenvinoModel } from "../runtime/interpreter.js";
 import type { Finding } from "./finding.js";
 import { at } from "./rule.js";
@@ -62,7 +62,16 @@ export function fp16Calibration(model: Model, feeds: ReadonlyMap<string, Tensor>
       let peak = 0;
       for (const x of e) if (Number.isFinite(x)) peak = Math.max(peak, Math.abs(x));
       if (peak > FP16_MAX) {
-        findings.push(at(node, "myriad/fp16-activation-overflow", "error", `${describe(node, out)} reaches ${peak.toExponential(3)} on the calibration data, beyond FP16's ±65504 (it becomes ±Inf on MYRIAD)`, "rescale the input or the weights feeding this layer (e.g. normalise the input to [0,1] or [-1,1])", false));
+        findings.push(
+          at(
+            node,
+            "myriad/fp16-activation-overflow",
+            "error",
+            `${describe(node, out)} reaches ${peak.toExponential(3)} on the calibration data, beyond FP16's ±65504 (it becomes ±Inf on MYRIAD)`,
+            "rescale the input or the weights feeding this layer (e.g. normalise the input to [0,1] or [-1,1])",
+            false,
+          ),
+        );
         inherited.push(0);
         lossy.set(out, findings.length - 1);
         continue;
@@ -76,7 +85,16 @@ export function fp16Calibration(model: Model, feeds: ReadonlyMap<string, Tensor>
         lossy.set(out, origin);
         continue;
       }
-      findings.push(at(node, "myriad/fp16-precision", "warning", `${describe(node, out)} differs from float32 by ${(relativeError(e, r) * 100).toFixed(2)}% of its magnitude when computed in FP16`, "check the layer's input range; large sums of small terms lose precision in FP16", false));
+      findings.push(
+        at(
+          node,
+          "myriad/fp16-precision",
+          "warning",
+          `${describe(node, out)} differs from float32 by ${(relativeError(e, r) * 100).toFixed(2)}% of its magnitude when computed in FP16`,
+          "check the layer's input range; large sums of small terms lose precision in FP16",
+          false,
+        ),
+      );
       inherited.push(0);
       lossy.set(out, findings.length - 1);
     }

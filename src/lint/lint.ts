@@ -4,9 +4,9 @@
  */
 import type { DTypeName } from "../ir/dtype.js";
 import type { Model } from "../ir/model.js";
+import { isStaticShape } from "../ir/shape.js";
 import type { Value } from "../ir/value.js";
 import { observeTypes } from "../runtime/observe-types.js";
-import { isStaticShape } from "../ir/shape.js";
 import type { Finding } from "./finding.js";
 import type { LintRule, ValueInfo } from "./rule.js";
 import { dynamicShapeRule } from "./rules/dynamic-shape.js";
@@ -18,7 +18,16 @@ import { opConstraintsRule } from "./rules/op-constraints.js";
 import { opVersionRule } from "./rules/op-version.js";
 import { unsupportedOpRule } from "./rules/unsupported-op.js";
 
-export const MYRIAD_RULES: readonly LintRule[] = [unsupportedOpRule, opVersionRule, inputTypeRule, illegalConvertRule, opConstraintsRule, dynamicShapeRule, i64RangeRule, fp16ConstantsRule];
+export const MYRIAD_RULES: readonly LintRule[] = [
+  unsupportedOpRule,
+  opVersionRule,
+  inputTypeRule,
+  illegalConvertRule,
+  opConstraintsRule,
+  dynamicShapeRule,
+  i64RangeRule,
+  fp16ConstantsRule,
+];
 
 /**
  * The dtype and dims of every value: from the model's own types (an IR's ports) where they
@@ -28,7 +37,8 @@ export function valueTypes(model: Model, file: string): Map<Value, ValueInfo> {
   const g = model.graph;
   const types = new Map<Value, ValueInfo>();
   const all = [...g.inputs, ...g.initializers.values(), ...g.nodes.flatMap((n) => n.outputs.filter((v): v is Value => v !== undefined))];
-  for (const v of all) if (v.dtype && v.shape) types.set(v, { dtype: v.dtype, dims: v.shape.map((d) => (typeof d === "number" ? d : null)) });
+  for (const v of all)
+    if (v.dtype && v.shape) types.set(v, { dtype: v.dtype, dims: v.shape.map((d) => (typeof d === "number" ? d : null)) });
   const unknown = (v: Value) => !types.has(v) || types.get(v)!.dims.some((d) => d === null);
   const missing = all.some((v) => unknown(v) && v.uses.length + (v.isGraphOutput() ? 1 : 0) > 0);
   const staticInputs = g.inputs.every((v) => v.isInitializer || isStaticShape(v.shape));
@@ -48,5 +58,7 @@ export function valueTypes(model: Model, file: string): Map<Value, ValueInfo> {
 export function lintOpenvino(model: Model, types: ReadonlyMap<Value, ValueInfo>, rules: readonly LintRule[] = MYRIAD_RULES): Finding[] {
   const order = new Map(model.graph.nodes.map((n, i) => [n.name, i]));
   const findings = rules.flatMap((r) => r.check({ model, types }));
-  return findings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1) || (order.get(a.node) ?? -1) - (order.get(b.node) ?? -1));
+  return findings.sort(
+    (a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1) || (order.get(a.node) ?? -1) - (order.get(b.node) ?? -1),
+  );
 }

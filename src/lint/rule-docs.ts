@@ -4,9 +4,12 @@
  */
 export const RULE_DOCS: Readonly<Record<string, string>> = {
   "myriad/not-lowered": "an ONNX node has no OpenVINO opset1–10 equivalent here (or needs constants it does not have)",
-  "myriad/unsupported-op": "a layer type the MYRIAD plugin has no stage for; fixable when an exact rewrite exists (HardSigmoid, LogSoftmax, Negative, Selu, SoftSign, DepthToSpace, SpaceToDepth, ShuffleChannels, ReduceL1/L2, constant Range)",
+  "myriad/unsupported-op":
+    "a layer type the MYRIAD plugin has no stage for; fixable when an exact rewrite exists (HardSigmoid, LogSoftmax, Negative, Selu, SoftSign, " +
+    "DepthToSpace, SpaceToDepth, ShuffleChannels, ReduceL1/L2, constant Range)",
   "myriad/opset-too-new": "a layer from opset11 or newer, which the OpenVINO 2022.3 IR reader refuses",
-  "myriad/unsupported-version": "an op version the MYRIAD plugin does not convert (MaxPool-8 with indices or dilations, NonMaxSuppression-9, …)",
+  "myriad/unsupported-version":
+    "an op version the MYRIAD plugin does not convert (MaxPool-8 with indices or dilations, NonMaxSuppression-9, …)",
   "myriad/input-type": "a layer input of a type its MYRIAD stage refuses (e.g. S32 into Subtract, Greater or Floor); fixable with Converts",
   "myriad/unsupported-type": "a tensor type MYRIAD has no form for (int8, int16, float8 …)",
   "myriad/illegal-convert": "a Convert pair the MYRIAD Convert stage lacks (e.g. U8→S32); fixable with a chain of legal Converts",

@@ -25,6 +25,13 @@ export interface LintRule {
 }
 
 /** A finding about a node (or anything with a name and an op type: a Const, a Parameter). */
-export function at(node: Pick<Node, "name" | "opType">, rule: string, severity: Severity, message: string, suggestion: string | undefined, fixable: boolean): Finding {
+export function at(
+  node: Pick<Node, "name" | "opType">,
+  rule: string,
+  severity: Severity,
+  message: string,
+  suggestion: string | undefined,
+  fixable: boolean,
+): Finding {
   return { rule, severity, node: node.name, op: node.opType, message, ...(suggestion ? { suggestion } : {}), fixable };
 }

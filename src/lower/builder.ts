@@ -45,11 +45,24 @@ export class OvBuilder {
   /** Emits an OpenVINO op; attributes are written as the IR writes them (strings). */
   op(type: string, version: number, inputs: readonly (Value | undefined)[], attributes: OvAttributes = {}, outputs = 1): Value[] {
     const attrs = Object.fromEntries(
-      Object.entries(attributes).map(([k, v]) => [k, attr.string(Array.isArray(v) ? v.map(formatNumber).join(",") : typeof v === "number" ? formatNumber(v) : String(v))]),
+      Object.entries(attributes).map(([k, v]) => [
+        k,
+        attr.string(Array.isArray(v) ? v.map(formatNumber).join(",") : typeof v === "number" ? formatNumber(v) : String(v)),
+      ]),
     );
     // Fresh names are only reserved on insertion, so outputs of one op are told apart by index.
     const outs = Array.from({ length: outputs }, (_, k) => new Value(this.name(outputs === 1 ? `${type}_out` : `${type}_out${k}`)));
-    this.graph.appendNode(new Node({ opType: type, domain: OPENVINO, version, name: this.graph.uniqueNodeName(this.name(type)), inputs, outputs: outs, attributes: attrs }));
+    this.graph.appendNode(
+      new Node({
+        opType: type,
+        domain: OPENVINO,
+        version,
+        name: this.graph.uniqueNodeName(this.name(type)),
+        inputs,
+        outputs: outs,
+        attributes: attrs,
+      }),
+    );
     return outs;
   }
 
@@ -64,7 +77,14 @@ export class OvBuilder {
   }
 
   i64(suffix: string, values: readonly number[], dims: readonly number[] = [values.length]): Value {
-    return this.constTensor(suffix, Tensor.fromArray("int64", dims, BigInt64Array.from(values, (x) => BigInt(x))));
+    return this.constTensor(
+      suffix,
+      Tensor.fromArray(
+        "int64",
+        dims,
+        BigInt64Array.from(values, (x) => BigInt(x)),
+      ),
+    );
   }
 
   /** A float constant of the given float dtype (float16 stored as bits). */

@@ -2,7 +2,7 @@
  * What a lowering rule works with: the ONNX node, its inputs already lowered, and helpers to
  * emit OpenVINO ops (opset1–opset10 only) and constants into the new graph.
  */
-import { dtypeInfo, type DTypeName } from "../ir/dtype.js";
+import { type DTypeName, dtypeInfo } from "../ir/dtype.js";
 import type { Graph } from "../ir/graph.js";
 import type { Node } from "../ir/node.js";
 import { isStaticShape } from "../ir/shape.js";
@@ -57,6 +57,14 @@ export class LowerContext extends OvBuilder {
     const t = this.constant(i) ?? this.fail(`${what} (input ${i}) must be a constant`);
     // Some ops take integer parameters in any numeric type (OneHot's depth): truncate floats.
     if (dtypeInfo(t.dtype).kind === "float") return Array.from(t.toFloat32(), (v) => Math.trunc(v));
-    return t.toBigInts().map((b) => (b > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : b < BigInt(Number.MIN_SAFE_INTEGER) ? Number.MIN_SAFE_INTEGER : Number(b)));
+    return t
+      .toBigInts()
+      .map((b) =>
+        b > BigInt(Number.MAX_SAFE_INTEGER)
+          ? Number.MAX_SAFE_INTEGER
+          : b < BigInt(Number.MIN_SAFE_INTEGER)
+            ? Number.MIN_SAFE_INTEGER
+            : Number(b),
+      );
   }
 }

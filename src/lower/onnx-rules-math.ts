@@ -6,20 +6,28 @@
  */
 import type { Value } from "../ir/value.js";
 import type { LowerContext } from "./context.js";
-import { binary, combine, same, type LoweringRule } from "./rule-helpers.js";
+import { binary, combine, type LoweringRule, same } from "./rule-helpers.js";
 
 const scalar = (c: LowerContext, name: string, v: number): Value => c.floats(name, [v], c.dtype(0), []);
 
 /** Folds the inputs pairwise with a numpy-broadcasting op. */
-const nary = (type: string): LoweringRule => (c) => {
-  let acc = c.input(0);
-  for (let i = 1; i < c.node.inputs.length; i++) acc = combine(c, type, acc, c.input(i));
-  return [acc];
-};
+const nary =
+  (type: string): LoweringRule =>
+  (c) => {
+    let acc = c.input(0);
+    for (let i = 1; i < c.node.inputs.length; i++) acc = combine(c, type, acc, c.input(i));
+    return [acc];
+  };
 
 export const MATH_LOWERING: Readonly<Record<string, LoweringRule>> = {
   Elu: (c) => [c.one("Elu", 1, [c.input(0)], { alpha: c.node.getFloat("alpha", 1) })],
-  Selu: (c) => [c.one("Selu", 1, [c.input(0), scalar(c, "alpha", c.node.getFloat("alpha", 1.67326319217681884765625)), scalar(c, "lambda", c.node.getFloat("gamma", 1.05070102214813232421875))])],
+  Selu: (c) => [
+    c.one("Selu", 1, [
+      c.input(0),
+      scalar(c, "alpha", c.node.getFloat("alpha", 1.6732631921768188)),
+      scalar(c, "lambda", c.node.getFloat("gamma", 1.0507010221481323)),
+    ]),
+  ],
   // Celu(x) = α·Elu(x/α) with Elu's α = 1.
   Celu: (c) => {
     const alpha = c.node.getFloat("alpha", 1);
@@ -33,13 +41,24 @@ export const MATH_LOWERING: Readonly<Record<string, LoweringRule>> = {
   Reciprocal: (c) => [combine(c, "Divide", scalar(c, "one", 1), c.input(0))],
   Softsign: (c) => [combine(c, "Divide", c.input(0), combine(c, "Add", c.one("Abs", 1, [c.input(0)]), scalar(c, "one", 1)))],
   Swish: (c) => [c.one("Swish", 4, [c.input(0), scalar(c, "beta", c.node.getFloat("alpha", 1))])],
-  Gelu: (c) => [c.one("Gelu", 7, [c.input(0)], { approximation_mode: c.node.getString("approximate", "none") === "tanh" ? "tanh" : "erf" })],
+  Gelu: (c) => [
+    c.one("Gelu", 7, [c.input(0)], { approximation_mode: c.node.getString("approximate", "none") === "tanh" ? "tanh" : "erf" }),
+  ],
   Shrink: (c) => {
     const lambd = c.node.getFloat("lambd", 0.5);
     const bias = c.node.getFloat("bias", 0);
     const x = c.input(0);
-    const high = c.one("Select", 1, [combine(c, "Greater", x, scalar(c, "lambd", lambd)), combine(c, "Subtract", x, scalar(c, "bias", bias)), scalar(c, "zero", 0)], { auto_broadcast: "numpy" });
-    return [c.one("Select", 1, [combine(c, "Less", x, scalar(c, "minus_lambd", -lambd)), combine(c, "Add", x, scalar(c, "bias", bias)), high], { auto_broadcast: "numpy" })];
+    const high = c.one(
+      "Select",
+      1,
+      [combine(c, "Greater", x, scalar(c, "lambd", lambd)), combine(c, "Subtract", x, scalar(c, "bias", bias)), scalar(c, "zero", 0)],
+      { auto_broadcast: "numpy" },
+    );
+    return [
+      c.one("Select", 1, [combine(c, "Less", x, scalar(c, "minus_lambd", -lambd)), combine(c, "Add", x, scalar(c, "bias", bias)), high], {
+        auto_broadcast: "numpy",
+      }),
+    ];
   },
   Sign: same("Sign"),
   Round: (c) => [c.one("Round", 5, [c.input(0)], { mode: "half_to_even" })],
@@ -57,7 +76,12 @@ export const MATH_LOWERING: Readonly<Record<string, LoweringRule>> = {
   // fmod=1 is C's fmod (sign of the dividend) = Mod; fmod=0 Python's % = FloorMod.
   Mod: (c) => binary(c.node.getInt("fmod", 0) === 1 ? "Mod" : "FloorMod")(c),
   IsNaN: (c) => [c.one("IsNaN", 10, [c.input(0)])],
-  IsInf: (c) => [c.one("IsInf", 10, [c.input(0)], { detect_negative: c.node.getInt("detect_negative", 1) === 1, detect_positive: c.node.getInt("detect_positive", 1) === 1 })],
+  IsInf: (c) => [
+    c.one("IsInf", 10, [c.input(0)], {
+      detect_negative: c.node.getInt("detect_negative", 1) === 1,
+      detect_positive: c.node.getInt("detect_positive", 1) === 1,
+    }),
+  ],
   Sum: nary("Add"),
   Max: nary("Maximum"),
   Min: nary("Minimum"),

@@ -4,23 +4,29 @@
  */
 import type { Value } from "../ir/value.js";
 import type { LowerContext } from "./context.js";
-import { combine, positiveAxis, reshaped, type LoweringRule } from "./rule-helpers.js";
+import { combine, type LoweringRule, positiveAxis, reshaped } from "./rule-helpers.js";
 
 function mvn(c: LowerContext, axes: number[], eps: number, inside: boolean): Value {
-  return c.one("MVN", 6, [c.input(0), c.i64("axes", axes)], { normalize_variance: true, eps, eps_mode: inside ? "inside_sqrt" : "outside_sqrt" });
+  return c.one("MVN", 6, [c.input(0), c.i64("axes", axes)], {
+    normalize_variance: true,
+    eps,
+    eps_mode: inside ? "inside_sqrt" : "outside_sqrt",
+  });
 }
 
 /** An ONNX op set before 13 applies (Log)Softmax to the input flattened to 2-D at `axis`. */
-const softmaxLike = (type: "SoftMax" | "LogSoftmax", version: number): LoweringRule => (c) => {
-  const dims = c.shape(0);
-  const rank = dims.length;
-  const axis = positiveAxis(c.node.getInt("axis", c.opset < 13 ? 1 : -1), rank);
-  if (c.opset >= 13 || axis === rank - 1) return [c.one(type, version, [c.input(0)], { axis })];
-  const outer = dims.slice(0, axis).reduce((a, b) => a * b, 1);
-  const flat = c.one("Reshape", 1, [c.input(0), c.i64("shape", [outer, -1])], { special_zero: false });
-  const y = c.one(type, version, [flat], { axis: 1 });
-  return [c.one("Reshape", 1, [y, c.i64("shape", dims)], { special_zero: false })];
-};
+const softmaxLike =
+  (type: "SoftMax" | "LogSoftmax", version: number): LoweringRule =>
+  (c) => {
+    const dims = c.shape(0);
+    const rank = dims.length;
+    const axis = positiveAxis(c.node.getInt("axis", c.opset < 13 ? 1 : -1), rank);
+    if (c.opset >= 13 || axis === rank - 1) return [c.one(type, version, [c.input(0)], { axis })];
+    const outer = dims.slice(0, axis).reduce((a, b) => a * b, 1);
+    const flat = c.one("Reshape", 1, [c.input(0), c.i64("shape", [outer, -1])], { special_zero: false });
+    const y = c.one(type, version, [flat], { axis: 1 });
+    return [c.one("Reshape", 1, [y, c.i64("shape", dims)], { special_zero: false })];
+  };
 
 /**
  * ConvTranspose → (Group)ConvolutionBackpropData with explicit pads. ONNX's output_shape and
@@ -44,7 +50,9 @@ const convTranspose: LoweringRule = (c) => {
   let begin: number[];
   let end: number[];
   if (outShape) {
-    const total = x.slice(2).map((d, i) => strides[i]! * (d - 1) + outputPadding[i]! + (kernel[i]! - 1) * dilations[i]! + 1 - outShape![i]!);
+    const total = x
+      .slice(2)
+      .map((d, i) => strides[i]! * (d - 1) + outputPadding[i]! + (kernel[i]! - 1) * dilations[i]! + 1 - outShape![i]!);
     const half = total.map((t) => Math.floor(t / 2));
     begin = autoPad === "SAME_UPPER" ? half : total.map((t, i) => t - half[i]!);
     end = autoPad === "SAME_UPPER" ? total.map((t, i) => t - half[i]!) : half;
@@ -68,7 +76,12 @@ const convTranspose: LoweringRule = (c) => {
   const y =
     group === 1
       ? c.one("ConvolutionBackpropData", 1, [c.input(0), c.input(1)], attrs)
-      : c.one("GroupConvolutionBackpropData", 1, [c.input(0), reshaped(c, 1, [group, w[0]! / group, w[1]!, ...w.slice(2)], "weights")], attrs);
+      : c.one(
+          "GroupConvolutionBackpropData",
+          1,
+          [c.input(0), reshaped(c, 1, [group, w[0]! / group, w[1]!, ...w.slice(2)], "weights")],
+          attrs,
+        );
   if (!c.node.inputs[2]) return [y];
   return [combine(c, "Add", y, reshaped(c, 2, [1, cOut, ...new Array<number>(n).fill(1)], "bias"))];
 };
@@ -93,7 +106,8 @@ const lpPool: LoweringRule = (c) => {
     dilations: c.node.getInts("dilations") ?? new Array<number>(n).fill(1),
     pads_begin: pads.slice(0, n),
     pads_end: pads.slice(n),
-    auto_pad: autoPad === "SAME_UPPER" ? "same_upper" : autoPad === "SAME_LOWER" ? "same_lower" : autoPad === "VALID" ? "valid" : "explicit",
+    auto_pad:
+      autoPad === "SAME_UPPER" ? "same_upper" : autoPad === "SAME_LOWER" ? "same_lower" : autoPad === "VALID" ? "valid" : "explicit",
   });
   return [combine(c, "Power", sum, c.floats("inverse_p", [1 / p], dtype, []))];
 };
@@ -106,9 +120,14 @@ const groupNorm: LoweringRule = (c) => {
   const x = c.shape(0);
   const groups = c.node.getInt("num_groups") ?? c.fail("num_groups is missing");
   const grouped = c.one("Reshape", 1, [c.input(0), c.i64("groups", [x[0]!, groups, -1])], { special_zero: false });
-  let y = c.one("MVN", 6, [grouped, c.i64("axes", [2])], { normalize_variance: true, eps: c.node.getFloat("epsilon", 1e-5), eps_mode: "inside_sqrt" });
+  let y = c.one("MVN", 6, [grouped, c.i64("axes", [2])], {
+    normalize_variance: true,
+    eps: c.node.getFloat("epsilon", 1e-5),
+    eps_mode: "inside_sqrt",
+  });
   const perGroup = c.opset < 21;
-  if (perGroup) y = combine(c, "Add", combine(c, "Multiply", y, reshaped(c, 1, [1, groups, 1], "scale")), reshaped(c, 2, [1, groups, 1], "bias"));
+  if (perGroup)
+    y = combine(c, "Add", combine(c, "Multiply", y, reshaped(c, 1, [1, groups, 1], "scale")), reshaped(c, 2, [1, groups, 1], "bias"));
   y = c.one("Reshape", 1, [y, c.i64("shape", x)], { special_zero: false });
   if (perGroup) return [y];
   const perChannel = [1, x[1]!, ...x.slice(2).map(() => 1)];
@@ -117,11 +136,23 @@ const groupNorm: LoweringRule = (c) => {
 
 export const NN_LOWERING: Readonly<Record<string, LoweringRule>> = {
   LRN: (c) => {
-    const attrs = { alpha: c.node.getFloat("alpha", 1e-4), beta: c.node.getFloat("beta", 0.75), bias: c.node.getFloat("bias", 1), size: c.node.getInt("size") ?? c.fail("size is missing") };
+    const attrs = {
+      alpha: c.node.getFloat("alpha", 1e-4),
+      beta: c.node.getFloat("beta", 0.75),
+      bias: c.node.getFloat("bias", 1),
+      size: c.node.getInt("size") ?? c.fail("size is missing"),
+    };
     return [c.one("LRN", 1, [c.input(0), c.i64("axes", [1])], attrs)];
   },
   // ONNX's function: (X − E[X]) / (sqrt(Var[X]) + 1e-9).
-  MeanVarianceNormalization: (c) => [mvn(c, (c.node.getInts("axes") ?? [0, 2, 3]).map((a) => positiveAxis(a, c.shape(0).length)), 1e-9, false)],
+  MeanVarianceNormalization: (c) => [
+    mvn(
+      c,
+      (c.node.getInts("axes") ?? [0, 2, 3]).map((a) => positiveAxis(a, c.shape(0).length)),
+      1e-9,
+      false,
+    ),
+  ],
   InstanceNormalization: (c) => {
     const x = c.shape(0);
     const axes = x.slice(2).map((_, i) => i + 2);

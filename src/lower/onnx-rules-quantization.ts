@@ -9,7 +9,7 @@ import { dtypeFromOnnx } from "../ir/dtype.js";
 import type { Value } from "../ir/value.js";
 import { elementTypeOf } from "../ops/openvino/element-types.js";
 import type { LowerContext } from "./context.js";
-import { combine, positiveAxis, reshaped, type LoweringRule } from "./rule-helpers.js";
+import { combine, type LoweringRule, positiveAxis, reshaped } from "./rule-helpers.js";
 
 const INTEGER_RANGE: Partial<Record<DTypeName, [number, number]>> = {
   uint8: [0, 255],
@@ -26,7 +26,12 @@ function aligned(c: LowerContext, i: number): Value {
   if (c.node.getInt("block_size", 0) > 0 || s.length > 1) c.fail("blocked quantization is not supported");
   const rank = c.shape(0).length;
   const axis = positiveAxis(c.node.getInt("axis", 1), rank);
-  return reshaped(c, i, Array.from({ length: rank }, (_, k) => (k === axis ? s[0]! : 1)), i === 1 ? "scale" : "zero_point");
+  return reshaped(
+    c,
+    i,
+    Array.from({ length: rank }, (_, k) => (k === axis ? s[0]! : 1)),
+    i === 1 ? "scale" : "zero_point",
+  );
 }
 
 const toFloat = (c: LowerContext, v: Value, dtype: DTypeName) => c.one("Convert", 1, [v], { destination_type: elementTypeOf(dtype)! });

@@ -15,7 +15,12 @@ const ONNX_TO_OV_GATES = [2, 0, 3, 1];
 
 function regroupGates(c: LowerContext, v: Value, hidden: number): Value {
   const parts = c.op("VariadicSplit", 1, [v, c.i64("axis", [1], []), c.i64("lengths", [hidden, hidden, hidden, hidden])], {}, 4);
-  return c.one("Concat", 1, ONNX_TO_OV_GATES.map((k) => parts[k]!), { axis: 1 });
+  return c.one(
+    "Concat",
+    1,
+    ONNX_TO_OV_GATES.map((k) => parts[k]!),
+    { axis: 1 },
+  );
 }
 
 const ACTIVATION_NAMES: Record<string, string> = { Sigmoid: "sigmoid", Tanh: "tanh", Relu: "relu" };
@@ -31,11 +36,19 @@ function sequence(c: LowerContext, states: number) {
   const dtype = c.dtype(0);
   const batchFirst = (v: Value) => c.one("Transpose", 1, [v, c.i64("perm", [1, 0, 2])]);
   // Initial states: ONNX [dirs, batch, hidden] (layout 0) or [batch, dirs, hidden]; zeros when absent.
-  const state = (i: number) => (c.node.inputs[i] ? (layout === 0 ? batchFirst(c.input(i)) : c.input(i)) : c.floats("zeros", new Array<number>(batch * dirs * hidden).fill(0), dtype, [batch, dirs, hidden]));
+  const state = (i: number) =>
+    c.node.inputs[i]
+      ? layout === 0
+        ? batchFirst(c.input(i))
+        : c.input(i)
+      : c.floats("zeros", new Array<number>(batch * dirs * hidden).fill(0), dtype, [batch, dirs, hidden]);
   const activations = (defaults: string[]) => {
-    const acts = (c.node.getStrings("activations") ?? defaults).map((a) => ACTIVATION_NAMES[a] ?? c.fail(`activation ${a} is not supported`));
+    const acts = (c.node.getStrings("activations") ?? defaults).map(
+      (a) => ACTIVATION_NAMES[a] ?? c.fail(`activation ${a} is not supported`),
+    );
     const per = defaults.length;
-    if (acts.length > per && acts.slice(per).join() !== acts.slice(0, per).join()) c.fail("different activations per direction are not supported");
+    if (acts.length > per && acts.slice(per).join() !== acts.slice(0, per).join())
+      c.fail("different activations per direction are not supported");
     return acts.slice(0, per).join(",");
   };
   return {
@@ -45,9 +58,19 @@ function sequence(c: LowerContext, states: number) {
     x: layout === 0 ? batchFirst(c.input(0)) : c.input(0),
     initial: Array.from({ length: states }, (_, k) => state(5 + k)),
     lengths: c.node.inputs[4] ? c.input(4) : c.i64("lengths", new Array<number>(batch).fill(seq)),
-    attrs: (defaults: string[]) => ({ hidden_size: hidden, direction, activations: activations(defaults), activations_alpha: [], activations_beta: [], clip: c.node.getFloat("clip", 0) }),
+    attrs: (defaults: string[]) => ({
+      hidden_size: hidden,
+      direction,
+      activations: activations(defaults),
+      activations_alpha: [],
+      activations_beta: [],
+      clip: c.node.getFloat("clip", 0),
+    }),
     /** Y: OpenVINO [batch, dirs, seq, hidden] → ONNX [seq, dirs, batch, hidden] or [batch, seq, dirs, hidden]; states likewise. */
-    outputs: (y: Value, finals: Value[]) => [c.one("Transpose", 1, [y, c.i64("perm", layout === 0 ? [2, 1, 0, 3] : [0, 2, 1, 3])]), ...finals.map((v) => (layout === 0 ? batchFirst(v) : v))],
+    outputs: (y: Value, finals: Value[]) => [
+      c.one("Transpose", 1, [y, c.i64("perm", layout === 0 ? [2, 1, 0, 3] : [0, 2, 1, 3])]),
+      ...finals.map((v) => (layout === 0 ? batchFirst(v) : v)),
+    ],
   };
 }
 
@@ -65,7 +88,13 @@ const lstm: LoweringRule = (c) => {
     const halves = c.op("VariadicSplit", 1, [c.input(3), c.i64("axis", [1], []), c.i64("halves", [4 * s.hidden, 4 * s.hidden])], {}, 2);
     bias = regroupGates(c, combine(c, "Add", halves[0]!, halves[1]!), s.hidden);
   } else bias = c.floats("bias", new Array<number>(s.dirs * 4 * s.hidden).fill(0), s.dtype, [s.dirs, 4 * s.hidden]);
-  const [y, ho, co] = c.op("LSTMSequence", 5, [s.x, s.initial[0], s.initial[1], s.lengths, regroupGates(c, c.input(1), s.hidden), regroupGates(c, c.input(2), s.hidden), bias], s.attrs(["Sigmoid", "Tanh", "Tanh"]), 3);
+  const [y, ho, co] = c.op(
+    "LSTMSequence",
+    5,
+    [s.x, s.initial[0], s.initial[1], s.lengths, regroupGates(c, c.input(1), s.hidden), regroupGates(c, c.input(2), s.hidden), bias],
+    s.attrs(["Sigmoid", "Tanh", "Tanh"]),
+    3,
+  );
   return s.outputs(y!, [ho!, co!]);
 };
 
@@ -79,7 +108,13 @@ const gru: LoweringRule = (c) => {
     const sums = [combine(c, "Add", wz!, rz!), combine(c, "Add", wr!, rr!)];
     bias = c.one("Concat", 1, lbr ? [...sums, wh!, rh!] : [...sums, combine(c, "Add", wh!, rh!)], { axis: 1 });
   } else bias = c.floats("bias", new Array<number>(s.dirs * (lbr ? 4 : 3) * h).fill(0), s.dtype, [s.dirs, (lbr ? 4 : 3) * h]);
-  const [y, ho] = c.op("GRUSequence", 5, [s.x, s.initial[0], s.lengths, c.input(1), c.input(2), bias], { ...s.attrs(["Sigmoid", "Tanh"]), linear_before_reset: lbr }, 2);
+  const [y, ho] = c.op(
+    "GRUSequence",
+    5,
+    [s.x, s.initial[0], s.lengths, c.input(1), c.input(2), bias],
+    { ...s.attrs(["Sigmoid", "Tanh"]), linear_before_reset: lbr },
+    2,
+  );
   return s.outputs(y!, [ho!]);
 };
 

@@ -8,6 +8,8 @@ import { dtypeFromOnnx } from "../ir/dtype.js";
 import { shapeSize } from "../ir/shape.js";
 import { Tensor } from "../ir/tensor.js";
 import type { Value } from "../ir/value.js";
+import { ndToTensor } from "../ops/ndarray.js";
+import { constantNodeValue } from "../ops/onnx/shape-ops.js";
 import { elementTypeOf } from "../ops/openvino/element-types.js";
 import type { LowerContext } from "./context.js";
 import { INDEXING_LOWERING } from "./onnx-rules-indexing.js";
@@ -15,9 +17,7 @@ import { MATH_LOWERING } from "./onnx-rules-math.js";
 import { NN_LOWERING } from "./onnx-rules-nn.js";
 import { QUANTIZATION_LOWERING } from "./onnx-rules-quantization.js";
 import { RECURRENT_LOWERING } from "./onnx-rules-recurrent.js";
-import { ndToTensor } from "../ops/ndarray.js";
-import { constantNodeValue } from "../ops/onnx/shape-ops.js";
-import { binary, combine, reshaped, same, type LoweringRule } from "./rule-helpers.js";
+import { binary, combine, type LoweringRule, reshaped, same } from "./rule-helpers.js";
 
 export type { LoweringRule };
 
@@ -29,7 +29,8 @@ function spatialAttrs(c: LowerContext, rank: number): Record<string, string | nu
     strides: c.node.getInts("strides") ?? new Array<number>(n).fill(1),
     pads_begin: pads.slice(0, n),
     pads_end: pads.slice(n),
-    auto_pad: autoPad === "SAME_UPPER" ? "same_upper" : autoPad === "SAME_LOWER" ? "same_lower" : autoPad === "VALID" ? "valid" : "explicit",
+    auto_pad:
+      autoPad === "SAME_UPPER" ? "same_upper" : autoPad === "SAME_LOWER" ? "same_lower" : autoPad === "VALID" ? "valid" : "explicit",
   };
 }
 
@@ -49,33 +50,40 @@ const conv: LoweringRule = (c) => {
 };
 
 /** Pooling: MaxPool-1/AvgPool-1, or MaxPool-8 when dilations or the indices output are needed. */
-const pool = (kind: "MaxPool" | "AvgPool"): LoweringRule => (c) => {
-  const x = c.shape(0);
-  const dilated = (c.node.getInts("dilations") ?? []).some((d) => d !== 1);
-  const wantsIndices = kind === "MaxPool" && Boolean(c.node.outputs[1]?.uses.length || c.node.outputs[1]?.isGraphOutput());
-  if (dilated && kind === "AvgPool") c.fail("dilated average pooling has no OpenVINO op before opset14");
-  if (wantsIndices && c.node.getInt("storage_order", 0) === 1) c.fail("column-major (storage_order=1) indices are not supported");
-  const attrs: Record<string, string | number[]> = {
-    ...spatialAttrs(c, x.length),
-    kernel: c.node.getInts("kernel_shape") ?? c.fail("kernel_shape is missing"),
-    rounding_type: c.node.getInt("ceil_mode", 0) === 1 ? "ceil" : "floor",
+const pool =
+  (kind: "MaxPool" | "AvgPool"): LoweringRule =>
+  (c) => {
+    const x = c.shape(0);
+    const dilated = (c.node.getInts("dilations") ?? []).some((d) => d !== 1);
+    const wantsIndices = kind === "MaxPool" && Boolean(c.node.outputs[1]?.uses.length || c.node.outputs[1]?.isGraphOutput());
+    if (dilated && kind === "AvgPool") c.fail("dilated average pooling has no OpenVINO op before opset14");
+    if (wantsIndices && c.node.getInt("storage_order", 0) === 1) c.fail("column-major (storage_order=1) indices are not supported");
+    const attrs: Record<string, string | number[]> = {
+      ...spatialAttrs(c, x.length),
+      kernel: c.node.getInts("kernel_shape") ?? c.fail("kernel_shape is missing"),
+      rounding_type: c.node.getInt("ceil_mode", 0) === 1 ? "ceil" : "floor",
+    };
+    if (kind === "AvgPool") attrs["exclude-pad"] = c.node.getInt("count_include_pad", 0) === 1 ? "false" : "true";
+    if (!dilated && !wantsIndices) return [c.one(kind, 1, [c.input(0)], attrs)];
+    const dilations = c.node.getInts("dilations") ?? x.slice(2).map(() => 1);
+    return c.op("MaxPool", 8, [c.input(0)], { ...attrs, dilations, index_element_type: "i64", axis: 0 }, 2);
   };
-  if (kind === "AvgPool") attrs["exclude-pad"] = c.node.getInt("count_include_pad", 0) === 1 ? "false" : "true";
-  if (!dilated && !wantsIndices) return [c.one(kind, 1, [c.input(0)], attrs)];
-  const dilations = c.node.getInts("dilations") ?? x.slice(2).map(() => 1);
-  return c.op("MaxPool", 8, [c.input(0)], { ...attrs, dilations, index_element_type: "i64", axis: 0 }, 2);
-};
 
-const globalPool = (reduce: string): LoweringRule => (c) => {
-  const rank = c.shape(0).length;
-  const axes = Array.from({ length: rank - 2 }, (_, i) => i + 2);
-  return [c.one(reduce, 1, [c.input(0), c.i64("axes", axes)], { keep_dims: "true" })];
-};
+const globalPool =
+  (reduce: string): LoweringRule =>
+  (c) => {
+    const rank = c.shape(0).length;
+    const axes = Array.from({ length: rank - 2 }, (_, i) => i + 2);
+    return [c.one(reduce, 1, [c.input(0), c.i64("axes", axes)], { keep_dims: "true" })];
+  };
 
 const gemm: LoweringRule = (c) => {
   const alpha = c.node.getFloat("alpha", 1);
   const beta = c.node.getFloat("beta", 1);
-  let y = c.one("MatMul", 1, [c.input(0), c.input(1)], { transpose_a: c.node.getInt("transA", 0) === 1, transpose_b: c.node.getInt("transB", 0) === 1 });
+  let y = c.one("MatMul", 1, [c.input(0), c.input(1)], {
+    transpose_a: c.node.getInt("transA", 0) === 1,
+    transpose_b: c.node.getInt("transB", 0) === 1,
+  });
   const dtype = c.dtype(0);
   if (alpha !== 1) y = c.one("Multiply", 1, [y, c.floats("alpha", [alpha], dtype, [])], { auto_broadcast: "numpy" });
   if (c.node.inputs[2]) {
@@ -86,7 +94,8 @@ const gemm: LoweringRule = (c) => {
   return [y];
 };
 
-const reshapeTo = (c: LowerContext, dims: readonly number[], specialZero: boolean): Value => c.one("Reshape", 1, [c.input(0), c.i64("shape", dims)], { special_zero: specialZero });
+const reshapeTo = (c: LowerContext, dims: readonly number[], specialZero: boolean): Value =>
+  c.one("Reshape", 1, [c.input(0), c.i64("shape", dims)], { special_zero: specialZero });
 
 const flatten: LoweringRule = (c) => {
   const s = c.shape(0);
@@ -105,27 +114,39 @@ function axesOf(c: LowerContext, inputIndex: number, sinceInput: number): number
   return c.node.inputs[inputIndex] ? c.constInts(inputIndex, "axes") : undefined;
 }
 
-const squeezeLike = (type: "Squeeze" | "Unsqueeze"): LoweringRule => (c) => {
-  const axes = axesOf(c, 1, 13);
-  if (!axes) {
-    if (type === "Unsqueeze") c.fail("axes are missing");
-    return [c.one("Squeeze", 1, [c.input(0)])];
-  }
-  return [c.one(type, 1, [c.input(0), c.i64("axes", axes)])];
-};
+const squeezeLike =
+  (type: "Squeeze" | "Unsqueeze"): LoweringRule =>
+  (c) => {
+    const axes = axesOf(c, 1, 13);
+    if (!axes) {
+      if (type === "Unsqueeze") c.fail("axes are missing");
+      return [c.one("Squeeze", 1, [c.input(0)])];
+    }
+    return [c.one(type, 1, [c.input(0), c.i64("axes", axes)])];
+  };
 
 /**
  * Reduce ops: `pre` transforms the input (x², exp x) and `post` the result (log) for the
  * ONNX reductions OpenVINO has no single op for.
  */
-const reduce = (type: string, inputSince: number, version = 1, pre?: (c: LowerContext, x: Value) => Value, post?: (c: LowerContext, y: Value) => Value): LoweringRule => (c) => {
-  const rank = c.shape(0).length;
-  const axes = axesOf(c, 1, inputSince) ?? Array.from({ length: rank }, (_, i) => i);
-  if (axes.length === 0 && c.node.getInt("noop_with_empty_axes", 0) === 1) return [c.input(0)];
-  const x = pre ? pre(c, c.input(0)) : c.input(0);
-  const y = c.one(type, version, [x, c.i64("axes", axes.length ? axes : Array.from({ length: rank }, (_, i) => i))], { keep_dims: c.node.getInt("keepdims", 1) === 1 });
-  return [post ? post(c, y) : y];
-};
+const reduce =
+  (
+    type: string,
+    inputSince: number,
+    version = 1,
+    pre?: (c: LowerContext, x: Value) => Value,
+    post?: (c: LowerContext, y: Value) => Value,
+  ): LoweringRule =>
+  (c) => {
+    const rank = c.shape(0).length;
+    const axes = axesOf(c, 1, inputSince) ?? Array.from({ length: rank }, (_, i) => i);
+    if (axes.length === 0 && c.node.getInt("noop_with_empty_axes", 0) === 1) return [c.input(0)];
+    const x = pre ? pre(c, c.input(0)) : c.input(0);
+    const y = c.one(type, version, [x, c.i64("axes", axes.length ? axes : Array.from({ length: rank }, (_, i) => i))], {
+      keep_dims: c.node.getInt("keepdims", 1) === 1,
+    });
+    return [post ? post(c, y) : y];
+  };
 const square = (c: LowerContext, x: Value) => combine(c, "Multiply", x, x);
 const exp = (c: LowerContext, x: Value) => c.one("Exp", 1, [x]);
 const log = (c: LowerContext, x: Value) => c.one("Log", 1, [x]);
@@ -155,7 +176,15 @@ const slice: LoweringRule = (c) => {
     beginMask[axis] = 0;
     endMask[axis] = typeof size !== "number" && Math.abs(ends[i]!) >= HUGE ? 1 : 0;
   });
-  return [c.one("StridedSlice", 1, [c.input(0), c.i64("begin", begin), c.i64("end", end), c.i64("stride", stride)], { begin_mask: beginMask, end_mask: endMask, new_axis_mask: [], shrink_axis_mask: [], ellipsis_mask: [] })];
+  return [
+    c.one("StridedSlice", 1, [c.input(0), c.i64("begin", begin), c.i64("end", end), c.i64("stride", stride)], {
+      begin_mask: beginMask,
+      end_mask: endMask,
+      new_axis_mask: [],
+      shrink_axis_mask: [],
+      ellipsis_mask: [],
+    }),
+  ];
 };
 
 const resize: LoweringRule = (c) => {
@@ -178,8 +207,16 @@ const resize: LoweringRule = (c) => {
   const staticOut = out && out.every((d) => typeof d === "number") ? (out as number[]) : undefined;
   // Given sizes (possibly for some axes, possibly adjusted by keep_aspect_ratio_policy) are
   // resolved by shape inference: the static output shape is the full list of sizes.
-  const targetSizes = computedSizes ? x : useSizes ? (staticOut ?? c.fail("the output shape is not static")) : staticOut ?? (scales ? x.map((d, i) => Math.floor(d * scales[i]!)) : c.fail("output size unknown"));
-  const scaleValues = useSizes ? targetSizes.map((d, i) => d / x[i]!) : scales && scales.length === x.length ? Array.from(scales) : c.fail("scales must be constant and cover every axis");
+  const targetSizes = computedSizes
+    ? x
+    : useSizes
+      ? (staticOut ?? c.fail("the output shape is not static"))
+      : (staticOut ?? (scales ? x.map((d, i) => Math.floor(d * scales[i]!)) : c.fail("output size unknown")));
+  const scaleValues = useSizes
+    ? targetSizes.map((d, i) => d / x[i]!)
+    : scales && scales.length === x.length
+      ? Array.from(scales)
+      : c.fail("scales must be constant and cover every axis");
   const axes = x.map((_, i) => i);
   const attrs = {
     mode: mode === "linear" ? "linear_onnx" : mode,
@@ -192,9 +229,11 @@ const resize: LoweringRule = (c) => {
     cube_coeff: String(c.node.getFloat("cubic_coeff_a", -0.75)),
   };
   const ctm = attrs.coordinate_transformation_mode;
-  if (ctm === "tf_crop_and_resize" || ctm === "half_pixel_symmetric") c.fail(`coordinate_transformation_mode ${ctm} has no Interpolate-4 equivalent`);
+  if (ctm === "tf_crop_and_resize" || ctm === "half_pixel_symmetric")
+    c.fail(`coordinate_transformation_mode ${ctm} has no Interpolate-4 equivalent`);
   // ONNX's align_corners divides by the unrounded in·scale; Interpolate-4 by the output size.
-  if (ctm === "align_corners" && !useSizes && scaleValues.some((f, i) => !Number.isInteger(f * x[i]!))) c.fail("align_corners with scales that give a fractional size has no Interpolate-4 equivalent (give sizes instead)");
+  if (ctm === "align_corners" && !useSizes && scaleValues.some((f, i) => !Number.isInteger(f * x[i]!)))
+    c.fail("align_corners with scales that give a fractional size has no Interpolate-4 equivalent (give sizes instead)");
   const sizesInput = computedSizes ? c.input(3) : c.i64("sizes", targetSizes);
   return [c.one("Interpolate", 4, [c.input(0), sizesInput, c.floats("scales", scaleValues, "float32"), c.i64("axes", axes)], attrs)];
 };
@@ -202,7 +241,8 @@ const resize: LoweringRule = (c) => {
 /** Clip: Clamp for constant bounds; Maximum/Minimum for computed ones. */
 const clip: LoweringRule = (c) => {
   const F32_MAX = 3.4028234663852886e38;
-  if (c.opset < 11) return [c.one("Clamp", 1, [c.input(0)], { min: c.node.getFloat("min", -F32_MAX), max: c.node.getFloat("max", F32_MAX) })];
+  if (c.opset < 11)
+    return [c.one("Clamp", 1, [c.input(0)], { min: c.node.getFloat("min", -F32_MAX), max: c.node.getFloat("max", F32_MAX) })];
   const bound = (i: number) => (c.node.inputs[i] ? c.constant(i)?.toFloat32()[0] : undefined);
   const computed = [1, 2].some((i) => c.node.inputs[i] && !c.constant(i));
   if (!computed) return [c.one("Clamp", 1, [c.input(0)], { min: bound(1) ?? -F32_MAX, max: bound(2) ?? F32_MAX })];
@@ -214,7 +254,13 @@ const clip: LoweringRule = (c) => {
 
 const hardSigmoid: LoweringRule = (c) => {
   const dtype = c.dtype(0);
-  return [c.one("HardSigmoid", 1, [c.input(0), c.floats("alpha", [c.node.getFloat("alpha", 0.2)], dtype, []), c.floats("beta", [c.node.getFloat("beta", 0.5)], dtype, [])])];
+  return [
+    c.one("HardSigmoid", 1, [
+      c.input(0),
+      c.floats("alpha", [c.node.getFloat("alpha", 0.2)], dtype, []),
+      c.floats("beta", [c.node.getFloat("beta", 0.5)], dtype, []),
+    ]),
+  ];
 };
 
 const pad: LoweringRule = (c) => {
@@ -290,7 +336,8 @@ const BASIC_LOWERING: Readonly<Record<string, LoweringRule>> = {
   Dropout: (c) => {
     // Inference Dropout passes its input through; training mode is random.
     const training = c.node.inputs[2] ? c.constant(2) : undefined;
-    if (c.node.inputs[2] && (!training || training.bytes()[0] !== 0)) c.fail("training-mode Dropout is random and has no inference equivalent");
+    if (c.node.inputs[2] && (!training || training.bytes()[0] !== 0))
+      c.fail("training-mode Dropout is random and has no inference equivalent");
     return [c.input(0)];
   },
   Relu: same("ReLU"),
@@ -346,8 +393,17 @@ const BASIC_LOWERING: Readonly<Record<string, LoweringRule>> = {
   Reshape: reshape,
   Squeeze: squeezeLike("Squeeze"),
   Unsqueeze: squeezeLike("Unsqueeze"),
-  Transpose: (c) => [c.one("Transpose", 1, [c.input(0), c.i64("order", c.node.getInts("perm") ?? c.shape(0).map((_, i, a) => a.length - 1 - i))])],
-  Concat: (c) => [c.one("Concat", 1, c.node.inputs.map((_, i) => c.input(i)), { axis: c.node.getInt("axis", 0) })],
+  Transpose: (c) => [
+    c.one("Transpose", 1, [c.input(0), c.i64("order", c.node.getInts("perm") ?? c.shape(0).map((_, i, a) => a.length - 1 - i))]),
+  ],
+  Concat: (c) => [
+    c.one(
+      "Concat",
+      1,
+      c.node.inputs.map((_, i) => c.input(i)),
+      { axis: c.node.getInt("axis", 0) },
+    ),
+  ],
   Slice: slice,
   Gather: (c) => [c.one("Gather", 8, [c.input(0), c.input(1), c.i64("axis", [c.node.getInt("axis", 0)], [])], { batch_dims: 0 })],
   Resize: resize,
@@ -379,9 +435,24 @@ const BASIC_LOWERING: Readonly<Record<string, LoweringRule>> = {
     const clamp = (v: number) => Math.max(0, Math.min(rank, v < 0 ? v + rank : v));
     const b = clamp(start ?? 0);
     const e = Math.max(b, clamp(end ?? rank));
-    return [c.one("StridedSlice", 1, [shape, c.i64("begin", [b]), c.i64("end", [e]), c.i64("stride", [1])], { begin_mask: [0], end_mask: [0], new_axis_mask: [], shrink_axis_mask: [], ellipsis_mask: [] })];
+    return [
+      c.one("StridedSlice", 1, [shape, c.i64("begin", [b]), c.i64("end", [e]), c.i64("stride", [1])], {
+        begin_mask: [0],
+        end_mask: [0],
+        new_axis_mask: [],
+        shrink_axis_mask: [],
+        ellipsis_mask: [],
+      }),
+    ];
   },
 };
 
 /** Every ONNX op with a lowering rule, by type. */
-export const ONNX_LOWERING: Readonly<Record<string, LoweringRule>> = { ...BASIC_LOWERING, ...MATH_LOWERING, ...INDEXING_LOWERING, ...NN_LOWERING, ...RECURRENT_LOWERING, ...QUANTIZATION_LOWERING };
+export const ONNX_LOWERING: Readonly<Record<string, LoweringRule>> = {
+  ...BASIC_LOWERING,
+  ...MATH_LOWERING,
+  ...INDEXING_LOWERING,
+  ...NN_LOWERING,
+  ...RECURRENT_LOWERING,
+  ...QUANTIZATION_LOWERING,
+};

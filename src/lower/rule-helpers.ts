@@ -10,10 +10,14 @@ import type { LowerContext } from "./context.js";
 export type LoweringRule = (c: LowerContext) => (Value | undefined)[];
 
 /** A one-input op with no attributes. */
-export const same = (type: string, version = 1): LoweringRule => (c) => [c.one(type, version, [c.input(0)])];
+export const same =
+  (type: string, version = 1): LoweringRule =>
+  (c) => [c.one(type, version, [c.input(0)])];
 
 /** A two-input elementwise op with numpy broadcasting. */
-export const binary = (type: string): LoweringRule => (c) => [c.one(type, 1, [c.input(0), c.input(1)], { auto_broadcast: "numpy" })];
+export const binary =
+  (type: string): LoweringRule =>
+  (c) => [c.one(type, 1, [c.input(0), c.input(1)], { auto_broadcast: "numpy" })];
 
 /** Two values combined by a numpy-broadcasting OpenVINO op. */
 export function combine(c: LowerContext, type: string, a: Value, b: Value): Value {

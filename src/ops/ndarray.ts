@@ -5,21 +5,19 @@
  * float32 — +,−,×,÷ rounded once from double equal the float32 results), 64-bit integers in
  * BigInt64Array/BigUint64Array (exact), other integers and bool in Float64Array (exact).
  */
-import { dtypeInfo, type DTypeName } from "../ir/dtype.js";
+import { type DTypeName, dtypeInfo } from "../ir/dtype.js";
 import {
-  bf16ArrayToFloat32,
+  type E8M0Rounding,
+  type Fp8Format,
   float32ArrayToBf16,
   float32ArrayToFp16,
   float32ToFp8Bits,
-  fp16ArrayToFloat32,
   packFp4,
   packInt2,
   packInt4,
-  type E8M0Rounding,
-  type Fp8Format,
 } from "../ir/numeric/float-bits.js";
 import { shapeSize, stridesOf } from "../ir/shape.js";
-import { Tensor, typedArrayFor, type NumericArray } from "../ir/tensor.js";
+import { type NumericArray, Tensor, typedArrayFor } from "../ir/tensor.js";
 
 export type NdData = Float64Array | BigInt64Array | BigUint64Array;
 
@@ -38,7 +36,8 @@ export function ndFromTensor(t: Tensor): NdArray {
   if (t.dtype === "int64") return { dtype: t.dtype, dims: t.dims, data: BigInt64Array.from(t.data() as BigInt64Array) };
   if (t.dtype === "uint64") return { dtype: t.dtype, dims: t.dims, data: BigUint64Array.from(t.data() as BigUint64Array) };
   const info = dtypeInfo(t.dtype);
-  if (info.kind === "float" && t.dtype !== "float64" && t.dtype !== "float32") return { dtype: t.dtype, dims: t.dims, data: Float64Array.from(t.toFloat32()) };
+  if (info.kind === "float" && t.dtype !== "float64" && t.dtype !== "float32")
+    return { dtype: t.dtype, dims: t.dims, data: Float64Array.from(t.toFloat32()) };
   if (info.kind === "complex") throw new TypeError("complex tensors are not supported by the kernels");
   if (info.bits < 8) return { dtype: t.dtype, dims: t.dims, data: Float64Array.from(t.toFloat32()) };
   const src = t.data();
@@ -76,15 +75,23 @@ function castInto(dtype: DTypeName, src: NdData, n: number, options: CastOptions
     case "float8e5m2":
     case "float8e5m2fnuz":
     case "float8e8m0":
-      return Uint8Array.from({ length: n }, (_, i) => float32ToFp8Bits(Number(src[i]), dtype as Fp8Format, options.saturate ?? false, options.roundMode ?? "up"));
+      return Uint8Array.from({ length: n }, (_, i) =>
+        float32ToFp8Bits(Number(src[i]), dtype as Fp8Format, options.saturate ?? false, options.roundMode ?? "up"),
+      );
     case "float4e2m1":
       return packFp4(Array.from({ length: n }, (_, i) => Number(src[i])));
     case "int4":
     case "uint4":
-      return packInt4(Array.from({ length: n }, (_, i) => wrapInt(Number(src[i]), 4, dtype === "int4")), dtype === "int4");
+      return packInt4(
+        Array.from({ length: n }, (_, i) => wrapInt(Number(src[i]), 4, dtype === "int4")),
+        dtype === "int4",
+      );
     case "int2":
     case "uint2":
-      return packInt2(Array.from({ length: n }, (_, i) => wrapInt(Number(src[i]), 2, dtype === "int2")), dtype === "int2");
+      return packInt2(
+        Array.from({ length: n }, (_, i) => wrapInt(Number(src[i]), 2, dtype === "int2")),
+        dtype === "int2",
+      );
     case "int64": {
       const out = new BigInt64Array(n);
       for (let i = 0; i < n; i++) out[i] = toBigIntTrunc(src[i]!);
@@ -137,11 +144,15 @@ export function ndCast(a: NdArray, to: DTypeName, options: CastOptions = {}): Nd
   const n = a.data.length;
   if (isBigDtype(to)) {
     const out = to === "int64" ? new BigInt64Array(n) : new BigUint64Array(n);
-    for (let i = 0; i < n; i++) out[i] = to === "int64" ? BigInt.asIntN(64, toBigIntTrunc(a.data[i]!)) : BigInt.asUintN(64, toBigIntTrunc(a.data[i]!));
+    for (let i = 0; i < n; i++)
+      out[i] = to === "int64" ? BigInt.asIntN(64, toBigIntTrunc(a.data[i]!)) : BigInt.asUintN(64, toBigIntTrunc(a.data[i]!));
     return { dtype: to, dims: a.dims, data: out };
   }
   // Round-trip through the target's storage so the values are exactly representable ones.
-  const t = ndToTensor({ dtype: to, dims: a.dims, data: Float64Array.from(a.data as ArrayLike<number | bigint>, (v) => Number(v)) }, options);
+  const t = ndToTensor(
+    { dtype: to, dims: a.dims, data: Float64Array.from(a.data as ArrayLike<number | bigint>, (v) => Number(v)) },
+    options,
+  );
   return ndFromTensor(t);
 }
 
@@ -208,7 +219,12 @@ export function ndTake(a: NdArray, dims: readonly number[], index: ArrayLike<num
  * element at start + position × step along each axis of an array of shape `dims`.
  * Slice, StridedSlice and VariadicSplit read through this.
  */
-export function stridedIndex(dims: readonly number[], starts: readonly number[], counts: readonly number[], steps: readonly number[]): Int32Array {
+export function stridedIndex(
+  dims: readonly number[],
+  starts: readonly number[],
+  counts: readonly number[],
+  steps: readonly number[],
+): Int32Array {
   const strides = stridesOf(dims);
   const n = shapeSize(counts);
   const index = new Int32Array(n);

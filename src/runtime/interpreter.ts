@@ -3,15 +3,16 @@
  * topological order. With `fp16`, every floating-point result is rounded to float16 after
  * each op (as an FP16 IR would compute on MYRIAD), so precision loss and overflow show.
  */
+
+import { dtypeInfo } from "../ir/dtype.js";
 import type { Model } from "../ir/model.js";
 import { f16round } from "../ir/numeric/float-bits.js";
-import type { Tensor } from "../ir/tensor.js";
-import type { Value } from "../ir/value.js";
-import { dtypeInfo } from "../ir/dtype.js";
 import { shapeSize } from "../ir/shape.js";
-import { ndAlloc, ndFromTensor, ndToTensor, type NdArray } from "../ops/ndarray.js";
-import { openvinoOp } from "../ops/openvino/registry.js";
+import type { Tensor } from "../ir/tensor.js";
 import { topologicalOrder } from "../ir/topo.js";
+import type { Value } from "../ir/value.js";
+import { type NdArray, ndAlloc, ndFromTensor, ndToTensor } from "../ops/ndarray.js";
+import { openvinoOp } from "../ops/openvino/registry.js";
 import { MyriadcError } from "../util/errors.js";
 
 export interface RunOptions {
@@ -66,7 +67,11 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
   for (const v of g.inputs) {
     if (v.isInitializer) continue;
     const t = feeds.get(v.name);
-    if (!t) throw new MyriadcError("usage", `no value given for input ${JSON.stringify(v.name)} (inputs: ${g.inputs.map((i) => i.name).join(", ")})`);
+    if (!t)
+      throw new MyriadcError(
+        "usage",
+        `no value given for input ${JSON.stringify(v.name)} (inputs: ${g.inputs.map((i) => i.name).join(", ")})`,
+      );
     const a = ndFromTensor(t);
     values.set(v, options.fp16 ? roundFp16(a) : a);
   }
@@ -83,7 +88,10 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
     try {
       const ctx = { node, version: node.version ?? 1 };
       const types = options.typesOnly ? def.outputTypes?.(inputs as NdArray[], ctx) : undefined;
-      outs = types && types.every((t) => !mayHoldShapes(t.dtype)) ? types.map((t) => ({ dtype: t.dtype, dims: t.dims, data: ndAlloc(t.dtype, shapeSize(t.dims)) })) : def.run(inputs as NdArray[], ctx);
+      outs =
+        types && types.every((t) => !mayHoldShapes(t.dtype))
+          ? types.map((t) => ({ dtype: t.dtype, dims: t.dims, data: ndAlloc(t.dtype, shapeSize(t.dims)) }))
+          : def.run(inputs as NdArray[], ctx);
     } catch (e) {
       throw new MyriadcError("unsupported", `${node.describe()}: ${(e as Error).message}`, { cause: e });
     }

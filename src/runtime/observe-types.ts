@@ -20,15 +20,20 @@ export function observeTypes(model: Model, file: string): Map<Value, { dtype: DT
     const s = v.shape;
     const dtype = v.dtype;
     if (!isStaticShape(s) || !dtype) {
-      throw new MyriadcError("usage", `input ${JSON.stringify(v.name)} has no static shape; give it with --input-shape ${v.name}=[…]`, { file });
+      throw new MyriadcError("usage", `input ${JSON.stringify(v.name)} has no static shape; give it with --input-shape ${v.name}=[…]`, {
+        file,
+      });
     }
     feeds.set(v.name, Tensor.fromBytes(dtype, s, new Uint8Array(byteLengthOf(dtype, shapeSize(s)))));
   }
   const types = new Map<Value, { dtype: DTypeName; dims: readonly number[] }>();
   runOpenvinoModel(model, feeds, {
     typesOnly: true,
-    observe: (v, a) => types.set(v, { dtype: a.dtype, dims: v.producer ? withDynamicDims(v.producer.opType, v.producer.outputs.indexOf(v), a.dims) : a.dims }),
+    observe: (v, a) =>
+      types.set(v, {
+        dtype: a.dtype,
+        dims: v.producer ? withDynamicDims(v.producer.opType, v.producer.outputs.indexOf(v), a.dims) : a.dims,
+      }),
   });
   return types;
 }
-

@@ -11,7 +11,14 @@ import { MyriadcError } from "./errors.js";
 function asWriteError(target: string, e: unknown): unknown {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (!code) return e;
-  const why = code === "ENOENT" ? `the folder ${dirname(target)} does not exist` : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOSPC" ? "no space left on the device" : code;
+  const why =
+    code === "ENOENT"
+      ? `the folder ${dirname(target)} does not exist`
+      : code === "EACCES" || code === "EPERM"
+        ? "permission denied"
+        : code === "ENOSPC"
+          ? "no space left on the device"
+          : code;
   return new MyriadcError("io", `cannot write: ${why}`, { file: target, cause: e });
 }
 

@@ -58,7 +58,7 @@ export function parseXml(text: string): XmlElement {
   throw new XmlSyntaxError("no root element");
 }
 
-function escape(s: string, attr: boolean): string {
+function escapeXml(s: string, attr: boolean): string {
   let out = s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   if (attr) out = out.replace(/"/g, "&quot;");
   return out;
@@ -66,12 +66,12 @@ function escape(s: string, attr: boolean): string {
 
 function write(el: XmlElement, depth: number, lines: string[]): void {
   const pad = "\t".repeat(depth);
-  const attrs = el.attributes.map(([k, v]) => ` ${k}="${escape(v, true)}"`).join("");
+  const attrs = el.attributes.map(([k, v]) => ` ${k}="${escapeXml(v, true)}"`).join("");
   if (el.children.length === 0) {
-    lines.push(el.text === "" ? `${pad}<${el.name}${attrs}/>` : `${pad}<${el.name}${attrs}>${escape(el.text, false)}</${el.name}>`);
+    lines.push(el.text === "" ? `${pad}<${el.name}${attrs}/>` : `${pad}<${el.name}${attrs}>${escapeXml(el.text, false)}</${el.name}>`);
     return;
   }
-  lines.push(`${pad}<${el.name}${attrs}>${el.text === "" ? "" : escape(el.text, false)}`);
+  lines.push(`${pad}<${el.name}${attrs}>${el.text === "" ? "" : escapeXml(el.text, false)}`);
   for (const c of el.children) write(c, depth + 1, lines);
   lines.push(`${pad}</${el.name}>`);
 }

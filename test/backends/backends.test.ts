@@ -5,17 +5,18 @@
  * HTTP server on 127.0.0.1 the blobconverter API. Each backend: success, the documented
  * failures, a timeout, a missing tool, an invalid blob.
  */
+
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { checkBlob, readBlobHeader } from "../../src/backends/blob-header.js";
-import { compileBlob, describeCompile, type CompileRequest } from "../../src/backends/compile.js";
+import { redactUrl } from "../../src/backends/blobconverter.js";
+import { type CompileRequest, compileBlob, describeCompile } from "../../src/backends/compile.js";
 import { myriadConfigText, validateCompileOptions } from "../../src/backends/compile-options.js";
 import { explainToolOutput } from "../../src/backends/known-errors.js";
-import { redactUrl } from "../../src/backends/blobconverter.js";
 import { MyriadcError } from "../../src/util/errors.js";
 import { CORPUS, corpusAvailable, REPO_ROOT } from "../support/corpus.js";
 
@@ -23,7 +24,10 @@ const FAKE_TOOL = join(REPO_ROOT, "test/fixtures/backends/fake-compile-tool.mjs"
 const FAKE_DOCKER = join(REPO_ROOT, "test/fixtures/backends/fake-docker.mjs");
 const dir = mkdtempSync(join(tmpdir(), "myriadc-backends-"));
 const ir = { xml: join(dir, "model.xml"), bin: join(dir, "model.bin") };
-writeFileSync(ir.xml, '<?xml version="1.0"?>\n<net name="m" version="11"><layers><layer id="0" name="x" type="Parameter" version="opset1"/></layers><edges/></net>\n');
+writeFileSync(
+  ir.xml,
+  '<?xml version="1.0"?>\n<net name="m" version="11"><layers><layer id="0" name="x" type="Parameter" version="opset1"/></layers><edges/></net>\n',
+);
 writeFileSync(ir.bin, new Uint8Array(16));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => {
@@ -32,7 +36,14 @@ afterEach(() => {
 });
 
 /** A request with an environment that finds only what the test gives it. */
-const request = (more: Partial<CompileRequest>): CompileRequest => ({ ir, options: {}, backend: "auto", cacheDir: null, env: { PATH: "" }, ...more });
+const request = (more: Partial<CompileRequest>): CompileRequest => ({
+  ir,
+  options: {},
+  backend: "auto",
+  cacheDir: null,
+  env: { PATH: "" },
+  ...more,
+});
 
 async function rejection(p: Promise<unknown>): Promise<MyriadcError> {
   try {
@@ -56,7 +67,14 @@ function blobBytes(n = 4096): Uint8Array {
 describe("blob header check", () => {
   it.skipIf(!corpusAvailable)("accepts every real blob of the corpus (compile_tool and blobconverter output)", () => {
     const pairs = join(CORPUS, "openvino-ir/pairs");
-    const blobs = readdirSync(pairs, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).flatMap((d) => readdirSync(join(pairs, d)).filter((f) => f.endsWith(".blob")).map((f) => join(pairs, d, f)));
+    const blobs = readdirSync(pairs, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .flatMap((d) =>
+        readdirSync(join(pairs, d))
+          .filter((f) => f.endsWith(".blob"))
+          .map((f) => join(pairs, d, f)),
+      );
     expect(blobs.length).toBeGreaterThanOrEqual(6);
     for (const b of blobs) expect(checkBlob(new Uint8Array(readFileSync(b)), b).magic).toBe(9709);
   });
@@ -73,7 +91,9 @@ describe("blob header check", () => {
 
 describe("compile options", () => {
   it("writes the config file blobconverter and compile_tool expect", () => {
-    expect(myriadConfigText(validateCompileOptions({ shaves: 4, cmxSlices: 4, streams: 2 }))).toBe("MYRIAD_NUMBER_OF_SHAVES 4\nMYRIAD_NUMBER_OF_CMX_SLICES 4\nMYRIAD_THROUGHPUT_STREAMS 2\nMYRIAD_ENABLE_MX_BOOT NO\n");
+    expect(myriadConfigText(validateCompileOptions({ shaves: 4, cmxSlices: 4, streams: 2 }))).toBe(
+      "MYRIAD_NUMBER_OF_SHAVES 4\nMYRIAD_NUMBER_OF_CMX_SLICES 4\nMYRIAD_THROUGHPUT_STREAMS 2\nMYRIAD_ENABLE_MX_BOOT NO\n",
+    );
     expect(myriadConfigText({})).toBe("MYRIAD_ENABLE_MX_BOOT NO\n");
   });
   it("refuses what the plugin or compile_tool would refuse", () => {
@@ -84,15 +104,24 @@ describe("compile options", () => {
     expect(() => validateCompileOptions({ streams: 4 })).toThrow(/1 to 3/);
     expect(() => validateCompileOptions({ inputPrecision: "boolean" })).toThrow(/not a precision/);
     expect(() => validateCompileOptions({ ioPrecision: "input" })).toThrow(/name:PRECISION/);
-    expect(validateCompileOptions({ inputPrecision: "u8", ioPrecision: "a:fp16, b:u8" })).toEqual({ inputPrecision: "U8", ioPrecision: "a:FP16,b:U8" });
+    expect(validateCompileOptions({ inputPrecision: "u8", ioPrecision: "a:fp16, b:u8" })).toEqual({
+      inputPrecision: "U8",
+      ioPrecision: "a:FP16,b:U8",
+    });
   });
 });
 
 describe("known compile_tool failures", () => {
   it("maps the documented texts to the layer and the fix", () => {
-    expect(explainToolOutput('[ GENERAL_ERROR ] frontend.cpp:592 Failed to compile layer "Resize_230": unsupported layer type "Interpolate"')).toEqual([expect.objectContaining({ id: "unsupported-layer", node: "Resize_230", message: "MYRIAD has no layer for Interpolate" })]);
-    expect(explainToolOutput("Stage node Floor_3 (Floor) types check error: input #0 has type S32, but FP16 is expected")).toEqual([expect.objectContaining({ id: "input-type", node: "Floor_3" })]);
-    expect(explainToolOutput("Cannot create NonMaxSuppression layer NMS_1 id:40 from unsupported opset: opset9")).toEqual([expect.objectContaining({ id: "opset-too-new", node: "NMS_1", message: expect.stringContaining("opset9") })]);
+    expect(
+      explainToolOutput('[ GENERAL_ERROR ] frontend.cpp:592 Failed to compile layer "Resize_230": unsupported layer type "Interpolate"'),
+    ).toEqual([expect.objectContaining({ id: "unsupported-layer", node: "Resize_230", message: "MYRIAD has no layer for Interpolate" })]);
+    expect(explainToolOutput("Stage node Floor_3 (Floor) types check error: input #0 has type S32, but FP16 is expected")).toEqual([
+      expect.objectContaining({ id: "input-type", node: "Floor_3" }),
+    ]);
+    expect(explainToolOutput("Cannot create NonMaxSuppression layer NMS_1 id:40 from unsupported opset: opset9")).toEqual([
+      expect.objectContaining({ id: "opset-too-new", node: "NMS_1", message: expect.stringContaining("opset9") }),
+    ]);
     expect(explainToolOutput("Cannot load library 'libopenvino_intel_myriad_plugin.so'")[0]?.id).toBe("no-plugin");
     expect(explainToolOutput("all fine")).toEqual([]);
   });
@@ -133,16 +162,22 @@ describe("local backend (compile_tool)", () => {
     const e = await rejection(compileBlob(request({ backend: "local", env: { PATH: "", INTEL_OPENVINO_DIR: "/nowhere" } })));
     expect([e.code, e.exitCode]).toEqual(["tool-not-found", 2]);
     expect(e.message).toContain("/nowhere/tools/compile_tool/compile_tool");
-    expect((await rejection(compileBlob(request({ backend: "local", compileTool: join(dir, "missing") })))).message).toMatch(/no executable file there/);
+    expect((await rejection(compileBlob(request({ backend: "local", compileTool: join(dir, "missing") })))).message).toMatch(
+      /no executable file there/,
+    );
   });
   it("prints a command a person can paste", () => {
     const { text } = describeCompile(local({ options: { shaves: 4, cmxSlices: 4, inputPrecision: "U8" } }), join(dir, "out.blob"));
-    expect(text).toBe(`cat > ${dir}/myriad.conf <<'EOF'\nMYRIAD_NUMBER_OF_SHAVES 4\nMYRIAD_NUMBER_OF_CMX_SLICES 4\nMYRIAD_ENABLE_MX_BOOT NO\nEOF\n${FAKE_TOOL} -m ${ir.xml} -d MYRIAD -o ${dir}/out.blob -c ${dir}/myriad.conf -ip U8\n`);
+    expect(text).toBe(
+      `cat > ${dir}/myriad.conf <<'EOF'\nMYRIAD_NUMBER_OF_SHAVES 4\nMYRIAD_NUMBER_OF_CMX_SLICES 4\nMYRIAD_ENABLE_MX_BOOT NO\nEOF\n${FAKE_TOOL} -m ` +
+        `${ir.xml} -d MYRIAD -o ${dir}/out.blob -c ${dir}/myriad.conf -ip U8\n`,
+    );
   });
 });
 
 describe("docker backend", () => {
-  const docker = (more: Partial<CompileRequest> = {}) => request({ backend: "docker", env: { PATH: "", MYRIADC_DOCKER: FAKE_DOCKER, FAKE_COMPILE_TOOL: FAKE_TOOL }, ...more });
+  const docker = (more: Partial<CompileRequest> = {}) =>
+    request({ backend: "docker", env: { PATH: "", MYRIADC_DOCKER: FAKE_DOCKER, FAKE_COMPILE_TOOL: FAKE_TOOL }, ...more });
   beforeAll(() => {
     process.env.FAKE_COMPILE_TOOL = FAKE_TOOL;
   });
@@ -158,7 +193,9 @@ describe("docker backend", () => {
     const e = await rejection(compileBlob(docker()));
     expect([e.code, e.message]).toEqual(["tool-not-found", expect.stringMatching(/Cannot connect to the Docker daemon/)]);
     delete process.env.FAKE_DOCKER_NO_DAEMON;
-    expect((await rejection(compileBlob(docker({ dockerImage: "openvino/ubuntu20_dev:2022.3.0" })))).message).toMatch(/Unable to find image/);
+    expect((await rejection(compileBlob(docker({ dockerImage: "openvino/ubuntu20_dev:2022.3.0" })))).message).toMatch(
+      /Unable to find image/,
+    );
   });
   it("times out, refuses invalid blobs, and says when docker is missing", async () => {
     process.env.FAKE_COMPILE_TOOL_MODE = "sleep";
@@ -181,10 +218,11 @@ describe("blobconverter backend", () => {
   let hits = 0;
   let authorization: string | undefined;
   const seen: { query: URLSearchParams; fields: Record<string, string>; files: Record<string, number>; config: string }[] = [];
-  const body = (req: IncomingMessage) => new Promise<Buffer>((r) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c)).on("end", () => r(Buffer.concat(chunks)));
-  });
+  const body = (req: IncomingMessage) =>
+    new Promise<Buffer>((r) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c)).on("end", () => r(Buffer.concat(chunks)));
+    });
   beforeAll(async () => {
     server = createServer(async (req, res) => {
       hits++;
@@ -205,11 +243,19 @@ describe("blobconverter backend", () => {
         }
       }
       seen.push({ query: u.searchParams, fields, files, config });
-      if (!fields.name || !config) return void res.writeHead(400, { "content-type": "text/plain" }).end('File named "config" must be present in the request form');
+      if (!fields.name || !config)
+        return void res.writeHead(400, { "content-type": "text/plain" }).end('File named "config" must be present in the request form');
       if (mode === "flaky" && hits === 1) return void res.writeHead(503).end("busy");
       if (mode === "fail") {
         const stderr = 'Failed to compile layer "Sin_4": unsupported layer type "Sin"';
-        return void res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ message: "Command failed with exit code 1, command: /opt/intel/openvino/tools/compile_tool/compile_tool -m ...", stderr, stdout: "", exit_code: 1 }));
+        return void res.writeHead(400, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            message: "Command failed with exit code 1, command: /opt/intel/openvino/tools/compile_tool/compile_tool -m ...",
+            stderr,
+            stdout: "",
+            exit_code: 1,
+          }),
+        );
       }
       if (mode === "bad") return void res.writeHead(200).end("<html>not a blob</html>".padEnd(100, " "));
       res.writeHead(200, { "content-type": "application/octet-stream" }).end(Buffer.from(blobBytes()));

@@ -65,7 +65,10 @@ describe("inspect on bad input", () => {
   it("random bytes", async () => {
     const bytes = new Uint8Array(4096);
     let s = 12345;
-    for (let i = 0; i < bytes.length; i++) bytes[i] = (s = (s * 1103515245 + 12345) >>> 0) >>> 24;
+    for (let i = 0; i < bytes.length; i++) {
+      s = (s * 1103515245 + 12345) >>> 0;
+      bytes[i] = s >>> 24;
+    }
     const f = place("random.onnx", bytes);
     expectOneLineError(await inspect(f), f, /not an ONNX model|truncated|not a valid ONNX model/);
   });

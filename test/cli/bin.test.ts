@@ -19,7 +19,9 @@ function run(...args: string[]) {
 
 describe("myriadc executable", () => {
   beforeAll(() => {
-    execFileSync(process.execPath, [join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-p", join(REPO_ROOT, "tsconfig.build.json")], { stdio: "inherit" });
+    execFileSync(process.execPath, [join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-p", join(REPO_ROOT, "tsconfig.build.json")], {
+      stdio: "inherit",
+    });
   }, 120_000);
 
   it("runs the README example", () => {

@@ -30,8 +30,12 @@ describe("myriadc compile", () => {
   it("--dry-run prints the config and the command, and compiles nothing", async () => {
     const sub = mkdtempSync(join(dir, "dry-"));
     const io = memoryIO();
-    expect(await runCli(["compile", EXAMPLE, "-o", join(sub, "b.blob"), "--compile-tool", FAKE_TOOL, "--dry-run", "--shaves", "4"], io)).toBe(0);
-    expect(io.out).toContain(`cat > ${sub}/myriad.conf <<'EOF'\nMYRIAD_NUMBER_OF_SHAVES 4\nMYRIAD_NUMBER_OF_CMX_SLICES 4\nMYRIAD_ENABLE_MX_BOOT NO\nEOF\n`);
+    expect(
+      await runCli(["compile", EXAMPLE, "-o", join(sub, "b.blob"), "--compile-tool", FAKE_TOOL, "--dry-run", "--shaves", "4"], io),
+    ).toBe(0);
+    expect(io.out).toContain(
+      `cat > ${sub}/myriad.conf <<'EOF'\nMYRIAD_NUMBER_OF_SHAVES 4\nMYRIAD_NUMBER_OF_CMX_SLICES 4\nMYRIAD_ENABLE_MX_BOOT NO\nEOF\n`,
+    );
     expect(io.out).toContain(`${FAKE_TOOL} -m ${sub}/gaussian_blur.xml -d MYRIAD -o ${sub}/b.blob -c ${sub}/myriad.conf`);
     // The converted IR stays so the command can be pasted; no blob is made.
     expect(readdirSync(sub).sort()).toEqual(["gaussian_blur.bin", "gaussian_blur.xml"]);
@@ -71,7 +75,19 @@ describe("myriadc compile", () => {
       ["-o", join(dir, "x.blob"), "--compile-tool", join(dir, "none")],
     ]) {
       const io = memoryIO();
-      expect(await runCli(["compile", EXAMPLE, ...args, "--compile-tool", args.includes("--compile-tool") ? args[args.indexOf("--compile-tool") + 1]! : FAKE_TOOL], io), args.join(" ")).toBe(2);
+      expect(
+        await runCli(
+          [
+            "compile",
+            EXAMPLE,
+            ...args,
+            "--compile-tool",
+            args.includes("--compile-tool") ? args[args.indexOf("--compile-tool") + 1]! : FAKE_TOOL,
+          ],
+          io,
+        ),
+        args.join(" "),
+      ).toBe(2);
       expect(io.err.trim().split("\n")).toHaveLength(1);
     }
     expect(existsSync(join(dir, "x.blob"))).toBe(false);

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { safeFileName } from "../../src/cli/commands/run.js";
 import { memoryIO } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/program.js";
-import { safeFileName } from "../../src/cli/commands/run.js";
 import { readNpy } from "../../src/io/npy.js";
 import { Tensor } from "../../src/ir/tensor.js";
 import { diff, withinFp16, withinFp32 } from "../support/compare.js";
@@ -49,7 +49,13 @@ describe("myriadc convert / run", () => {
   it.skipIf(!corpusAvailable)("run on an ONNX model converts in memory (FP32)", async () => {
     const z = join(CORPUS, "zoo/seed_catimgs_op12");
     const out = join(dir, "cat-out");
-    const args = ["run", join(z, "model.onnx"), ...[0, 1, 2].flatMap((i) => ["--input", `input_${i}=${join(z, `input_${i}.npy`)}`]), "--output-dir", out];
+    const args = [
+      "run",
+      join(z, "model.onnx"),
+      ...[0, 1, 2].flatMap((i) => ["--input", `input_${i}=${join(z, `input_${i}.npy`)}`]),
+      "--output-dir",
+      out,
+    ];
     expect(await runCli(args, memoryIO())).toBe(0);
     expect(withinFp32(diff(npy(join(out, "3.npy")), npy(join(z, "output_0.npy"))))).toBe(true);
   });

@@ -5,9 +5,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { ModelSummary } from "../../src/analysis/summary.js";
 import { memoryIO } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/program.js";
-import type { ModelSummary } from "../../src/analysis/summary.js";
 import { CORPUS, corpusAvailable, REPO_ROOT, warnIfCorpusMissing } from "../support/corpus.js";
 
 warnIfCorpusMissing();
@@ -30,7 +30,10 @@ interface IndexRow {
 }
 
 function readIndex(): IndexRow[] {
-  const lines = readFileSync(join(CORPUS, "onnx-backend", "index.tsv"), "utf8").trim().split("\n").slice(1);
+  const lines = readFileSync(join(CORPUS, "onnx-backend", "index.tsv"), "utf8")
+    .trim()
+    .split("\n")
+    .slice(1);
   return lines.map((line) => {
     const [path, ir, opsets, nIn, nOut, ops] = line.split("\t");
     return {

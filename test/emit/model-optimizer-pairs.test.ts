@@ -8,15 +8,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { convertToIr } from "../../src/convert.js";
-import { irNetFromXml, type IrNet } from "../../src/frontends/openvino/ir-document.js";
 import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { type IrNet, irNetFromXml } from "../../src/frontends/openvino/ir-document.js";
+import { attr } from "../../src/ir/attribute.js";
 import { Graph } from "../../src/ir/graph.js";
 import { Model } from "../../src/ir/model.js";
 import { Node } from "../../src/ir/node.js";
 import { Tensor } from "../../src/ir/tensor.js";
 import { tensorType } from "../../src/ir/types.js";
 import { Value } from "../../src/ir/value.js";
-import { attr } from "../../src/ir/attribute.js";
 import { parseXml } from "../../src/util/xml.js";
 import { CORPUS, corpusAvailable, warnIfCorpusMissing } from "../support/corpus.js";
 
@@ -43,14 +43,23 @@ describe.skipIf(!corpusAvailable)("our IR vs Model Optimizer's", () => {
     g.addInput(a);
     const c = g.addInput(new Value("C", f22()));
     const b = new Value("B");
-    g.appendNode(new Node({ opType: "Constant", version: 4, outputs: [b], attributes: { value: attr.tensor(Tensor.fromArray("float32", [2, 2], Float32Array.of(1, 2, 3, 4))) } }));
+    g.appendNode(
+      new Node({
+        opType: "Constant",
+        version: 4,
+        outputs: [b],
+        attributes: { value: attr.tensor(Tensor.fromArray("float32", [2, 2], Float32Array.of(1, 2, 3, 4))) },
+      }),
+    );
     const x = new Value("X");
     g.appendNode(new Node({ opType: "Add", name: "add_node1", version: 4, inputs: [a, b], outputs: [x] }));
     const y = new Value("Y", f22());
     g.appendNode(new Node({ opType: "Add", name: "add_node2", version: 4, inputs: [x, c], outputs: [y] }));
     g.addOutput(y);
     const ours = convertToIr(new Model(g, { irVersion: 3, opsetImports: new Map([["", 4]]) }), "add_abc_initializers");
-    const mo = irNetFromXml(parseXml(readFileSync(join(CORPUS, "openvino-ir/pairs/5_openvino_add_abc_initializers/add_abc_initializers.xml"), "utf8")));
+    const mo = irNetFromXml(
+      parseXml(readFileSync(join(CORPUS, "openvino-ir/pairs/5_openvino_add_abc_initializers/add_abc_initializers.xml"), "utf8")),
+    );
     expect(structure(ours.net)).toEqual(structure(mo));
     const constLayer = ours.net.layers.find((l) => l.type === "Const")!;
     expect(data(ours.net, "Const", "element_type")).toBe(data(mo, "Const", "element_type"));
@@ -64,7 +73,9 @@ describe.skipIf(!corpusAvailable)("our IR vs Model Optimizer's", () => {
   it("set 1: stark to_float_model becomes U8 Parameter → Convert(f32) → Result, as MO wrote it", () => {
     const dir = join(CORPUS, "openvino-ir/pairs/1_stark_to_float_model");
     // MO was run with --input_shape [1,3,128,128] (MANIFEST/README of the pair); so are we.
-    const ours = convertToIr(loadOnnxFile(join(dir, "to_float_model_128.onnx")).model, "to_float_model_128", { inputShapes: new Map([["in_img", [1, 3, 128, 128]]]) });
+    const ours = convertToIr(loadOnnxFile(join(dir, "to_float_model_128.onnx")).model, "to_float_model_128", {
+      inputShapes: new Map([["in_img", [1, 3, 128, 128]]]),
+    });
     const mo = irNetFromXml(parseXml(readFileSync(join(dir, "to_float_model_128.xml"), "utf8")));
     expect(structure(ours.net)).toEqual(structure(mo));
     expect(data(ours.net, "Parameter", "element_type")).toBe("u8");

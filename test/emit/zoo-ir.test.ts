@@ -30,25 +30,34 @@ const npy = (p: string) => {
 describe.skipIf(!corpusAvailable)("zoo → IR files → interpreter", () => {
   const cases = zooModels().flatMap((m) => (["FP32", "FP16"] as const).map((dt) => [`${m.id} ${dt}`, m, dt] as const));
 
-  it.each(cases)("%s", (id, m, dataType) => {
-    const { model } = loadOnnxFile(m.model);
-    const inputNames = model.graph.inputs.filter((v) => !v.isInitializer).map((v) => v.name);
-    const outputNames = model.graph.outputs.map((v) => v.name);
-    const ir = convertToIr(model, m.model, { dataType, parameters: { input_model: m.id } });
-    const xml = join(dir, `${id.replace(/[^a-z0-9]+/gi, "_")}.xml`);
-    writeIr(xml, xml.replace(/\.xml$/, ".bin"), ir.net, ir.weights);
-    const back = readIr(xml);
-    // Only opset1–opset10 layers; FP16 means no FP32 port anywhere.
-    expect(back.net.layers.every((l) => /^opset([1-9]|10)$/.test(l.version))).toBe(true);
-    const precisions = new Set(back.net.layers.flatMap((l) => [...l.inputs, ...l.outputs].map((p) => p.attributes.find(([k]) => k === "precision")?.[1])));
-    if (dataType === "FP16") expect(precisions.has("FP32")).toBe(false);
-    const ov = irToModel(back.net, back.weights, xml);
-    expect(ov.graph.inputs.map((v) => v.name)).toEqual(inputNames);
-    expect(ov.graph.outputs.map((v) => v.name)).toEqual(outputNames);
-    const out = runOpenvinoModel(ov, new Map(inputNames.map((n, i) => [n, npy(m.inputs[i]!)])), { fp16: dataType === "FP16" });
-    outputNames.forEach((n, i) => {
-      const d = diff(out.get(n)!, npy(m.outputs[i]!));
-      expect(dataType === "FP16" ? withinFp16(d) : withinFp32(d), `${id} ${n}: max-abs ${d.maxAbs.toExponential(2)} mean-abs ${d.meanAbs.toExponential(2)}`).toBe(true);
-    });
-  }, 120_000);
+  it.each(cases)(
+    "%s",
+    (id, m, dataType) => {
+      const { model } = loadOnnxFile(m.model);
+      const inputNames = model.graph.inputs.filter((v) => !v.isInitializer).map((v) => v.name);
+      const outputNames = model.graph.outputs.map((v) => v.name);
+      const ir = convertToIr(model, m.model, { dataType, parameters: { input_model: m.id } });
+      const xml = join(dir, `${id.replace(/[^a-z0-9]+/gi, "_")}.xml`);
+      writeIr(xml, xml.replace(/\.xml$/, ".bin"), ir.net, ir.weights);
+      const back = readIr(xml);
+      // Only opset1–opset10 layers; FP16 means no FP32 port anywhere.
+      expect(back.net.layers.every((l) => /^opset([1-9]|10)$/.test(l.version))).toBe(true);
+      const precisions = new Set(
+        back.net.layers.flatMap((l) => [...l.inputs, ...l.outputs].map((p) => p.attributes.find(([k]) => k === "precision")?.[1])),
+      );
+      if (dataType === "FP16") expect(precisions.has("FP32")).toBe(false);
+      const ov = irToModel(back.net, back.weights, xml);
+      expect(ov.graph.inputs.map((v) => v.name)).toEqual(inputNames);
+      expect(ov.graph.outputs.map((v) => v.name)).toEqual(outputNames);
+      const out = runOpenvinoModel(ov, new Map(inputNames.map((n, i) => [n, npy(m.inputs[i]!)])), { fp16: dataType === "FP16" });
+      outputNames.forEach((n, i) => {
+        const d = diff(out.get(n)!, npy(m.outputs[i]!));
+        expect(
+          dataType === "FP16" ? withinFp16(d) : withinFp32(d),
+          `${id} ${n}: max-abs ${d.maxAbs.toExponential(2)} mean-abs ${d.meanAbs.toExponential(2)}`,
+        ).toBe(true);
+      });
+    },
+    120_000,
+  );
 });

@@ -51,15 +51,29 @@ const node = (name: string): Case => ({
   dataType: "FP32",
   inputs: () => {
     const dir = join(CORPUS, "onnx-backend/node", name, "test_data_set_0");
-    return Array.from({ length: 8 }, (_, i) => join(dir, `input_${i}.pb`)).filter(existsSync).map((p) => readTensorPb(p));
+    return Array.from({ length: 8 }, (_, i) => join(dir, `input_${i}.pb`))
+      .filter(existsSync)
+      .map((p) => readTensorPb(p));
   },
   needsCorpus: true,
   freezeRest: true,
 });
 
 const CASES: Case[] = [
-  { name: "example-gaussian-blur-fp32", model: join(REPO_ROOT, "examples/gaussian_blur.onnx"), dataType: "FP32", inputs: () => [randomTensor([1, 3, 300, 300], 7)], needsCorpus: false },
-  { name: "example-gaussian-blur-fp16", model: join(REPO_ROOT, "examples/gaussian_blur.onnx"), dataType: "FP16", inputs: () => [randomTensor([1, 3, 300, 300], 7)], needsCorpus: false },
+  {
+    name: "example-gaussian-blur-fp32",
+    model: join(REPO_ROOT, "examples/gaussian_blur.onnx"),
+    dataType: "FP32",
+    inputs: () => [randomTensor([1, 3, 300, 300], 7)],
+    needsCorpus: false,
+  },
+  {
+    name: "example-gaussian-blur-fp16",
+    model: join(REPO_ROOT, "examples/gaussian_blur.onnx"),
+    dataType: "FP16",
+    inputs: () => [randomTensor([1, 3, 300, 300], 7)],
+    needsCorpus: false,
+  },
   zoo("seed_laplacian_op12", "FP16"),
   zoo("seed_catimgs_op12", "FP32", 3),
   zoo("squeezenet1_1_op11", "FP16"),
@@ -116,26 +130,30 @@ function check(file: string, actual: string): void {
 
 describe("golden files", () => {
   for (const c of CASES) {
-    it.skipIf(c.needsCorpus && !corpusAvailable)(c.name, () => {
-      const { model } = loadOnnxFile(c.model);
-      const inputs = c.inputs();
-      if (c.freezeRest) {
-        const g = model.graph;
-        [...g.inputs].slice(1).forEach((v, i) => {
-          g.removeInput(v);
-          g.addInitializer(v, inputs[i + 1]!);
-        });
-      }
-      const ir = convertToIr(model, c.model, { dataType: c.dataType, parameters: { input_model: `${c.name}.onnx` } });
-      const xml = encodeIrXml(ir.net);
-      const dir = join(GOLDEN, c.name);
-      if (UPDATE) mkdirSync(dir, { recursive: true });
-      check(join(dir, "model.xml"), xml);
-      check(join(dir, "model.bin.sha256"), `${createHash("sha256").update(ir.weights).digest("hex")}  ${ir.weights.length} bytes\n`);
-      const ov = irToModel(ir.net, ir.weights, c.name);
-      const names = ov.graph.inputs.map((v) => v.name);
-      const outputs = runOpenvinoModel(ov, new Map(names.map((n, i) => [n, inputs[i]!])), { fp16: c.dataType === "FP16" });
-      check(join(dir, "outputs.jsonl"), summarize(outputs));
-    }, 60_000);
+    it.skipIf(c.needsCorpus && !corpusAvailable)(
+      c.name,
+      () => {
+        const { model } = loadOnnxFile(c.model);
+        const inputs = c.inputs();
+        if (c.freezeRest) {
+          const g = model.graph;
+          [...g.inputs].slice(1).forEach((v, i) => {
+            g.removeInput(v);
+            g.addInitializer(v, inputs[i + 1]!);
+          });
+        }
+        const ir = convertToIr(model, c.model, { dataType: c.dataType, parameters: { input_model: `${c.name}.onnx` } });
+        const xml = encodeIrXml(ir.net);
+        const dir = join(GOLDEN, c.name);
+        if (UPDATE) mkdirSync(dir, { recursive: true });
+        check(join(dir, "model.xml"), xml);
+        check(join(dir, "model.bin.sha256"), `${createHash("sha256").update(ir.weights).digest("hex")}  ${ir.weights.length} bytes\n`);
+        const ov = irToModel(ir.net, ir.weights, c.name);
+        const names = ov.graph.inputs.map((v) => v.name);
+        const outputs = runOpenvinoModel(ov, new Map(names.map((n, i) => [n, inputs[i]!])), { fp16: c.dataType === "FP16" });
+        check(join(dir, "outputs.jsonl"), summarize(outputs));
+      },
+      60_000,
+    );
   }
 });

@@ -2,12 +2,13 @@
  * .npy reading and writing. Expected values are the ones make_npy_fixtures.py gave numpy,
  * written here by hand; the zoo's real files are read as their headers say.
  */
-import fc from "fast-check";
+
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { encodeNpy, parseNpy, readNpy, writeNpyAtomic, type NpyArray } from "../../src/io/npy.js";
+import { encodeNpy, type NpyArray, parseNpy, readNpy, writeNpyAtomic } from "../../src/io/npy.js";
 import { byteLengthOf, type DTypeName } from "../../src/ir/dtype.js";
 import { fp16BitsToFloat32 } from "../../src/ir/numeric/float-bits.js";
 import { CORPUS, corpusAvailable, REPO_ROOT } from "../support/corpus.js";
@@ -75,7 +76,12 @@ describe("reading numpy's files", () => {
       if (!existsSync(f)) continue;
       const a = readNpy(f);
       expect(a.dtype).toBe("float32");
-      expect(a.data.length).toBe(byteLengthOf("float32", a.dims.reduce((x, y) => x * y, 1)));
+      expect(a.data.length).toBe(
+        byteLengthOf(
+          "float32",
+          a.dims.reduce((x, y) => x * y, 1),
+        ),
+      );
       n++;
     }
     expect(n).toBeGreaterThan(5);
@@ -101,10 +107,26 @@ describe("bad .npy files", () => {
 
 describe("writing", () => {
   it("round-trips random arrays (fast-check) with data aligned to 64 bytes", () => {
-    const dtypes: DTypeName[] = ["float32", "float64", "float16", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "bool"];
+    const dtypes: DTypeName[] = [
+      "float32",
+      "float64",
+      "float16",
+      "int8",
+      "uint8",
+      "int16",
+      "uint16",
+      "int32",
+      "uint32",
+      "int64",
+      "uint64",
+      "bool",
+    ];
     fc.assert(
       fc.property(fc.constantFrom(...dtypes), fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 4 }), (dtype, dims) => {
-        const n = byteLengthOf(dtype, dims.reduce((a, b) => a * b, 1));
+        const n = byteLengthOf(
+          dtype,
+          dims.reduce((a, b) => a * b, 1),
+        );
         const data = Uint8Array.from({ length: n }, (_, i) => (i * 37) & 0xff);
         const bytes = encodeNpy({ dtype, dims, data });
         expect((bytes.length - n) % 64).toBe(0);

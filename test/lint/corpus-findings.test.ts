@@ -36,14 +36,18 @@ type Expected = { rule: string; op: string; fixable: boolean; node?: string }[];
  * Findings at error level as sorted lines "rule op fixable [node]"; the node is compared only
  * for the (rule, op) pairs whose expectations name one (HardSigmoids are counted, not named).
  */
-function lines(findings: readonly { rule: string; op: string; fixable: boolean; node?: string; severity?: string }[], named: ReadonlySet<string>): string[] {
+function lines(
+  findings: readonly { rule: string; op: string; fixable: boolean; node?: string; severity?: string }[],
+  named: ReadonlySet<string>,
+): string[] {
   return findings
     .filter((f) => f.severity === undefined || f.severity === "error")
     .map((f) => `${f.rule} ${f.op} ${f.fixable ? "fixable" : "not fixable"}${named.has(`${f.rule} ${f.op}`) ? ` ${f.node}` : ""}`)
     .sort();
 }
 const namedIn = (e: Expected) => new Set(e.filter((x) => x.node !== undefined).map((x) => `${x.rule} ${x.op}`));
-const hardSigmoids = (file: string): Expected => Array.from({ length: countOps(file, "HardSigmoid") }, () => ({ rule: "myriad/unsupported-op", op: "HardSigmoid", fixable: true }));
+const hardSigmoids = (file: string): Expected =>
+  Array.from({ length: countOps(file, "HardSigmoid") }, () => ({ rule: "myriad/unsupported-op", op: "HardSigmoid", fixable: true }));
 const notLowered = (node: string, op: string): Expected => [{ rule: "myriad/not-lowered", op, fixable: true, node }];
 
 const ZOO: Record<string, (file: string) => Expected> = {
@@ -74,7 +78,9 @@ const IRS: Record<string, Expected> = {
     { rule: "myriad/unsupported-op", op: "If", fixable: false, node: "If_20" },
     { rule: "myriad/unsupported-version", op: "MaxPool", fixable: true, node: "MaxPool_6" },
   ],
-  "samples/openvinotoolkit_openvino/src/tests/functional/inference_engine/ir_serialization/models/custom_op.xml": [{ rule: "myriad/unsupported-op", op: "Template", fixable: false }],
+  "samples/openvinotoolkit_openvino/src/tests/functional/inference_engine/ir_serialization/models/custom_op.xml": [
+    { rule: "myriad/unsupported-op", op: "Template", fixable: false },
+  ],
   "samples/openvinotoolkit_openvino/src/bindings/js/node/tests/unit/test_models/relu_model.xml": [],
   "samples/openvinotoolkit_openvino/src/bindings/js/node/tests/unit/test_models/add_model.xml": [],
 };
@@ -103,7 +109,9 @@ function layersOf(xml: string): { type: string; version: string; precisions: str
   return list(doc.net.layers.layer).map((l: Record<string, unknown>) => ({
     type: String(l.type),
     version: String(l.version),
-    precisions: [...list((l.input as { port?: unknown })?.port), ...list((l.output as { port?: unknown })?.port)].map((p: { precision?: string }) => String(p.precision)),
+    precisions: [...list((l.input as { port?: unknown })?.port), ...list((l.output as { port?: unknown })?.port)].map(
+      (p: { precision?: string }) => String(p.precision),
+    ),
   }));
 }
 

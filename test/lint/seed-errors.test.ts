@@ -80,7 +80,15 @@ describe("the seed errors as lint findings", () => {
   it("Resize_230 with run-time sizes: found at the node, gone after fix", async () => {
     const file = resizeWithComputedSizes();
     const found = lintFile(file).findings;
-    expect(found).toContainEqual(expect.objectContaining({ rule: "myriad/interpolate-shape", node: "Resize_230", op: "Interpolate", severity: "error", fixable: true }));
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        rule: "myriad/interpolate-shape",
+        node: "Resize_230",
+        op: "Interpolate",
+        severity: "error",
+        fixable: true,
+      }),
+    );
     const fixed = join(dir, "resize-fixed.onnx");
     expect(await runCli(["fix", file, "-o", fixed, "--target", "myriad"], memoryIO())).toBe(0);
     expect(lintFile(fixed).findings.filter((f) => f.severity === "error")).toEqual([]);

@@ -4,10 +4,12 @@
  * models), lowered, run by our OpenVINO interpreter, and compared with the test's expected
  * outputs. Skips are counted by reason; a test that lowers but computes something else fails.
  */
+
 import { afterAll, describe, expect, it } from "vitest";
 import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
 import { readTensorPb } from "../../src/io/tensor-pb.js";
 import { dtypeInfo } from "../../src/ir/dtype.js";
+import type { Model } from "../../src/ir/model.js";
 import type { Tensor } from "../../src/ir/tensor.js";
 import { lowerToOpenvino } from "../../src/lower/lower.js";
 import { ONNX_LOWERING } from "../../src/lower/onnx-rules.js";
@@ -15,8 +17,8 @@ import { runPipeline } from "../../src/passes/manager.js";
 import { fixPipeline } from "../../src/passes/pipelines.js";
 import { runOpenvinoModel } from "../../src/runtime/interpreter.js";
 import { diff, withinFp32 } from "../support/compare.js";
-import { freezeIntegerInputs } from "../support/freeze.js";
 import { backendModels, corpusAvailable, warnIfCorpusMissing } from "../support/corpus.js";
+import { freezeIntegerInputs } from "../support/freeze.js";
 import { bitwiseEqual } from "../support/ort.js";
 
 warnIfCorpusMissing();
@@ -39,7 +41,10 @@ function matches(got: Tensor, expected: Tensor): boolean {
     const a = got.toFloat32();
     const b = expected.toFloat32();
     // Equal values (infinities included) match; NaN matches NaN.
-    return a.every((v, i) => v === b[i] || (Number.isNaN(v) && Number.isNaN(b[i]!)) || Math.abs(v - b[i]!) <= 1e-7 + 1e-3 * Math.abs(b[i]!)) || withinFp32(diff(got, expected));
+    return (
+      a.every((v, i) => v === b[i] || (Number.isNaN(v) && Number.isNaN(b[i]!)) || Math.abs(v - b[i]!) <= 1e-7 + 1e-3 * Math.abs(b[i]!)) ||
+      withinFp32(diff(got, expected))
+    );
   }
   // Integers and booleans must be exact (compared as numbers: the interpreter may widen types).
   const a = got.toFloat32();
@@ -50,7 +55,7 @@ function matches(got: Tensor, expected: Tensor): boolean {
 describe.skipIf(!corpusAvailable)("convert + run on the ONNX node tests", () => {
   it("every lowered node test computes the expected outputs", () => {
     for (const t of backendModels("node")) {
-      let model;
+      let model: Model;
       let inputs: Tensor[];
       let expected: Tensor[];
       try {
@@ -61,7 +66,9 @@ describe.skipIf(!corpusAvailable)("convert + run on the ONNX node tests", () => 
         skip("non-tensor test data");
         continue;
       }
-      if ([...inputs, ...expected].some((x) => x.dtype === "string" || dtypeInfo(x.dtype).bits < 8 || dtypeInfo(x.dtype).kind === "complex")) {
+      if (
+        [...inputs, ...expected].some((x) => x.dtype === "string" || dtypeInfo(x.dtype).bits < 8 || dtypeInfo(x.dtype).kind === "complex")
+      ) {
         skip("string, complex or sub-byte data");
         continue;
       }
@@ -120,8 +127,11 @@ describe.skipIf(!corpusAvailable)("convert + run on the ONNX node tests", () => 
   }, 600_000);
 
   afterAll(() => {
-    console.log(`node tests through convert + run: ${tally.passed} passed, ${tally.failed} failed, ${[...tally.skipped.values()].reduce((a, b) => a + b, 0)} skipped`);
-    for (const [why, n] of [...tally.skipped].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.MYRIADC_SKIP_REASONS ?? 10))) console.log(`    skipped ${String(n).padStart(4)} × ${why}`);
+    console.log(
+      `node tests through convert + run: ${tally.passed} passed, ${tally.failed} failed, ${[...tally.skipped.values()].reduce((a, b) => a + b, 0)} skipped`,
+    );
+    for (const [why, n] of [...tally.skipped].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.MYRIADC_SKIP_REASONS ?? 10)))
+      console.log(`    skipped ${String(n).padStart(4)} × ${why}`);
     const untested = Object.keys(ONNX_LOWERING).filter((op) => !passedByOp.has(op));
     console.log(`    lowering rules no node test passed through (${untested.length}): ${untested.join(", ")}`);
     const missing = [...missingOps].sort((a, b) => b[1] - a[1]);

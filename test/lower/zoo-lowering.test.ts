@@ -27,19 +27,26 @@ describe.skipIf(!corpusAvailable)("zoo: lower to OpenVINO and interpret", () => 
   // FP32 here isolates the lowering; FP16 (and the files) are covered by test/emit/zoo-ir.test.ts.
   const cases = zooModels().map((m) => [`${m.id} FP32`, m, false] as const);
 
-  it.each(cases)("%s", (_id, m, fp16) => {
-    const { model } = loadOnnxFile(m.model);
-    runPipeline(model, fixPipeline());
-    const { model: ov, failures } = lowerToOpenvino(model);
-    expect(failures).toEqual([]);
-    expect(verifyModel(ov).filter((p) => p.severity === "error")).toEqual([]);
-    expect(ov.graph.nodes.every((n) => n.domain === "openvino" && (n.version ?? 99) <= 10)).toBe(true);
-    const feeds = new Map(model.graph.inputs.filter((v) => !v.isInitializer).map((v, i) => [v.name, npy(m.inputs[i]!)]));
-    const out = runOpenvinoModel(ov, feeds, { fp16 });
-    model.graph.outputs.forEach((v, i) => {
-      const d = diff(out.get(v.name)!, npy(m.outputs[i]!));
-      const ok = fp16 ? withinFp16(d) : withinFp32(d);
-      expect(ok, `${m.id} ${v.name}: max-abs ${d.maxAbs.toExponential(2)}, mean-abs ${d.meanAbs.toExponential(2)}, ref max ${d.refMaxAbs.toFixed(2)}`).toBe(true);
-    });
-  }, 120_000);
+  it.each(cases)(
+    "%s",
+    (_id, m, fp16) => {
+      const { model } = loadOnnxFile(m.model);
+      runPipeline(model, fixPipeline());
+      const { model: ov, failures } = lowerToOpenvino(model);
+      expect(failures).toEqual([]);
+      expect(verifyModel(ov).filter((p) => p.severity === "error")).toEqual([]);
+      expect(ov.graph.nodes.every((n) => n.domain === "openvino" && (n.version ?? 99) <= 10)).toBe(true);
+      const feeds = new Map(model.graph.inputs.filter((v) => !v.isInitializer).map((v, i) => [v.name, npy(m.inputs[i]!)]));
+      const out = runOpenvinoModel(ov, feeds, { fp16 });
+      model.graph.outputs.forEach((v, i) => {
+        const d = diff(out.get(v.name)!, npy(m.outputs[i]!));
+        const ok = fp16 ? withinFp16(d) : withinFp32(d);
+        expect(
+          ok,
+          `${m.id} ${v.name}: max-abs ${d.maxAbs.toExponential(2)}, mean-abs ${d.meanAbs.toExponential(2)}, ref max ${d.refMaxAbs.toFixed(2)}`,
+        ).toBe(true);
+      });
+    },
+    120_000,
+  );
 });

@@ -1,10 +1,3 @@
-/**
- * `fix` on every zoo model, at the model's own op set and converted to 13 and to 11: the
- * result runs in onnxruntime with outputs matching the corpus's reference outputs
- * (onnxruntime on the original file) within fp32 tolerance, imports exactly the requested op
- * set, and (unconverted) is no larger than the original in nodes.
- */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
 import { encodeOnnx } from "../../src/frontends/onnx/save.js";

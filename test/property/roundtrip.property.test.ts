@@ -3,10 +3,11 @@
  * inline or in an external-data file; and corrupting a saved model's bytes never crashes
  * the loader: it loads, or it fails with a typed MyriadcError.
  */
-import fc from "fast-check";
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { summarizeModel } from "../../src/analysis/summary.js";
 import { loadOnnxBytes, loadOnnxFile } from "../../src/frontends/onnx/load.js";
@@ -57,9 +58,17 @@ describe("random models", () => {
 
   it("never crash the loader when their bytes are corrupted", () => {
     const corruption = fc.oneof(
-      fc.record({ kind: fc.constant("flip" as const), at: fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), xor: fc.integer({ min: 1, max: 255 }) }),
+      fc.record({
+        kind: fc.constant("flip" as const),
+        at: fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+        xor: fc.integer({ min: 1, max: 255 }),
+      }),
       fc.record({ kind: fc.constant("truncate" as const), at: fc.array(fc.nat(), { minLength: 1, maxLength: 1 }), xor: fc.constant(0) }),
-      fc.record({ kind: fc.constant("splice" as const), at: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), xor: fc.integer({ min: 0, max: 255 }) }),
+      fc.record({
+        kind: fc.constant("splice" as const),
+        at: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        xor: fc.integer({ min: 0, max: 255 }),
+      }),
     );
     fc.assert(
       fc.property(modelSpecArb, corruption, (spec, c) => {
@@ -70,7 +79,11 @@ describe("random models", () => {
           bad = bytes.slice();
           for (const a of c.at) bad[a % bad.length] = bad[a % bad.length]! ^ c.xor;
         } else {
-          const parts = [bytes.slice(0, c.at[0]! % bytes.length), new Uint8Array(c.at.map((a) => (a + c.xor) & 0xff)), bytes.slice(c.at[0]! % bytes.length)];
+          const parts = [
+            bytes.slice(0, c.at[0]! % bytes.length),
+            new Uint8Array(c.at.map((a) => (a + c.xor) & 0xff)),
+            bytes.slice(c.at[0]! % bytes.length),
+          ];
           bad = Buffer.concat(parts);
         }
         try {
@@ -79,7 +92,8 @@ describe("random models", () => {
           summarizeModel(r.model, { file: "corrupt.onnx", fileBytes: bad.length, warnings: r.warnings, externalFiles: r.externalFiles });
           encodeOnnx(r.model);
         } catch (e) {
-          if (!(e instanceof MyriadcError)) throw new Error(`untyped ${String((e as Error)?.name)}: ${(e as Error)?.message}\n${(e as Error)?.stack}`);
+          if (!(e instanceof MyriadcError))
+            throw new Error(`untyped ${String((e as Error)?.name)}: ${(e as Error)?.message}\n${(e as Error)?.stack}`);
           expect(e.oneLine()).not.toMatch(/\n/);
         }
       }),

@@ -1,4 +1,6 @@
 /** Tiny graph-building helpers for pass tests. */
+
+import type { AttributeValue } from "../../src/ir/attribute.js";
 import type { DTypeName } from "../../src/ir/dtype.js";
 import { Graph } from "../../src/ir/graph.js";
 import { Model } from "../../src/ir/model.js";
@@ -7,7 +9,6 @@ import type { Dim } from "../../src/ir/shape.js";
 import { Tensor } from "../../src/ir/tensor.js";
 import { tensorType } from "../../src/ir/types.js";
 import { Value } from "../../src/ir/value.js";
-import type { AttributeValue } from "../../src/ir/attribute.js";
 
 export class GraphBuilder {
   readonly graph = new Graph("g");
@@ -23,7 +24,14 @@ export class GraphBuilder {
   }
 
   ints(name: string, values: number[], dims: number[] = [values.length]): Value {
-    return this.const(name, Tensor.fromArray("int64", dims, BigInt64Array.from(values, (v) => BigInt(v))));
+    return this.const(
+      name,
+      Tensor.fromArray(
+        "int64",
+        dims,
+        BigInt64Array.from(values, (v) => BigInt(v)),
+      ),
+    );
   }
 
   floats(name: string, values: number[], dims: number[] = [values.length]): Value {
@@ -54,7 +62,11 @@ import { runOrt } from "./ort.js";
  * Runs `transform` on the model and checks onnxruntime gives the same outputs before and
  * after (fp32 tolerance) and that the result verifies. Returns the op types left.
  */
-export async function preservesOutputs(model: Model, inputs: Tensor[], transform: (m: Model) => boolean): Promise<{ changed: boolean; ops: string[] }> {
+export async function preservesOutputs(
+  model: Model,
+  inputs: Tensor[],
+  transform: (m: Model) => boolean,
+): Promise<{ changed: boolean; ops: string[] }> {
   const before = await runOrt(encodeOnnx(model), inputs);
   const changed = transform(model);
   expectNoErrors(model);

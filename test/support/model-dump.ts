@@ -3,7 +3,7 @@
  * round trip" assertions. Tensor payloads are rendered as hex so that bit patterns (NaN
  * payloads, -0) are compared exactly.
  */
-import { isAttributeRef, type Attribute } from "../../src/ir/attribute.js";
+import { type Attribute, isAttributeRef } from "../../src/ir/attribute.js";
 import type { Graph } from "../../src/ir/graph.js";
 import type { Model } from "../../src/ir/model.js";
 import type { Tensor } from "../../src/ir/tensor.js";
@@ -66,7 +66,10 @@ export function dumpGraph(g: Graph): unknown {
     doc: g.docString ?? null,
     inputs: g.inputs.map(dumpValue),
     outputs: g.outputs.map(dumpValue),
-    initializers: [...g.initializers.values()].map((v) => ({ ...(dumpValue(v) as object), tensor: v.initializer ? dumpTensor(v.initializer) : null })),
+    initializers: [...g.initializers.values()].map((v) => ({
+      ...(dumpValue(v) as object),
+      tensor: v.initializer ? dumpTensor(v.initializer) : null,
+    })),
     nodes: g.nodes.map((n) => ({
       op: n.opType,
       domain: n.domain,

@@ -5,7 +5,7 @@
  * subgraph attribute reading an outer value, omitted optional inputs, metadata.
  */
 import fc from "fast-check";
-import { attr, type AttributeValue } from "../../src/ir/attribute.js";
+import { type AttributeValue, attr } from "../../src/ir/attribute.js";
 import { byteLengthOf, type DTypeName } from "../../src/ir/dtype.js";
 import { Graph } from "../../src/ir/graph.js";
 import { Model } from "../../src/ir/model.js";
@@ -16,25 +16,61 @@ import { tensorType } from "../../src/ir/types.js";
 import { Value } from "../../src/ir/value.js";
 
 const FIXED_DTYPES: DTypeName[] = [
-  "float32", "uint8", "int8", "uint16", "int16", "int32", "int64", "bool", "float16", "float64", "uint32", "uint64",
-  "complex64", "complex128", "bfloat16", "float8e4m3fn", "float8e4m3fnuz", "float8e5m2", "float8e5m2fnuz", "uint4", "int4",
-  "float4e2m1", "float8e8m0", "uint2", "int2",
+  "float32",
+  "uint8",
+  "int8",
+  "uint16",
+  "int16",
+  "int32",
+  "int64",
+  "bool",
+  "float16",
+  "float64",
+  "uint32",
+  "uint64",
+  "complex64",
+  "complex128",
+  "bfloat16",
+  "float8e4m3fn",
+  "float8e4m3fnuz",
+  "float8e5m2",
+  "float8e5m2fnuz",
+  "uint4",
+  "int4",
+  "float4e2m1",
+  "float8e8m0",
+  "uint2",
+  "int2",
 ];
 
 const nameArb = fc.string({ unit: "grapheme", minLength: 0, maxLength: 6 });
 const dimsArb = fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 });
 
 const tensorArb: fc.Arbitrary<Tensor> = fc.oneof(
-  fc
-    .tuple(fc.constantFrom(...FIXED_DTYPES), dimsArb)
-    .chain(([dtype, dims]) =>
-      fc.uint8Array({ minLength: byteLengthOf(dtype, dims.reduce((a, b) => a * b, 1)), maxLength: byteLengthOf(dtype, dims.reduce((a, b) => a * b, 1)) }).map((bytes) => {
+  fc.tuple(fc.constantFrom(...FIXED_DTYPES), dimsArb).chain(([dtype, dims]) =>
+    fc
+      .uint8Array({
+        minLength: byteLengthOf(
+          dtype,
+          dims.reduce((a, b) => a * b, 1),
+        ),
+        maxLength: byteLengthOf(
+          dtype,
+          dims.reduce((a, b) => a * b, 1),
+        ),
+      })
+      .map((bytes) => {
         // Sub-byte types: bits past the last element are padding and are not meaningful.
         return Tensor.fromBytes(dtype, dims, bytes);
       }),
-    ),
+  ),
   dimsArb.chain((dims) =>
-    fc.array(fc.string({ unit: "grapheme", maxLength: 4 }), { minLength: dims.reduce((a, b) => a * b, 1), maxLength: dims.reduce((a, b) => a * b, 1) }).map((s) => Tensor.fromStrings(dims, s)),
+    fc
+      .array(fc.string({ unit: "grapheme", maxLength: 4 }), {
+        minLength: dims.reduce((a, b) => a * b, 1),
+        maxLength: dims.reduce((a, b) => a * b, 1),
+      })
+      .map((s) => Tensor.fromStrings(dims, s)),
   ),
 );
 
@@ -60,7 +96,16 @@ export interface ModelSpec {
   metadata: { key: string; value: string }[];
   inputs: { dtype: DTypeName; shape: Dim[] | null; suffix: string }[];
   initializers: { tensor: Tensor; suffix: string; alsoInput: boolean }[];
-  nodes: { op: string; domain: string; picks: number[]; outputs: number; omitFirst: boolean; attrs: AttributeValue[]; withSubgraph: boolean; name: string }[];
+  nodes: {
+    op: string;
+    domain: string;
+    picks: number[];
+    outputs: number;
+    omitFirst: boolean;
+    attrs: AttributeValue[];
+    withSubgraph: boolean;
+    name: string;
+  }[];
   outputPicks: number[];
 }
 
@@ -71,7 +116,11 @@ export const modelSpecArb: fc.Arbitrary<ModelSpec> = fc.record({
   doc: fc.string({ maxLength: 10 }),
   metadata: fc.uniqueArray(fc.record({ key: nameArb, value: nameArb }), { maxLength: 3, selector: (e) => e.key }),
   inputs: fc.array(
-    fc.record({ dtype: fc.constantFrom<DTypeName>("float32", "int64", "float16", "bool", "uint8", "string"), shape: fc.option(fc.array(dimArb, { maxLength: 4 }), { nil: null }), suffix: nameArb }),
+    fc.record({
+      dtype: fc.constantFrom<DTypeName>("float32", "int64", "float16", "bool", "uint8", "string"),
+      shape: fc.option(fc.array(dimArb, { maxLength: 4 }), { nil: null }),
+      suffix: nameArb,
+    }),
     { minLength: 1, maxLength: 3 },
   ),
   initializers: fc.array(fc.record({ tensor: tensorArb, suffix: nameArb, alsoInput: fc.boolean() }), { maxLength: 3 }),
@@ -110,12 +159,23 @@ export function buildModel(spec: ModelSpec): Model {
   spec.nodes.forEach((ns, i) => {
     const inputs: (Value | undefined)[] = ns.picks.map((p) => available[p % available.length]!);
     if (ns.omitFirst && inputs.length > 1) inputs[0] = undefined;
-    const outputs = Array.from({ length: ns.outputs }, (_, k) => new Value(`n${i}_o${k}`, k === 0 ? tensorType("float32", [1, "N"]) : undefined));
+    const outputs = Array.from(
+      { length: ns.outputs },
+      (_, k) => new Value(`n${i}_o${k}`, k === 0 ? tensorType("float32", [1, "N"]) : undefined),
+    );
     const attributes: Record<string, AttributeValue> = {};
     ns.attrs.forEach((a, k) => {
       attributes[`a${k}`] = a;
     });
-    const node = new Node({ opType: ns.op, domain: ns.domain, version: ns.domain === "" ? spec.opset : 1, name: ns.name, inputs, outputs, attributes });
+    const node = new Node({
+      opType: ns.op,
+      domain: ns.domain,
+      version: ns.domain === "" ? spec.opset : 1,
+      name: ns.name,
+      inputs,
+      outputs,
+      attributes,
+    });
     g.appendNode(node);
     if (ns.withSubgraph) {
       // A body that reads a value of the enclosing graph directly (an implicit input).

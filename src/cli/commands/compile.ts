@@ -6,6 +6,7 @@
  * expects MYRIAD to refuse, then compiles the IR to a MYRIAD blob, checks it, and writes it
  * atomically.
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -15,6 +16,7 @@ import { writeIr } from "../../emit/openvino-ir.js";
 import { loadModel } from "../../frontends/load-model.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
 import type { Model } from "../../ir/model.js";
+import type { Finding } from "../../lint/finding.js";
 import { lintOpenvino, valueTypes } from "../../lint/lint.js";
 import { parseInputShape } from "../../passes/onnx/input-shapes.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
@@ -55,7 +57,7 @@ function whole(flag: string, v: string | undefined): number | undefined {
  * confirms it at the same layer, or the table was too strict): the compile goes ahead.
  */
 function warnAboutRefusals(model: Model, file: string, io: CliIO): void {
-  let errors;
+  let errors: Finding[];
   try {
     errors = lintOpenvino(model, valueTypes(model, file)).filter((f) => f.severity === "error");
   } catch {
@@ -139,7 +141,8 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
     const { backend: used, blob, header } = await compileBlob(req);
     writeFileAtomic(o.output, blob);
     io.stdout(
-      `${o.output}: ${blob.length.toLocaleString("en-US")} bytes, MYRIAD blob version ${header.versionMajor}.${header.versionMinor}, backend ${used}, ${Math.round(performance.now() - started)} ms\n`,
+      `${o.output}: ${blob.length.toLocaleString("en-US")} bytes, MYRIAD blob version ${header.versionMajor}.${header.versionMinor}, backend ${used}, ` +
+        `${Math.round(performance.now() - started)} ms\n`,
     );
     return 0;
   } finally {

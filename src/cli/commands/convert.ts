@@ -31,8 +31,8 @@ export interface ConvertOptions {
 export function preprocessingFlags(o: ConvertOptions): Map<string, InputPreprocessing> {
   const m = new Map<string, InputPreprocessing>();
   const entry = (name: string) => {
-    let e = m.get(name);
-    if (!e) m.set(name, (e = {}));
+    const e = m.get(name) ?? {};
+    m.set(name, e);
     return e;
   };
   for (const s of o.meanValues ?? []) {

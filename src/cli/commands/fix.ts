@@ -23,7 +23,7 @@ import { parseInputShape, setInputShapes } from "../../passes/onnx/input-shapes.
 import { shapeInferencePass } from "../../passes/onnx/shape-inference.js";
 import { fixPipeline } from "../../passes/pipelines.js";
 import { observeTypes } from "../../runtime/observe-types.js";
-import { legalizeForMyriad } from "../../targets/myriad/legalize.js";
+import { type LegalizeReport, legalizeForMyriad } from "../../targets/myriad/legalize.js";
 import { FLOAT_ONLY_ONNX_OPS } from "../../targets/myriad/onnx-fixes.js";
 import { floatComputePass } from "../../targets/myriad/passes/float-compute.js";
 import { isMyriadcError, MyriadcError } from "../../util/errors.js";
@@ -83,7 +83,7 @@ function fixIr(model: Model, file: string, options: FixOptions, io: CliIO): numb
   if (!/\.xml$/i.test(options.output))
     throw new MyriadcError("usage", `-o ${JSON.stringify(options.output)}: fixing an IR writes an IR; the name must end in .xml`);
   const before = model.graph.nodes.length;
-  let report;
+  let report: LegalizeReport;
   try {
     report = legalizeForMyriad(model, file);
   } catch (e) {
@@ -115,7 +115,8 @@ function fixIr(model: Model, file: string, options: FixOptions, io: CliIO): numb
   if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   else
     io.stdout(
-      `${options.output}: ${before} → ${model.graph.nodes.length} layers; applied ${report.applied.join(", ") || "nothing"}\n${remaining.length ? formatStylish(options.output, remaining, io.isTTY) : "no problems left for MYRIAD\n"}`,
+      `${options.output}: ${before} → ${model.graph.nodes.length} layers; applied ` +
+        `${report.applied.join(", ") || "nothing"}\n${remaining.length ? formatStylish(options.output, remaining, io.isTTY) : "no problems left for MYRIAD\n"}`,
     );
   return 0;
 }

@@ -3,12 +3,13 @@
  * what MYRIAD would refuse, at the node, before compile_tool runs. Exit 0 when clean or only
  * warnings, 1 with errors, 2 for usage and input problems.
  */
+
+import { readNamedTensors } from "../../io/tensor-file.js";
 import { formatJson } from "../../lint/format/json.js";
 import { formatSarif } from "../../lint/format/sarif.js";
 import { formatStylish } from "../../lint/format/stylish.js";
 import { lintFile } from "../../lint/lint-file.js";
 import { parseInputShape } from "../../passes/onnx/input-shapes.js";
-import { readNamedTensors } from "../../io/tensor-file.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { CliIO } from "../io.js";
 
@@ -26,7 +27,8 @@ export function lintCommand(file: string, options: LintOptions, io: CliIO): numb
   const target = (options.target ?? "myriad").toLowerCase();
   if (target !== "myriad") throw new MyriadcError("usage", `--target ${JSON.stringify(options.target)}: the only target is myriad`);
   const format = (options.format ?? "stylish").toLowerCase();
-  if (!(FORMATS as readonly string[]).includes(format)) throw new MyriadcError("usage", `--format ${JSON.stringify(options.format)}: expected one of ${FORMATS.join(", ")}`);
+  if (!(FORMATS as readonly string[]).includes(format))
+    throw new MyriadcError("usage", `--format ${JSON.stringify(options.format)}: expected one of ${FORMATS.join(", ")}`);
   const inputShapes = new Map((options.inputShape ?? []).map(parseInputShape));
   const calibration = options.calibrate?.length ? readNamedTensors("--calibrate", options.calibrate) : undefined;
   let calibrationRange: [number, number] | undefined;
@@ -34,11 +36,21 @@ export function lintCommand(file: string, options: LintOptions, io: CliIO): numb
     const m = /^\s*(-?[\d.eE+-]+)\s*,\s*(-?[\d.eE+-]+)\s*$/.exec(options.calibrateRange);
     const lo = Number(m?.[1]);
     const hi = Number(m?.[2]);
-    if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) throw new MyriadcError("usage", `--calibrate-range ${JSON.stringify(options.calibrateRange)}: expected lo,hi such as 0,255`);
+    if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi)
+      throw new MyriadcError("usage", `--calibrate-range ${JSON.stringify(options.calibrateRange)}: expected lo,hi such as 0,255`);
     calibrationRange = [lo, hi];
   }
-  const { findings } = lintFile(file, { inputShapes, ...(calibration ? { calibration } : {}), ...(calibrationRange ? { calibrationRange } : {}) });
-  const text = format === "json" ? formatJson(file, findings) : format === "sarif" ? formatSarif(file, findings) : formatStylish(file, findings, io.isTTY);
+  const { findings } = lintFile(file, {
+    inputShapes,
+    ...(calibration ? { calibration } : {}),
+    ...(calibrationRange ? { calibrationRange } : {}),
+  });
+  const text =
+    format === "json"
+      ? formatJson(file, findings)
+      : format === "sarif"
+        ? formatSarif(file, findings)
+        : formatStylish(file, findings, io.isTTY);
   io.stdout(text);
   return findings.some((f) => f.severity === "error") ? 1 : 0;
 }

@@ -41,13 +41,18 @@ export function parseExternalSpec(entries: readonly { key?: string; value?: stri
         break;
     }
   }
-  if (!location) throw new MyriadcError("external-data", `tensor ${JSON.stringify(tensorName)} is stored externally but has no location`, { file });
+  if (!location)
+    throw new MyriadcError("external-data", `tensor ${JSON.stringify(tensorName)} is stored externally but has no location`, { file });
   return { location, offset, length, checksum };
 }
 
 function parseByteCount(v: string, key: string, tensorName: string, file: string): number {
   if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) {
-    throw new MyriadcError("external-data", `tensor ${JSON.stringify(tensorName)} has external-data ${key} ${JSON.stringify(v)}, not a byte count`, { file });
+    throw new MyriadcError(
+      "external-data",
+      `tensor ${JSON.stringify(tensorName)} has external-data ${key} ${JSON.stringify(v)}, not a byte count`,
+      { file },
+    );
   }
   return Number(v);
 }
@@ -57,10 +62,15 @@ function parseByteCount(v: string, key: string, tensorName: string, file: string
  */
 export function resolveExternalPath(location: string, modelDir: string, tensorName: string, file: string): string {
   const refuse = (why: string): never => {
-    throw new MyriadcError("external-data", `tensor ${JSON.stringify(tensorName)}: external-data location ${JSON.stringify(location)} ${why}`, { file });
+    throw new MyriadcError(
+      "external-data",
+      `tensor ${JSON.stringify(tensorName)}: external-data location ${JSON.stringify(location)} ${why}`,
+      { file },
+    );
   };
   if (location.includes("\0")) refuse("contains a NUL byte");
-  if (isAbsolute(location) || /^[a-zA-Z]:[\\/]/.test(location)) refuse("is an absolute path; only paths inside the model's folder are read");
+  if (isAbsolute(location) || /^[a-zA-Z]:[\\/]/.test(location))
+    refuse("is an absolute path; only paths inside the model's folder are read");
   const joined = normalize(join(modelDir, location));
   if (!isInside(modelDir, joined)) refuse("points outside the model's folder");
   let real: string;

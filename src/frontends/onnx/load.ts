@@ -7,17 +7,15 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Attribute, AttributeType } from "../../ir/attribute.js";
 import { Graph } from "../../ir/graph.js";
-import { Model, normalizeDomain, type FunctionDef } from "../../ir/model.js";
+import { type FunctionDef, Model, normalizeDomain } from "../../ir/model.js";
 import { Node } from "../../ir/node.js";
 import { CycleError, sortTopologically } from "../../ir/topo.js";
 import { tensorType } from "../../ir/types.js";
 import { Value } from "../../ir/value.js";
-import { MyriadcError, type ErrorCode } from "../../util/errors.js";
-import { ATTRIBUTE_TYPE, MAX_KNOWN_IR_VERSION } from "./proto/schema.js";
+import { type ErrorCode, MyriadcError } from "../../util/errors.js";
 import {
   decodeModelProto,
   has,
-  toBigInt,
   type PAttribute,
   type PFunction,
   type PGraph,
@@ -26,8 +24,10 @@ import {
   type POpsetId,
   type PStringString,
   type PValueInfo,
+  toBigInt,
 } from "./proto/codec.js";
-import { sparseTensorFromProto, tensorFromProto, type TensorContext } from "./tensor-proto.js";
+import { ATTRIBUTE_TYPE, MAX_KNOWN_IR_VERSION } from "./proto/schema.js";
+import { sparseTensorFromProto, type TensorContext, tensorFromProto } from "./tensor-proto.js";
 import { typeFromProto } from "./type-proto.js";
 
 export interface LoadOptions {
@@ -49,7 +49,7 @@ const MAX_PROTOBUF_BYTES = 2 ** 31 - 1;
 
 /** Loads an ONNX model file. All user-caused failures are MyriadcError with the file named. */
 export function loadOnnxFile(path: string, options: LoadOptions = {}): LoadResult {
-  let st;
+  let st: ReturnType<typeof statSync>;
   try {
     st = statSync(path);
   } catch {
@@ -58,7 +58,11 @@ export function loadOnnxFile(path: string, options: LoadOptions = {}): LoadResul
   if (st.isDirectory()) throw new MyriadcError("not-a-file", "is a directory, not an ONNX model file", { file: path });
   if (!st.isFile()) throw new MyriadcError("not-a-file", "is not a regular file", { file: path });
   if (st.size > MAX_PROTOBUF_BYTES) {
-    throw new MyriadcError("bad-format", `is ${st.size} bytes; an ONNX protobuf cannot exceed 2 GiB (large weights belong in external data)`, { file: path });
+    throw new MyriadcError(
+      "bad-format",
+      `is ${st.size} bytes; an ONNX protobuf cannot exceed 2 GiB (large weights belong in external data)`,
+      { file: path },
+    );
   }
   let bytes: Uint8Array;
   try {
@@ -113,9 +117,12 @@ class Loader {
       this.fail(`is not an ONNX model (${!p.graph ? "no graph" : "no ir_version"} found)`, "bad-format");
     }
     const irVersion = Number(toBigInt(p.ir_version));
-    if (!Number.isSafeInteger(irVersion) || irVersion < 1) this.fail(`is not an ONNX model (ir_version ${toBigInt(p.ir_version)})`, "bad-format");
+    if (!Number.isSafeInteger(irVersion) || irVersion < 1)
+      this.fail(`is not an ONNX model (ir_version ${toBigInt(p.ir_version)})`, "bad-format");
     if (irVersion > MAX_KNOWN_IR_VERSION) {
-      this.warnings.push(`IR version ${irVersion} is newer than the newest this tool knows (${MAX_KNOWN_IR_VERSION}); unknown fields are ignored`);
+      this.warnings.push(
+        `IR version ${irVersion} is newer than the newest this tool knows (${MAX_KNOWN_IR_VERSION}); unknown fields are ignored`,
+      );
     }
     this.opsets = this.opsetMap(p.opset_import ?? [], "the model");
     if (this.opsets.size === 0) {
@@ -148,7 +155,8 @@ class Loader {
     for (const o of list) {
       const d = normalizeDomain(o.domain ?? "");
       const v = Number(toBigInt(o.version));
-      if (m.has(d) && m.get(d) !== v) this.fail(`${owner} imports domain ${JSON.stringify(d)} twice (versions ${m.get(d)} and ${v})`, "bad-format");
+      if (m.has(d) && m.get(d) !== v)
+        this.fail(`${owner} imports domain ${JSON.stringify(d)} twice (versions ${m.get(d)} and ${v})`, "bad-format");
       m.set(d, v);
     }
     return m;
@@ -194,7 +202,10 @@ class Loader {
     g.docString = p.doc_string || undefined;
     if (p.metadata_props?.length) g.metadataProps = entries(p.metadata_props);
     if (p.quantization_annotation?.length) {
-      g.quantizationAnnotation = p.quantization_annotation.map((q) => ({ tensorName: q.tensor_name ?? "", params: entries(q.quant_parameter_tensor_names) }));
+      g.quantizationAnnotation = p.quantization_annotation.map((q) => ({
+        tensorName: q.tensor_name ?? "",
+        params: entries(q.quant_parameter_tensor_names),
+      }));
     }
     const where = parent ? ` in a subgraph of ${parent.describe()}` : "";
 
@@ -296,7 +307,8 @@ class Loader {
           node.appendOutput(undefined);
           continue;
         }
-        if (g.lookup(outName) || own.has(outName)) this.fail(`value ${JSON.stringify(outName)}${where} is produced twice (again by ${node.describe()})`);
+        if (g.lookup(outName) || own.has(outName))
+          this.fail(`value ${JSON.stringify(outName)}${where} is produced twice (again by ${node.describe()})`);
         own.add(outName);
         node.appendOutput(new Value(outName));
       }
@@ -320,7 +332,8 @@ class Loader {
       }
     }
     try {
-      if (sortTopologically(g)) this.warnings.push(`the nodes of graph ${JSON.stringify(g.name)} were not in topological order; they were sorted`);
+      if (sortTopologically(g))
+        this.warnings.push(`the nodes of graph ${JSON.stringify(g.name)} were not in topological order; they were sorted`);
     } catch (e) {
       if (e instanceof CycleError) this.fail(`${e.message}${where}`);
       throw e;
@@ -380,7 +393,9 @@ class Loader {
       case "type_protos":
         return {
           type,
-          value: (a.type_protos ?? []).map((tp) => typeFromProto(tp, what, this.ctx.file) ?? this.fail(`${what} holds an empty type`, "bad-format")),
+          value: (a.type_protos ?? []).map(
+            (tp) => typeFromProto(tp, what, this.ctx.file) ?? this.fail(`${what} holds an empty type`, "bad-format"),
+          ),
           ...doc,
         };
     }

@@ -16,15 +16,15 @@ import { writeFilesAtomic } from "../../util/atomic-write.js";
 import { ATTRIBUTE_TYPE_NUMBER } from "./load.js";
 import {
   encodeModelProto,
-  toLong,
   type PAttribute,
   type PFunction,
   type PGraph,
   type PModel,
   type PNode,
   type PValueInfo,
+  toLong,
 } from "./proto/codec.js";
-import { sparseTensorToProto, tensorToProto, type ExternalWrite } from "./tensor-proto.js";
+import { type ExternalWrite, sparseTensorToProto, tensorToProto } from "./tensor-proto.js";
 import { typeToProto } from "./type-proto.js";
 
 export interface SaveOptions {
@@ -142,7 +142,10 @@ function graphToProto(g: Graph, external?: ExternalWrite): PGraph {
   for (const v of g.extraValueInfo) infos.push(valueInfo(v));
   if (infos.length) p.value_info = infos;
   if (g.quantizationAnnotation?.length) {
-    p.quantization_annotation = g.quantizationAnnotation.map((q) => ({ tensor_name: q.tensorName, quant_parameter_tensor_names: q.params }));
+    p.quantization_annotation = g.quantizationAnnotation.map((q) => ({
+      tensor_name: q.tensorName,
+      quant_parameter_tensor_names: q.params,
+    }));
   }
   if (g.metadataProps?.length) p.metadata_props = g.metadataProps;
   return p;

@@ -3,12 +3,12 @@
  * (float_data, int32_data, …) are packed into raw little-endian bytes once, because the
  * rest of the compiler only deals with one layout.
  */
-import { byteLengthOf, dtypeFromOnnx, dtypeInfo, dtypeToOnnx, type DTypeName } from "../../ir/dtype.js";
+import { byteLengthOf, type DTypeName, dtypeFromOnnx, dtypeInfo, dtypeToOnnx } from "../../ir/dtype.js";
 import { shapeSize } from "../../ir/shape.js";
-import { Tensor, type SparseTensor } from "../../ir/tensor.js";
+import { type SparseTensor, Tensor } from "../../ir/tensor.js";
 import { MyriadcError } from "../../util/errors.js";
-import { has, toBigInt, toLong, type Int64, type PSparseTensor, type PTensor } from "./proto/codec.js";
 import { fileSize, parseExternalSpec, readRange, resolveExternalPath } from "./external-data.js";
+import { has, type Int64, type PSparseTensor, type PTensor, toBigInt, toLong } from "./proto/codec.js";
 
 export interface TensorContext {
   /** The model file, for error messages. */
@@ -30,7 +30,9 @@ export function dimsOf(dims: readonly Int64[] | undefined, what: string, ctx: Te
 export function dtypeOf(id: number | undefined, what: string, file: string): DTypeName {
   const dt = dtypeFromOnnx(id ?? 0);
   if (dt === undefined) {
-    throw new MyriadcError("unknown-dtype", `${what} has data type ${id ?? 0}, which is not an ONNX data type this tool knows (1–26)`, { file });
+    throw new MyriadcError("unknown-dtype", `${what} has data type ${id ?? 0}, which is not an ONNX data type this tool knows (1–26)`, {
+      file,
+    });
   }
   return dt;
 }
@@ -57,7 +59,11 @@ export function tensorFromProto(p: PTensor, ctx: TensorContext, fallbackName = "
     const raw = p.raw_data!;
     const expected = byteLengthOf(dtype, count);
     if (raw.byteLength !== expected) {
-      throw new MyriadcError("bad-format", `${what} (${dtype}[${dims.join(",")}]) has ${raw.byteLength} bytes of raw_data, expected ${expected}`, { file: ctx.file });
+      throw new MyriadcError(
+        "bad-format",
+        `${what} (${dtype}[${dims.join(",")}]) has ${raw.byteLength} bytes of raw_data, expected ${expected}`,
+        { file: ctx.file },
+      );
     }
     t = Tensor.fromBytes(dtype, dims, raw);
   } else {
@@ -70,17 +76,26 @@ export function tensorFromProto(p: PTensor, ctx: TensorContext, fallbackName = "
 }
 
 function externalTensor(p: PTensor, dtype: DTypeName, dims: number[], what: string, ctx: TensorContext): Tensor {
-  if (dtype === "string") throw new MyriadcError("external-data", `${what} is a string tensor stored externally, which ONNX does not allow`, { file: ctx.file });
+  if (dtype === "string")
+    throw new MyriadcError("external-data", `${what} is a string tensor stored externally, which ONNX does not allow`, { file: ctx.file });
   const spec = parseExternalSpec(p.external_data ?? [], p.name ?? "", ctx.file);
   if (ctx.baseDir === undefined) {
-    throw new MyriadcError("external-data", `${what} refers to external file ${JSON.stringify(spec.location)}, but the model was not loaded from a folder`, { file: ctx.file });
+    throw new MyriadcError(
+      "external-data",
+      `${what} refers to external file ${JSON.stringify(spec.location)}, but the model was not loaded from a folder`,
+      { file: ctx.file },
+    );
   }
   const path = resolveExternalPath(spec.location, ctx.baseDir, p.name ?? "", ctx.file);
   const expected = byteLengthOf(dtype, shapeSize(dims));
   const size = fileSize(path);
   const length = spec.length ?? expected;
   if (length !== expected) {
-    throw new MyriadcError("external-data", `${what} (${dtype}[${dims.join(",")}]) needs ${expected} bytes but its external-data length is ${length}`, { file: ctx.file });
+    throw new MyriadcError(
+      "external-data",
+      `${what} (${dtype}[${dims.join(",")}]) needs ${expected} bytes but its external-data length is ${length}`,
+      { file: ctx.file },
+    );
   }
   if (spec.offset + length > size) {
     throw new MyriadcError(
@@ -99,7 +114,9 @@ function typedFieldBytes(p: PTensor, dtype: DTypeName, count: number, what: stri
   const out = new Uint8Array(byteLengthOf(dtype, count));
   const view = new DataView(out.buffer);
   const mismatch = (field: string, got: number, want: number): never => {
-    throw new MyriadcError("bad-format", `${what} (${dtype}, ${count} elements) has ${got} entries in ${field}, expected ${want}`, { file });
+    throw new MyriadcError("bad-format", `${what} (${dtype}, ${count} elements) has ${got} entries in ${field}, expected ${want}`, {
+      file,
+    });
   };
   switch (info.onnxField) {
     case "float_data": {

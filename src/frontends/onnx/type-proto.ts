@@ -1,10 +1,10 @@
 /** TypeProto ↔ ValueType. */
-import { dtypeToOnnx, type DTypeName } from "../../ir/dtype.js";
+import { type DTypeName, dtypeToOnnx } from "../../ir/dtype.js";
 import type { Dim } from "../../ir/shape.js";
 import type { ValueType } from "../../ir/types.js";
 import { MyriadcError } from "../../util/errors.js";
+import { has, type PShape, type PType, toBigInt, toLong } from "./proto/codec.js";
 import { dtypeOf } from "./tensor-proto.js";
-import { has, toBigInt, toLong, type PShape, type PType } from "./proto/codec.js";
 
 /** elem_type 0 means "not known"; any other number must be a known dtype. */
 function elemType(id: number | undefined, what: string, file: string): DTypeName | undefined {
@@ -42,7 +42,12 @@ export function typeFromProto(t: PType | undefined, what: string, file: string):
     };
   }
   if (t.sparse_tensor_type) {
-    return { kind: "sparse_tensor", dtype: elemType(t.sparse_tensor_type.elem_type, what, file), shape: shapeOf(t.sparse_tensor_type.shape).shape, ...den };
+    return {
+      kind: "sparse_tensor",
+      dtype: elemType(t.sparse_tensor_type.elem_type, what, file),
+      shape: shapeOf(t.sparse_tensor_type.shape).shape,
+      ...den,
+    };
   }
   if (t.sequence_type) return { kind: "sequence", elem: typeFromProto(t.sequence_type.elem_type, what, file), ...den };
   if (t.optional_type) return { kind: "optional", elem: typeFromProto(t.optional_type.elem_type, what, file), ...den };

@@ -113,7 +113,12 @@ export function net(el: XmlElement): IrNet {
     else if (c.name === "edges") {
       n.edges = c.children
         .filter((x) => x.name === "edge")
-        .map((e) => ({ fromLayer: int(e, "from-layer", "edge"), fromPort: int(e, "from-port", "edge"), toLayer: int(e, "to-layer", "edge"), toPort: int(e, "to-port", "edge") }));
+        .map((e) => ({
+          fromLayer: int(e, "from-layer", "edge"),
+          fromPort: int(e, "from-port", "edge"),
+          toLayer: int(e, "to-layer", "edge"),
+          toPort: int(e, "to-port", "edge"),
+        }));
     } else n.extra.push(c);
   }
   return n;
@@ -122,7 +127,8 @@ export function net(el: XmlElement): IrNet {
 export function irNetFromXml(root: XmlElement): IrNet {
   if (root.name !== "net") throw new IrFormatError(`the root element is <${root.name}>, not <net>: not an OpenVINO IR`);
   const version = attribute(root, "version");
-  if (version !== "10" && version !== "11") throw new IrFormatError(`IR version ${JSON.stringify(version)} is not supported (10 and 11 are)`);
+  if (version !== "10" && version !== "11")
+    throw new IrFormatError(`IR version ${JSON.stringify(version)} is not supported (10 and 11 are)`);
   return net(root);
 }
 
@@ -156,7 +162,14 @@ export function netXml(n: IrNet, tag = "net"): XmlElement {
         element(
           "edges",
           [],
-          n.edges.map((e) => element("edge", [["from-layer", String(e.fromLayer)], ["from-port", String(e.fromPort)], ["to-layer", String(e.toLayer)], ["to-port", String(e.toPort)]])),
+          n.edges.map((e) =>
+            element("edge", [
+              ["from-layer", String(e.fromLayer)],
+              ["from-port", String(e.fromPort)],
+              ["to-layer", String(e.toLayer)],
+              ["to-port", String(e.toPort)],
+            ]),
+          ),
         ),
       );
     } else children.push(extra.shift()!);

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { MyriadcError } from "../../util/errors.js";
 import { parseXml, XmlSyntaxError } from "../../util/xml.js";
-import { irNetFromXml, IrFormatError, type IrNet } from "./ir-document.js";
+import { IrFormatError, type IrNet, irNetFromXml } from "./ir-document.js";
 
 export interface IrFiles {
   xmlPath: string;
@@ -17,7 +17,7 @@ export interface IrFiles {
 }
 
 export function binPathFor(xmlPath: string): string {
-  return xmlPath.replace(/\.xml$/i, "") + ".bin";
+  return `${xmlPath.replace(/\.xml$/i, "")}.bin`;
 }
 
 function dataAttr(data: [string, string][] | undefined, name: string): string | undefined {
@@ -35,8 +35,10 @@ export function checkIrNet(net: IrNet, weightsLength: number, file: string): voi
     const from = byId.get(e.fromLayer);
     const to = byId.get(e.toLayer);
     if (!from || !to) fail(`edge ${e.fromLayer}:${e.fromPort} → ${e.toLayer}:${e.toPort} names a layer that does not exist`);
-    if (!from!.outputs.some((p) => p.id === e.fromPort)) fail(`edge from layer ${JSON.stringify(from!.name)} uses output port ${e.fromPort}, which it does not have`);
-    if (!to!.inputs.some((p) => p.id === e.toPort)) fail(`edge to layer ${JSON.stringify(to!.name)} uses input port ${e.toPort}, which it does not have`);
+    if (!from!.outputs.some((p) => p.id === e.fromPort))
+      fail(`edge from layer ${JSON.stringify(from!.name)} uses output port ${e.fromPort}, which it does not have`);
+    if (!to!.inputs.some((p) => p.id === e.toPort))
+      fail(`edge to layer ${JSON.stringify(to!.name)} uses input port ${e.toPort}, which it does not have`);
   }
   for (const l of net.layers) {
     if (l.type === "Const") {
@@ -44,7 +46,9 @@ export function checkIrNet(net: IrNet, weightsLength: number, file: string): voi
       const size = Number(dataAttr(l.data, "size") ?? NaN);
       if (!Number.isInteger(offset) || !Number.isInteger(size)) fail(`Const layer ${JSON.stringify(l.name)} has no valid offset/size`);
       if (offset + size > weightsLength) {
-        fail(`Const layer ${JSON.stringify(l.name)} needs bytes ${offset}–${offset + size} of the weights, which have ${weightsLength} bytes`);
+        fail(
+          `Const layer ${JSON.stringify(l.name)} needs bytes ${offset}–${offset + size} of the weights, which have ${weightsLength} bytes`,
+        );
       }
     }
     for (const b of l.bodies) checkIrNet(b.net, weightsLength, file);

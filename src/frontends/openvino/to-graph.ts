@@ -34,7 +34,10 @@ function parseDims(text: string | undefined): (number | null)[] | undefined {
 
 function portType(p: IrPort) {
   const precision = p.attributes.find(([k]) => k === "precision")?.[1];
-  return tensorType(precision ? dtypeFromPrecision(precision) : undefined, p.dims.map((d) => (/^\d+$/.test(d) ? Number(d) : null)));
+  return tensorType(
+    precision ? dtypeFromPrecision(precision) : undefined,
+    p.dims.map((d) => (/^\d+$/.test(d) ? Number(d) : null)),
+  );
 }
 
 function versionOf(v: string): { domain: string; version: number | undefined } {
@@ -68,7 +71,10 @@ function irToGraph(net: IrNet, weights: Uint8Array, file: string, parent: Node |
       const dtype = et ? dtypeFromElementType(et) : undefined;
       const port = l.outputs[0];
       if (!port) fail(`Parameter ${JSON.stringify(l.name)} has no output port`);
-      const v = new Value(valueName(l, port!), tensorType(dtype ?? portType(port!).dtype, parseDims(data(l, "shape")) ?? portType(port!).shape));
+      const v = new Value(
+        valueName(l, port!),
+        tensorType(dtype ?? portType(port!).dtype, parseDims(data(l, "shape")) ?? portType(port!).shape),
+      );
       g.addInput(v);
       outputs.set(`${l.id}:${port!.id}`, v);
       continue;
@@ -77,10 +83,15 @@ function irToGraph(net: IrNet, weights: Uint8Array, file: string, parent: Node |
       const et = data(l, "element_type") ?? "";
       const dtype = dtypeFromElementType(et);
       if (!dtype) fail(`Const ${JSON.stringify(l.name)} has element type ${JSON.stringify(et)}, which this tool does not support`);
-      const dims = (parseDims(data(l, "shape")) ?? []).map((d) => (d === null ? fail(`Const ${JSON.stringify(l.name)} has a dynamic shape`) : d));
+      const dims = (parseDims(data(l, "shape")) ?? []).map((d) =>
+        d === null ? fail(`Const ${JSON.stringify(l.name)} has a dynamic shape`) : d,
+      );
       const offset = Number(data(l, "offset"));
       const size = Number(data(l, "size"));
-      if (byteLengthOf(dtype!, shapeSize(dims)) !== size) fail(`Const ${JSON.stringify(l.name)}: ${et}[${dims.join(",")}] needs ${byteLengthOf(dtype!, shapeSize(dims))} bytes, size says ${size}`);
+      if (byteLengthOf(dtype!, shapeSize(dims)) !== size)
+        fail(
+          `Const ${JSON.stringify(l.name)}: ${et}[${dims.join(",")}] needs ${byteLengthOf(dtype!, shapeSize(dims))} bytes, size says ${size}`,
+        );
       const port = l.outputs[0]!;
       const v = new Value(valueName(l, port), tensorType(dtype, dims));
       g.addInitializer(v, Tensor.fromBytes(dtype!, dims, weights.subarray(offset, offset + size)));
@@ -124,8 +135,13 @@ export function irToModel(net: IrNet, weights: Uint8Array, file: string): Model 
   const g = irToGraph(net, weights, file, undefined);
   const opsets = new Map<string, number>();
   for (const n of g.allNodes()) {
-    if (n.domain === OPENVINO_DOMAIN && n.version !== undefined) opsets.set(OPENVINO_DOMAIN, Math.max(opsets.get(OPENVINO_DOMAIN) ?? 0, n.version));
+    if (n.domain === OPENVINO_DOMAIN && n.version !== undefined)
+      opsets.set(OPENVINO_DOMAIN, Math.max(opsets.get(OPENVINO_DOMAIN) ?? 0, n.version));
     else if (n.domain !== OPENVINO_DOMAIN) opsets.set(n.domain, 1);
   }
-  return new Model(g, { irVersion: Number(net.attributes.find(([k]) => k === "version")?.[1] ?? 11), opsetImports: opsets, producerName: "openvino-ir" });
+  return new Model(g, {
+    irVersion: Number(net.attributes.find(([k]) => k === "version")?.[1] ?? 11),
+    opsetImports: opsets,
+    producerName: "openvino-ir",
+  });
 }

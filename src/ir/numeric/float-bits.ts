@@ -200,10 +200,17 @@ function encodeMini(x: number, f: MiniFloat, saturate: boolean): number {
   const total = 1 + f.expBits + f.mantBits;
   const signMask = 1 << (total - 1);
   const expMax = (1 << f.expBits) - 1;
-  const mantMask = (1 << f.mantBits) - 1;
+  const _mantMask = (1 << f.mantBits) - 1;
   // NaN codes as ONNX's reference writes them: always the positive quiet pattern; float4
   // has no NaN and the reference stores 0b1000.
-  const nanCode = f.special === "fnuz" ? signMask : f.special === "ieee" ? (expMax << f.mantBits) | (1 << (f.mantBits - 1)) : f.special === "fn" ? (1 << (total - 1)) - 1 : signMask;
+  const nanCode =
+    f.special === "fnuz"
+      ? signMask
+      : f.special === "ieee"
+        ? (expMax << f.mantBits) | (1 << (f.mantBits - 1))
+        : f.special === "fn"
+          ? (1 << (total - 1)) - 1
+          : signMask;
   const maxCode = magnitudeCode(f.max, f).code;
   f32[0] = x;
   x = f32[0]!;

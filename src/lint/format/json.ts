@@ -4,6 +4,21 @@ import { countBySeverity, type Finding } from "../finding.js";
 export const LINT_JSON_SCHEMA_VERSION = 1;
 
 export function formatJson(file: string, findings: readonly Finding[]): string {
-  const findingsOut = findings.map((f) => ({ rule: f.rule, severity: f.severity, node: f.node, op: f.op, message: f.message, suggestion: f.suggestion ?? null, fixable: f.fixable }));
-  return `${JSON.stringify({ schemaVersion: LINT_JSON_SCHEMA_VERSION, file, target: "myriad", summary: countBySeverity(findings), findings: findingsOut }, null, 2)}\n`;
+  const findingsOut = findings.map((f) => ({
+    rule: f.rule,
+    severity: f.severity,
+    node: f.node,
+    op: f.op,
+    message: f.message,
+    suggestion: f.suggestion ?? null,
+    fixable: f.fixable,
+  }));
+  const doc = {
+    schemaVersion: LINT_JSON_SCHEMA_VERSION,
+    file,
+    target: "myriad",
+    summary: countBySeverity(findings),
+    findings: findingsOut,
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }

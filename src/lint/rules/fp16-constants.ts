@@ -30,8 +30,28 @@ export const fp16ConstantsRule: LintRule = {
         } else if (m > 0 && m < FP16_MIN_SUBNORMAL / 2) under++;
       }
       const user = { name: v.name, opType: "Const" };
-      if (over) findings.push(at(user, "myriad/fp16-overflow", "warning", `constant ${JSON.stringify(v.name)} has ${over} value(s) beyond ±65504 (largest ${worst.toExponential(3)}) that become ±Inf in FP16`, "scale the values into FP16 range (a mask of −1e4 works as well as −1e9)", false));
-      if (under) findings.push(at(user, "myriad/fp16-underflow", "warning", `constant ${JSON.stringify(v.name)} has ${under} non-zero value(s) below 6e-8 that become 0 in FP16`, "rescale the weights or check the layer's sensitivity", false));
+      if (over)
+        findings.push(
+          at(
+            user,
+            "myriad/fp16-overflow",
+            "warning",
+            `constant ${JSON.stringify(v.name)} has ${over} value(s) beyond ±65504 (largest ${worst.toExponential(3)}) that become ±Inf in FP16`,
+            "scale the values into FP16 range (a mask of −1e4 works as well as −1e9)",
+            false,
+          ),
+        );
+      if (under)
+        findings.push(
+          at(
+            user,
+            "myriad/fp16-underflow",
+            "warning",
+            `constant ${JSON.stringify(v.name)} has ${under} non-zero value(s) below 6e-8 that become 0 in FP16`,
+            "rescale the weights or check the layer's sensitivity",
+            false,
+          ),
+        );
     }
     return findings;
   },

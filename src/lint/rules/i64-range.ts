@@ -18,7 +18,16 @@ export const i64RangeRule: LintRule = {
       if (t.dtype !== "int64" && t.dtype !== "uint64") continue;
       const bad = t.toBigInts().find((x) => x < MIN || x > MAX);
       if (bad === undefined) continue;
-      findings.push(at({ name: v.name, opType: "Const" }, "myriad/i64-range", "error", `constant ${JSON.stringify(v.name)} holds ${bad}, outside the I32 range MYRIAD narrows I64 to`, "clamp the value in the model (e.g. Slice ends of INT64_MAX to the axis length)", false));
+      findings.push(
+        at(
+          { name: v.name, opType: "Const" },
+          "myriad/i64-range",
+          "error",
+          `constant ${JSON.stringify(v.name)} holds ${bad}, outside the I32 range MYRIAD narrows I64 to`,
+          "clamp the value in the model (e.g. Slice ends of INT64_MAX to the axis length)",
+          false,
+        ),
+      );
     }
     return findings;
   },

@@ -6,7 +6,7 @@
  * myriad/unsupported-type: a tensor of a type MYRIAD has no form for (int8, int16, float8 …).
  */
 import { capabilityOf } from "../../targets/myriad/capabilities.js";
-import { convertChain, myriadTypeOf, type MyriadType } from "../../targets/myriad/types.js";
+import { convertChain, type MyriadType, myriadTypeOf } from "../../targets/myriad/types.js";
 import type { Finding } from "../finding.js";
 import { at, type LintRule } from "../rule.js";
 
@@ -23,7 +23,16 @@ export const inputTypeRule: LintRule = {
       for (const out of node.outputs) {
         const info = out ? types.get(out) : undefined;
         if (info && !myriadTypeOf(info.dtype)) {
-          findings.push(at(node, "myriad/unsupported-type", "error", `output ${JSON.stringify(out!.name)} is ${info.dtype}, a type MYRIAD has no form for (it computes in FP16 and I32)`, "cast to float or int32 in the model", false));
+          findings.push(
+            at(
+              node,
+              "myriad/unsupported-type",
+              "error",
+              `output ${JSON.stringify(out!.name)} is ${info.dtype}, a type MYRIAD has no form for (it computes in FP16 and I32)`,
+              "cast to float or int32 in the model",
+              false,
+            ),
+          );
         }
       }
       if (!cap?.supported || !cap.inputTypes) return findings;
@@ -38,8 +47,11 @@ export const inputTypeRule: LintRule = {
             node,
             "myriad/input-type",
             "error",
-            `Stage node ${node.name} (${node.opType}) types check error: input #${port} has type ${plugName(actual)}, but one of [${allowed.map(plugName).join(", ")}] is expected`,
-            actual === "I32" ? "compute this in float: Converts to FP16 (and back) are inserted around the layer, exact for integers up to 2048" : `convert the input to ${allowed.map(plugName).join(" or ")}`,
+            `Stage node ${node.name} (${node.opType}) types check error: input #${port} has type ${plugName(actual)}, but one of ` +
+              `[${allowed.map(plugName).join(", ")}] is expected`,
+            actual === "I32"
+              ? "compute this in float: Converts to FP16 (and back) are inserted around the layer, exact for integers up to 2048"
+              : `convert the input to ${allowed.map(plugName).join(" or ")}`,
             fixable,
           ),
         );

@@ -6,7 +6,7 @@
  */
 import type { Node } from "../../ir/node.js";
 import { floatAttr, intAttr, intsAttr, strAttr } from "../../ops/openvino/op-def.js";
-import { capabilityOf, MYRIAD_OPS, type Constraint } from "../../targets/myriad/capabilities.js";
+import { type Constraint, capabilityOf, MYRIAD_OPS } from "../../targets/myriad/capabilities.js";
 import { isConstantComputable } from "../constant-inputs.js";
 import type { Finding } from "../finding.js";
 import { at, type LintContext, type LintRule } from "../rule.js";
@@ -17,7 +17,8 @@ function constantValue(node: Node, port: number): number | undefined {
 }
 
 function violation(ctx: LintContext, node: Node, c: Constraint): Finding | undefined {
-  const f = (message: string, fixable = false) => at(node, c.rule, c.kind === "attr-fixed" ? "warning" : "error", message, c.suggestion, fixable);
+  const f = (message: string, fixable = false) =>
+    at(node, c.rule, c.kind === "attr-fixed" ? "warning" : "error", message, c.suggestion, fixable);
   switch (c.kind) {
     case "attr-in": {
       // Model Optimizer writes booleans as "0"/"1" as often as "false"/"true".
@@ -42,11 +43,15 @@ function violation(ctx: LintContext, node: Node, c: Constraint): Finding | undef
     case "const-value": {
       if (!node.inputs[c.port]) return undefined;
       const v = constantValue(node, c.port);
-      return v === c.value ? undefined : f(`${c.what} (input ${c.port}) must be the constant ${c.value}${v === undefined ? "" : `, not ${v}`}`);
+      return v === c.value
+        ? undefined
+        : f(`${c.what} (input ${c.port}) must be the constant ${c.value}${v === undefined ? "" : `, not ${v}`}`);
     }
     case "unused-output": {
       const out = node.outputs[c.port];
-      return out && (out.uses.length || out.isGraphOutput()) ? f(`output ${c.port} (${c.what}) is used, but MYRIAD does not produce it`) : undefined;
+      return out && (out.uses.length || out.isGraphOutput())
+        ? f(`output ${c.port} (${c.what}) is used, but MYRIAD does not produce it`)
+        : undefined;
     }
     case "attr-min": {
       const v = intAttr(node, c.name, c.min);
@@ -54,14 +59,20 @@ function violation(ctx: LintContext, node: Node, c: Constraint): Finding | undef
     }
     case "attr-fixed": {
       const v = floatAttr(node, c.name, c.value);
-      return Math.abs(v - c.value) <= Math.abs(c.value) * 1e-3 ? undefined : f(`${c.name}=${v} is ignored on MYRIAD, which uses ${c.value}`);
+      return Math.abs(v - c.value) <= Math.abs(c.value) * 1e-3
+        ? undefined
+        : f(`${c.name}=${v} is ignored on MYRIAD, which uses ${c.value}`);
     }
     case "same-dims": {
       const inDims = node.inputs[0] ? ctx.types.get(node.inputs[0])?.dims : undefined;
       const outDims = node.outputs[0] ? ctx.types.get(node.outputs[0])?.dims : undefined;
       if (!inDims || !outDims || c.axes.some((a) => inDims[a] === null || outDims[a] === null)) return undefined;
       const changed = c.axes.filter((a) => inDims[a] !== outDims[a]);
-      return changed.length ? f(`resizes axis ${changed.join(" and ")} (${changed.map((a) => `${inDims[a]}→${outDims[a]}`).join(", ")}); MYRIAD allows ${c.what}`) : undefined;
+      return changed.length
+        ? f(
+            `resizes axis ${changed.join(" and ")} (${changed.map((a) => `${inDims[a]}→${outDims[a]}`).join(", ")}); MYRIAD allows ${c.what}`,
+          )
+        : undefined;
     }
   }
 }

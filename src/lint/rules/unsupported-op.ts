@@ -14,9 +14,22 @@ export const unsupportedOpRule: LintRule = {
     return model.graph.nodes.flatMap((node) => {
       const cap = capabilityOf(node.opType);
       if (cap?.supported) return [];
-      const refusal = cap?.supported === false && cap.refusal ? cap.refusal.replace("{name}", node.name) : `Failed to compile layer "${node.name}": unsupported layer type "${node.opType}"`;
+      const refusal =
+        cap?.supported === false && cap.refusal
+          ? cap.refusal.replace("{name}", node.name)
+          : `Failed to compile layer "${node.name}": unsupported layer type "${node.opType}"`;
       const compileTool = `compile_tool: ${refusal}`;
-      if (!cap) return [at(node, "myriad/unsupported-op", "error", `${node.opType} has no MYRIAD layer (${compileTool})`, "replace the op before export, or run this part on the host (cut the graph with fix --outputs/--inputs)", false)];
+      if (!cap)
+        return [
+          at(
+            node,
+            "myriad/unsupported-op",
+            "error",
+            `${node.opType} has no MYRIAD layer (${compileTool})`,
+            "replace the op before export, or run this part on the host (cut the graph with fix --outputs/--inputs)",
+            false,
+          ),
+        ];
       const fixable = cap.rewrite === "fold-constant" ? node.inputs.every((v) => !v || isConstantComputable(v)) : cap.rewrite !== undefined;
       return [at(node, "myriad/unsupported-op", "error", `${node.opType} has no MYRIAD layer (${compileTool})`, cap.suggestion, fixable)];
     });

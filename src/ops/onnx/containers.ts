@@ -4,12 +4,13 @@
  * leading iteration axis), SplitToSequence/ConcatFromSequence, DFT/STFT, and a few ops whose
  * result shape depends on data (ImageDecoder, StringSplit, TfIdfVectorizer).
  */
-import { dtypeFromOnnx, type DTypeName } from "../../ir/dtype.js";
+
 import { isAttributeRef } from "../../ir/attribute.js";
+import { type DTypeName, dtypeFromOnnx } from "../../ir/dtype.js";
 import type { Graph } from "../../ir/graph.js";
 import type { Dim } from "../../ir/shape.js";
 import type { ValueType } from "../../ir/types.js";
-import { constInts, normalizeAxis, type InferContext, type OnnxOpDef, type OutputType } from "./op-def.js";
+import { constInts, type InferContext, normalizeAxis, type OnnxOpDef, type OutputType } from "./op-def.js";
 
 const seqOf = (elem: ValueType | undefined): OutputType => ({ type: { kind: "sequence", elem } });
 
@@ -97,7 +98,9 @@ export const CONTAINER_OPS: Record<string, OnnxOpDef> = {
   STFT: { infer: (ctx) => [{ dtype: ctx.inputs[0]?.dtype }] },
   ImageDecoder: { infer: () => [{ dtype: "uint8", shape: [null, null, null] }] },
   StringSplit: { infer: (ctx) => [{ dtype: "string" }, { dtype: "int64", shape: ctx.inputs[0]?.shape }] },
-  TfIdfVectorizer: { infer: (ctx) => [{ dtype: "float32", shape: ctx.inputs[0]?.shape?.length === 2 ? [ctx.inputs[0]!.shape![0]!, null] : [null] }] },
+  TfIdfVectorizer: {
+    infer: (ctx) => [{ dtype: "float32", shape: ctx.inputs[0]?.shape?.length === 2 ? [ctx.inputs[0]!.shape![0]!, null] : [null] }],
+  },
   Col2Im: {
     infer(ctx) {
       const x = ctx.inputs[0]?.shape;

@@ -4,7 +4,7 @@
  */
 import type { DTypeName } from "../../ir/dtype.js";
 import type { Dim, Shape } from "../../ir/shape.js";
-import { broadcastDims, broadcastIndex, isBigDtype, ndAlloc, type NdArray } from "../ndarray.js";
+import { broadcastDims, broadcastIndex, isBigDtype, type NdArray, ndAlloc } from "../ndarray.js";
 import type { InferContext, OnnxOpDef, OutputType } from "./op-def.js";
 
 /** Broadcast of possibly-symbolic shapes; a dim is unknown when it cannot be decided. */
@@ -106,7 +106,8 @@ const div: OnnxOpDef = {
 const pow: OnnxOpDef = {
   infer: (ctx) => [{ dtype: ctx.inputs[0]?.dtype, shape: broadcastShapes([ctx.inputs[0]?.shape, ctx.inputs[1]?.shape]) }],
   fold(inputs) {
-    const asNumbers = (x: NdArray): NdArray => (x.data instanceof Float64Array ? x : { dtype: "float64", dims: x.dims, data: Float64Array.from(x.data as BigInt64Array, Number) });
+    const asNumbers = (x: NdArray): NdArray =>
+      x.data instanceof Float64Array ? x : { dtype: "float64", dims: x.dims, data: Float64Array.from(x.data as BigInt64Array, Number) };
     const r = binaryFold([asNumbers(inputs[0]!), asNumbers(inputs[1]!)], { num: Math.pow }, undefined);
     if (!isBigDtype(inputs[0]!.dtype)) return [r];
     return [{ dtype: inputs[0]!.dtype, dims: r.dims, data: BigInt64Array.from(r.data as Float64Array, (v) => BigInt(Math.trunc(v))) }];
@@ -162,8 +163,14 @@ const roundHalfEven = (x: number): number => {
 
 export const ELEMENTWISE_OPS: Record<string, OnnxOpDef> = {
   Abs: unary(Math.abs, (x) => (x < 0n ? -x : x)),
-  Neg: unary((x) => -x, (x) => -x),
-  Relu: unary((x) => (x > 0 ? x : 0), (x) => (x > 0n ? x : 0n)),
+  Neg: unary(
+    (x) => -x,
+    (x) => -x,
+  ),
+  Relu: unary(
+    (x) => (x > 0 ? x : 0),
+    (x) => (x > 0n ? x : 0n),
+  ),
   Sigmoid: unary((x) => 1 / (1 + Math.exp(-x))),
   Tanh: unary(Math.tanh),
   Exp: unary(Math.exp),
@@ -179,7 +186,10 @@ export const ELEMENTWISE_OPS: Record<string, OnnxOpDef> = {
   Erf: unary(erf),
   Softsign: unary((x) => x / (1 + Math.abs(x))),
   Softplus: unary((x) => Math.log1p(Math.exp(x))),
-  Not: { infer: sameAsInput0, fold: ([a]) => [{ dtype: "bool", dims: a!.dims, data: Float64Array.from(a!.data as Float64Array, (v) => (v ? 0 : 1)) }] },
+  Not: {
+    infer: sameAsInput0,
+    fold: ([a]) => [{ dtype: "bool", dims: a!.dims, data: Float64Array.from(a!.data as Float64Array, (v) => (v ? 0 : 1)) }],
+  },
   HardSigmoid: unaryWith((get) => {
     const alpha = get("alpha", 0.2);
     const beta = get("beta", 0.5);
@@ -195,8 +205,8 @@ export const ELEMENTWISE_OPS: Record<string, OnnxOpDef> = {
     return (x) => (x >= 0 ? x : alpha * (Math.exp(x) - 1));
   }),
   Selu: unaryWith((get) => {
-    const alpha = get("alpha", 1.67326319217681884765625);
-    const gamma = get("gamma", 1.05070102214813232421875);
+    const alpha = get("alpha", 1.6732631921768188);
+    const gamma = get("gamma", 1.0507010221481323);
     return (x) => gamma * (x > 0 ? x : alpha * (Math.exp(x) - 1));
   }),
   Add: binary({ num: (a, b) => a + b, big: (a, b) => BigInt.asIntN(64, a + b) }),
@@ -213,7 +223,7 @@ export const ELEMENTWISE_OPS: Record<string, OnnxOpDef> = {
   GreaterOrEqual: binary({ num: (a, b) => (a >= b ? 1 : 0), big: (a, b) => a >= b }, "bool"),
   And: binary({ num: (a, b) => (a && b ? 1 : 0) }, "bool"),
   Or: binary({ num: (a, b) => (a || b ? 1 : 0) }, "bool"),
-  Xor: binary({ num: (a, b) => ((a ? 1 : 0) ^ (b ? 1 : 0)) }, "bool"),
+  Xor: binary({ num: (a, b) => (a ? 1 : 0) ^ (b ? 1 : 0) }, "bool"),
   Max: variadic({ num: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)), big: (a, b) => (a > b ? a : b) }),
   Min: variadic({ num: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)), big: (a, b) => (a < b ? a : b) }),
   Sum: variadic({ num: (a, b) => a + b, big: (a, b) => a + b }),

@@ -4,13 +4,15 @@
  * TopK, OneHot, NonZero, NonMaxSuppression), DepthToSpace/SpaceToDepth, CumSum/CumProd,
  * Trilu, EyeLike, random-like ops. Inference only; none of these fold.
  */
-import { dtypeFromOnnx, type DTypeName } from "../../ir/dtype.js";
+import { type DTypeName, dtypeFromOnnx } from "../../ir/dtype.js";
 import type { Dim, Shape } from "../../ir/shape.js";
 import { broadcastShapes } from "./elementwise.js";
-import { constInts, normalizeAxis, type InferContext, type OnnxOpDef, type OutputType } from "./op-def.js";
+import { constInts, type InferContext, normalizeAxis, type OnnxOpDef, type OutputType } from "./op-def.js";
 
 const same = (ctx: InferContext): OutputType[] => [{ dtype: ctx.inputs[0]?.dtype, shape: ctx.inputs[0]?.shape }];
-const sameShapeAs = (dtype: DTypeName) => (ctx: InferContext): OutputType[] => [{ dtype, shape: ctx.inputs[0]?.shape }];
+const sameShapeAs =
+  (dtype: DTypeName) =>
+  (ctx: InferContext): OutputType[] => [{ dtype, shape: ctx.inputs[0]?.shape }];
 const sameOp: OnnxOpDef = { infer: same };
 const broadcast: OnnxOpDef = { infer: (ctx) => [{ dtype: ctx.inputs[0]?.dtype, shape: broadcastShapes(ctx.inputs.map((i) => i?.shape)) }] };
 
@@ -35,10 +37,27 @@ const spaceDepth = (toDepth: boolean): OnnxOpDef => ({
 
 export const MISC_OPS: Record<string, OnnxOpDef> = {
   // Same shape and type as the input.
-  Acos: sameOp, Acosh: sameOp, Asin: sameOp, Asinh: sameOp, Atan: sameOp, Atanh: sameOp, Tan: sameOp,
-  Cosh: sameOp, Sinh: sameOp, Shrink: sameOp, ThresholdedRelu: sameOp, Celu: sameOp, Swish: sameOp,
-  LpNormalization: sameOp, MeanVarianceNormalization: sameOp, CumSum: sameOp, CumProd: sameOp,
-  BitwiseNot: sameOp, Trilu: sameOp, RMSNormalization: sameOp, ReverseSequence: sameOp,
+  Acos: sameOp,
+  Acosh: sameOp,
+  Asin: sameOp,
+  Asinh: sameOp,
+  Atan: sameOp,
+  Atanh: sameOp,
+  Tan: sameOp,
+  Cosh: sameOp,
+  Sinh: sameOp,
+  Shrink: sameOp,
+  ThresholdedRelu: sameOp,
+  Celu: sameOp,
+  Swish: sameOp,
+  LpNormalization: sameOp,
+  MeanVarianceNormalization: sameOp,
+  CumSum: sameOp,
+  CumProd: sameOp,
+  BitwiseNot: sameOp,
+  Trilu: sameOp,
+  RMSNormalization: sameOp,
+  ReverseSequence: sameOp,
   // Same shape, other type.
   IsInf: { infer: sameShapeAs("bool") },
   IsNaN: { infer: sameShapeAs("bool") },
@@ -50,9 +69,19 @@ export const MISC_OPS: Record<string, OnnxOpDef> = {
     infer: (ctx) => [{ dtype: ctx.inputs[2]?.dtype ?? attrDtype(ctx, "output_dtype", "uint8") ?? "uint8", shape: ctx.inputs[0]?.shape }],
   },
   DequantizeLinear: { infer: (ctx) => [{ dtype: ctx.inputs[1]?.dtype ?? "float32", shape: ctx.inputs[0]?.shape }] },
-  DynamicQuantizeLinear: { infer: (ctx) => [{ dtype: "uint8", shape: ctx.inputs[0]?.shape }, { dtype: "float32", shape: [] }, { dtype: "uint8", shape: [] }] },
+  DynamicQuantizeLinear: {
+    infer: (ctx) => [
+      { dtype: "uint8", shape: ctx.inputs[0]?.shape },
+      { dtype: "float32", shape: [] },
+      { dtype: "uint8", shape: [] },
+    ],
+  },
   // Broadcasting.
-  BitwiseAnd: broadcast, BitwiseOr: broadcast, BitwiseXor: broadcast, BitShift: broadcast, Mean: broadcast,
+  BitwiseAnd: broadcast,
+  BitwiseOr: broadcast,
+  BitwiseXor: broadcast,
+  BitShift: broadcast,
+  Mean: broadcast,
   // Indexing.
   GatherElements: { infer: (ctx) => [{ dtype: ctx.inputs[0]?.dtype, shape: ctx.inputs[1]?.shape }] },
   ScatterElements: sameOp,
@@ -65,7 +94,10 @@ export const MISC_OPS: Record<string, OnnxOpDef> = {
       if (!s) return [{ dtype: ctx.inputs[0]?.dtype }, { dtype: "int64" }];
       const axis = normalizeAxis(ctx.node.getInt("axis", -1), s.length);
       const shape = s.map((d, i) => (i === axis ? (k ?? null) : d));
-      return [{ dtype: ctx.inputs[0]?.dtype, shape }, { dtype: "int64", shape }];
+      return [
+        { dtype: ctx.inputs[0]?.dtype, shape },
+        { dtype: "int64", shape },
+      ];
     },
   },
   OneHot: {

@@ -3,13 +3,14 @@
  * (RNN/GRU/LSTM), GridSample, Einsum, If, GatherND, integer and quantised Conv/MatMul,
  * window functions, string ops, Det, DeformConv, CenterCropPad. Inference only.
  */
-import { dtypeFromOnnx, dtypeInfo } from "../../ir/dtype.js";
+
 import { isAttributeRef } from "../../ir/attribute.js";
+import { dtypeFromOnnx, dtypeInfo } from "../../ir/dtype.js";
 import type { Dim, Shape } from "../../ir/shape.js";
 import type { TensorType } from "../../ir/types.js";
 import { broadcastShapes } from "./elementwise.js";
 import { NN_OPS } from "./nn.js";
-import { constInts, normalizeAxis, type InferContext, type OnnxOpDef, type OutputType } from "./op-def.js";
+import { constInts, type InferContext, normalizeAxis, type OnnxOpDef, type OutputType } from "./op-def.js";
 
 /** Loss ops: a scalar unless reduction="none", then the target's shape. */
 function loss(targetIndex: number, extraLogProb: boolean): OnnxOpDef {
@@ -36,7 +37,11 @@ const recurrent: OnnxOpDef = {
     const batch = batchFirst ? x[0]! : x[1]!;
     const y: Shape = batchFirst ? [batch, seq, dirs, hidden] : [seq, dirs, batch, hidden];
     const state: Shape = batchFirst ? [batch, dirs, hidden] : [dirs, batch, hidden];
-    return [{ dtype, shape: y }, { dtype, shape: state }, { dtype, shape: state }].slice(0, n);
+    return [
+      { dtype, shape: y },
+      { dtype, shape: state },
+      { dtype, shape: state },
+    ].slice(0, n);
   },
 };
 
@@ -59,7 +64,13 @@ const einsum: OnnxOpDef = {
         else if (!sizes.has(c) || sizes.get(c) === 1) sizes.set(c, d);
       });
     });
-    const out = rhs ?? [...counts].filter(([, n]) => n === 1).map(([c]) => c).sort().join("");
+    const out =
+      rhs ??
+      [...counts]
+        .filter(([, n]) => n === 1)
+        .map(([c]) => c)
+        .sort()
+        .join("");
     return [{ dtype, shape: [...out].map((c) => sizes.get(c) ?? null) }];
   },
 };
@@ -78,7 +89,8 @@ const ifOp: OnnxOpDef = {
       const b = other?.outputs[i]?.type as TensorType | undefined;
       if (a?.kind !== "tensor" || b?.kind !== "tensor") return undefined;
       const dtype = a.dtype === b.dtype ? a.dtype : undefined;
-      const shape = a.shape && b.shape && a.shape.length === b.shape.length ? a.shape.map((d, k) => (d === b.shape![k] ? d : null)) : undefined;
+      const shape =
+        a.shape && b.shape && a.shape.length === b.shape.length ? a.shape.map((d, k) => (d === b.shape![k] ? d : null)) : undefined;
       return { dtype, shape };
     });
   },
@@ -153,11 +165,13 @@ export const MORE_OPS: Record<string, OnnxOpDef> = {
       if (!x || !target) return [{ dtype: ctx.inputs[0]?.dtype }];
       const axes = (ctx.node.getInts("axes") ?? x.map((_, i) => i)).map((a) => normalizeAxis(a, x.length));
       const out: Dim[] = [...x];
-      axes.forEach((a, i) => (out[a] = target[i]!));
+      for (const [i, a] of axes.entries()) out[a] = target[i]!;
       return [{ dtype: ctx.inputs[0]?.dtype, shape: out }];
     },
   },
-  StringNormalizer: { infer: (ctx) => [{ dtype: "string", shape: ctx.inputs[0]?.shape?.map((d, i, s) => (i === s.length - 1 ? null : d)) }] },
+  StringNormalizer: {
+    infer: (ctx) => [{ dtype: "string", shape: ctx.inputs[0]?.shape?.map((d, i, s) => (i === s.length - 1 ? null : d)) }],
+  },
   StringConcat: { infer: (ctx) => [{ dtype: "string", shape: broadcastShapes([ctx.inputs[0]?.shape, ctx.inputs[1]?.shape]) }] },
   RegexFullMatch: { infer: (ctx) => [{ dtype: "bool", shape: ctx.inputs[0]?.shape }] },
   MaxUnpool: { infer: (ctx) => [{ dtype: ctx.inputs[0]?.dtype, shape: constInts(ctx.inputs[2]) }] },
@@ -181,7 +195,10 @@ export const MORE_OPS: Record<string, OnnxOpDef> = {
       const x = ctx.inputs[0]?.shape;
       const k = ctx.inputs[1]?.shape?.[2];
       const dtype = ctx.inputs[0]?.dtype;
-      return [{ dtype, shape: x }, { dtype, shape: x ? [x[0] ?? null, x[1] ?? null, typeof k === "number" ? k - 1 : null] : undefined }];
+      return [
+        { dtype, shape: x },
+        { dtype, shape: x ? [x[0] ?? null, x[1] ?? null, typeof k === "number" ? k - 1 : null] : undefined },
+      ];
     },
   },
   LinearAttention: {
@@ -193,7 +210,10 @@ export const MORE_OPS: Record<string, OnnxOpDef> = {
       const heads = ctx.node.getInt("kv_num_heads");
       const dtype = ctx.inputs[0]?.dtype;
       const per = (d: Dim | undefined) => (typeof d === "number" && heads ? d / heads : null);
-      return [{ dtype, shape: q }, { dtype, shape: q && k && v && heads ? [q[0] ?? null, heads, per(k[2]), per(v[2])] : undefined }];
+      return [
+        { dtype, shape: q },
+        { dtype, shape: q && k && v && heads ? [q[0] ?? null, heads, per(k[2]), per(v[2])] : undefined },
+      ];
     },
   },
   SwiGLU: { infer: (ctx) => [{ dtype: ctx.inputs[0]?.dtype, shape: broadcastShapes([ctx.inputs[0]?.shape, ctx.inputs[1]?.shape]) }] },

@@ -4,14 +4,23 @@
  * (shape subgraphs use ReduceProd/ReduceSum on small int64 tensors).
  */
 import type { Node } from "../../ir/node.js";
-import { shapeSize, type Dim, type Shape } from "../../ir/shape.js";
-import { ndAlloc, type NdArray } from "../ndarray.js";
-import { constInts, normalizeAxis, type InferContext, type OnnxOpDef, type OutputType } from "./op-def.js";
+import { type Dim, type Shape, shapeSize } from "../../ir/shape.js";
+import { ndAlloc } from "../ndarray.js";
+import { constInts, type InferContext, normalizeAxis, type OnnxOpDef, type OutputType } from "./op-def.js";
 
 const sameAsInput0 = (ctx: InferContext): OutputType[] => [{ dtype: ctx.inputs[0]?.dtype, shape: ctx.inputs[0]?.shape }];
 
 /** Output size of one spatial axis of a convolution or pooling window. */
-function windowOut(inSize: Dim, kernel: number, stride: number, dilation: number, padBegin: number, padEnd: number, autoPad: string, ceil: boolean): Dim {
+function windowOut(
+  inSize: Dim,
+  kernel: number,
+  stride: number,
+  dilation: number,
+  padBegin: number,
+  padEnd: number,
+  autoPad: string,
+  ceil: boolean,
+): Dim {
   if (typeof inSize !== "number") return null;
   if (autoPad === "SAME_UPPER" || autoPad === "SAME_LOWER") return Math.ceil(inSize / stride);
   const effective = (kernel - 1) * dilation + 1;
@@ -75,7 +84,10 @@ const pool: OnnxOpDef = {
     const kernel = ctx.node.getInts("kernel_shape");
     if (!x || !kernel) return [{ dtype: ctx.inputs[0]?.dtype }, { dtype: "int64" }];
     const shape = [x[0] ?? null, x[1] ?? null, ...spatialOut(ctx.node, x, kernel, ctx.node.getInt("ceil_mode", 0) === 1)];
-    return [{ dtype: ctx.inputs[0]?.dtype, shape }, { dtype: "int64", shape }];
+    return [
+      { dtype: ctx.inputs[0]?.dtype, shape },
+      { dtype: "int64", shape },
+    ];
   },
 };
 
@@ -142,8 +154,8 @@ const resize: OnnxOpDef = {
         if (ins.some((d) => typeof d !== "number")) return [{ dtype: ctx.inputs[0]?.dtype, shape: x.map(() => null) }];
         const ratios = all.map((_, i) => sizes[i]! / (ins[i] as number));
         const scale = policy === "not_larger" ? Math.min(...ratios) : Math.max(...ratios);
-        all.forEach((axis, i) => (out[axis] = Math.round(scale * (ins[i] as number))));
-      } else all.forEach((axis, i) => (out[axis] = sizes[i]!));
+        for (const [i, axis] of all.entries()) out[axis] = Math.round(scale * (ins[i] as number));
+      } else for (const [i, axis] of all.entries()) out[axis] = sizes[i]!;
       return [{ dtype: ctx.inputs[0]?.dtype, shape: out }];
     }
     const scalesT = isUpsample && ctx.opset < 9 ? ctx.node.getFloats("scales") : ctx.inputs[scalesIdx]?.value?.toFloat32();
@@ -158,7 +170,12 @@ const resize: OnnxOpDef = {
 };
 
 /** Axes of a reduction: attribute before the op's "axes as input" version, input after. */
-function reduceAxes(node: Node, opset: number, axesInput: readonly number[] | undefined, hasAxesInput: boolean): { axes: readonly number[] | undefined; known: boolean } {
+function reduceAxes(
+  node: Node,
+  opset: number,
+  axesInput: readonly number[] | undefined,
+  hasAxesInput: boolean,
+): { axes: readonly number[] | undefined; known: boolean } {
   const inputSince = node.opType === "ReduceSum" ? 13 : 18;
   if (opset < inputSince) return { axes: node.getInts("axes"), known: true };
   if (!hasAxesInput) return { axes: undefined, known: true };
@@ -180,11 +197,21 @@ function reduce(init: number, step: (acc: number, v: number) => number, finish: 
       const x = ctx.inputs[0]?.shape;
       const { axes, known } = reduceAxes(ctx.node, ctx.opset, constInts(ctx.inputs[1]), ctx.node.inputs[1] !== undefined);
       if (!x || !known) return [{ dtype: ctx.inputs[0]?.dtype }];
-      return [{ dtype: ctx.inputs[0]?.dtype, shape: reduceShape(x, axes, ctx.node.getInt("keepdims", 1) === 1, ctx.node.getInt("noop_with_empty_axes", 0) === 1) }];
+      return [
+        {
+          dtype: ctx.inputs[0]?.dtype,
+          shape: reduceShape(x, axes, ctx.node.getInt("keepdims", 1) === 1, ctx.node.getInt("noop_with_empty_axes", 0) === 1),
+        },
+      ];
     },
     fold([x, axesIn], { node, opset }) {
       // The kernel's own argument says whether axes were given (callers may pass a bare node).
-      const { axes } = reduceAxes(node, opset, axesIn ? Array.from(axesIn.data as ArrayLike<number | bigint>, Number) : undefined, axesIn !== undefined);
+      const { axes } = reduceAxes(
+        node,
+        opset,
+        axesIn ? Array.from(axesIn.data as ArrayLike<number | bigint>, Number) : undefined,
+        axesIn !== undefined,
+      );
       const keep = node.getInt("keepdims", 1) === 1;
       const noop = node.getInt("noop_with_empty_axes", 0) === 1;
       if ((!axes || axes.length === 0) && noop) return [x!];
@@ -249,15 +276,31 @@ export const NN_OPS: Record<string, OnnxOpDef> = {
   Resize: resize,
   Upsample: resize,
   ReduceSum: reduce(0, (a, v) => a + v),
-  ReduceMean: reduce(0, (a, v) => a + v, (a, n) => a / n),
+  ReduceMean: reduce(
+    0,
+    (a, v) => a + v,
+    (a, n) => a / n,
+  ),
   ReduceProd: reduce(1, (a, v) => a * v),
   ReduceMax: reduce(-Infinity, (a, v) => (v > a ? v : a)),
   ReduceMin: reduce(Infinity, (a, v) => (v < a ? v : a)),
   ReduceL1: reduce(0, (a, v) => a + Math.abs(v)),
-  ReduceL2: reduce(0, (a, v) => a + v * v, (a) => Math.sqrt(a)),
+  ReduceL2: reduce(
+    0,
+    (a, v) => a + v * v,
+    (a) => Math.sqrt(a),
+  ),
   ReduceSumSquare: reduce(0, (a, v) => a + v * v),
-  ReduceLogSumExp: reduce(0, (a, v) => a + Math.exp(v), (a) => Math.log(a)),
-  ReduceLogSum: reduce(0, (a, v) => a + v, (a) => Math.log(a)),
+  ReduceLogSumExp: reduce(
+    0,
+    (a, v) => a + Math.exp(v),
+    (a) => Math.log(a),
+  ),
+  ReduceLogSum: reduce(
+    0,
+    (a, v) => a + v,
+    (a) => Math.log(a),
+  ),
   ArgMax: argReduce,
   ArgMin: argReduce,
 };

@@ -62,5 +62,13 @@ export function normalizeAxis(axis: number, rank: number): number {
 /** Integer values of a constant input (axes, shapes, pads …) as numbers, INT64 sentinels clamped. */
 export function constInts(info: InputInfo | undefined): number[] | undefined {
   if (!info?.value) return undefined;
-  return info.value.toBigInts().map((v) => (v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : v < BigInt(Number.MIN_SAFE_INTEGER) ? Number.MIN_SAFE_INTEGER : Number(v)));
+  return info.value
+    .toBigInts()
+    .map((v) =>
+      v > BigInt(Number.MAX_SAFE_INTEGER)
+        ? Number.MAX_SAFE_INTEGER
+        : v < BigInt(Number.MIN_SAFE_INTEGER)
+          ? Number.MIN_SAFE_INTEGER
+          : Number(v),
+    );
 }

@@ -5,14 +5,25 @@
  * Unsqueeze → Concat → Reshape` chains are made of, so their folding must be exact (int64
  * as bigint).
  */
-import { dtypeFromOnnx, type DTypeName } from "../../ir/dtype.js";
-import type { Node } from "../../ir/node.js";
-import { shapeSize, stridesOf, type Dim, type Shape } from "../../ir/shape.js";
+
 import { isAttributeRef } from "../../ir/attribute.js";
+import { type DTypeName, dtypeFromOnnx } from "../../ir/dtype.js";
+import type { Node } from "../../ir/node.js";
+import { type Dim, type Shape, shapeSize, stridesOf } from "../../ir/shape.js";
 import type { Tensor } from "../../ir/tensor.js";
-import { broadcastDims, broadcastIndex, ndAlloc, ndCast, ndFromTensor, ndTake, stridedIndex, type CastOptions, type NdArray } from "../ndarray.js";
+import {
+  broadcastDims,
+  broadcastIndex,
+  type CastOptions,
+  type NdArray,
+  ndAlloc,
+  ndCast,
+  ndFromTensor,
+  ndTake,
+  stridedIndex,
+} from "../ndarray.js";
 import { broadcastShapes } from "./elementwise.js";
-import { constInts, dimProduct, normalizeAxis, type InferContext, type OnnxOpDef, type OutputType } from "./op-def.js";
+import { constInts, dimProduct, type InferContext, normalizeAxis, type OnnxOpDef, type OutputType } from "./op-def.js";
 
 const int64 = (values: readonly number[] | readonly bigint[], dims: number[] = [values.length]): NdArray => ({
   dtype: "int64",
@@ -141,7 +152,10 @@ function transposePerm(node: Node, rank: number): number[] {
 export const SHAPE_OPS: Record<string, OnnxOpDef> = {
   Identity: { infer: (ctx) => [{ dtype: ctx.inputs[0]?.dtype, shape: ctx.inputs[0]?.shape }], fold: ([x]) => [x!] },
   Dropout: {
-    infer: (ctx) => [{ dtype: ctx.inputs[0]?.dtype, shape: ctx.inputs[0]?.shape }, { dtype: "bool", shape: ctx.inputs[0]?.shape }],
+    infer: (ctx) => [
+      { dtype: ctx.inputs[0]?.dtype, shape: ctx.inputs[0]?.shape },
+      { dtype: "bool", shape: ctx.inputs[0]?.shape },
+    ],
   },
   Constant: { infer: (ctx) => [constantType(ctx.node)], fold: (_inputs, { node }) => [constantNodeValue(node)!] },
   Shape: {
@@ -317,7 +331,8 @@ export const SHAPE_OPS: Record<string, OnnxOpDef> = {
       const dims = [...x!.dims.slice(0, axis), ...ind!.dims, ...x!.dims.slice(axis + 1)];
       const index = new Int32Array(shapeSize(dims));
       let o = 0;
-      for (let a = 0; a < outer; a++) for (const i of indices) for (let k = 0; k < inner; k++) index[o++] = (a * x!.dims[axis]! + i) * inner + k;
+      for (let a = 0; a < outer; a++)
+        for (const i of indices) for (let k = 0; k < inner; k++) index[o++] = (a * x!.dims[axis]! + i) * inner + k;
       return [ndTake(x!, dims, index)];
     },
   },
@@ -385,7 +400,8 @@ export const SHAPE_OPS: Record<string, OnnxOpDef> = {
       const d = Number(delta!.data[0]);
       const n = Math.max(0, Math.ceil((Number(limit!.data[0]) - s) / d));
       const out = ndAlloc(start!.dtype, n);
-      for (let i = 0; i < n; i++) (out as Float64Array)[i] = (start!.data instanceof BigInt64Array ? BigInt(s + i * d) : s + i * d) as number;
+      for (let i = 0; i < n; i++)
+        (out as Float64Array)[i] = (start!.data instanceof BigInt64Array ? BigInt(s + i * d) : s + i * d) as number;
       return [{ dtype: start!.dtype, dims: [n], data: out }];
     },
   },

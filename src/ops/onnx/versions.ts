@@ -215,7 +215,8 @@ export const ONNX_OP_VERSIONS: Readonly<Record<string, OpVersions>> = {
   Unsqueeze: { versions: [11, 13, 21, 23, 24, 25] },
   Upsample: { versions: [7, 9, 10] },
   Where: { introduced: 9, versions: [9, 16] },
-  Xor: { versions: [7] },};
+  Xor: { versions: [7] },
+};
 
 /** Whether the op exists in op set `opset`. */
 export function opExistsAt(op: string, opset: number): boolean {

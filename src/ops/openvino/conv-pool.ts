@@ -5,9 +5,9 @@
  */
 import type { Node } from "../../ir/node.js";
 import { shapeSize } from "../../ir/shape.js";
-import { ndCast, type NdArray } from "../ndarray.js";
+import { type NdArray, ndCast } from "../ndarray.js";
 import { dtypeFromElementType } from "./element-types.js";
-import { boolAttr, intsAttr, strAttr, type OvOpDef } from "./op-def.js";
+import { boolAttr, intsAttr, type OvOpDef, strAttr } from "./op-def.js";
 
 interface Window {
   kernel: number[];
@@ -56,7 +56,10 @@ function forEachPosition(w: Window, visit: (o: number, starts: number[]) => void
   const pos = new Array<number>(n).fill(0);
   const total = shapeSize(w.out);
   for (let o = 0; o < total; o++) {
-    visit(o, pos.map((p, i) => p * w.strides[i]! - w.padsBegin[i]!));
+    visit(
+      o,
+      pos.map((p, i) => p * w.strides[i]! - w.padsBegin[i]!),
+    );
     for (let d = n - 1; d >= 0; d--) {
       if (++pos[d]! < w.out[d]!) break;
       pos[d] = 0;
@@ -187,7 +190,13 @@ function pool(x: NdArray, node: Node, kind: "max" | "avg"): [NdArray, NdArray] {
 }
 
 /** Output type of a convolution or pooling without computing it. */
-function windowOutput(x: NdArray, node: Node, kernel: number[], channels: number, pooling: boolean): { dtype: NdArray["dtype"]; dims: number[] }[] {
+function windowOutput(
+  x: NdArray,
+  node: Node,
+  kernel: number[],
+  channels: number,
+  pooling: boolean,
+): { dtype: NdArray["dtype"]; dims: number[] }[] {
   const win = windowFor(node, x.dims.slice(2), kernel, pooling);
   return [{ dtype: x.dtype, dims: [x.dims[0]!, channels, ...win.out] }];
 }
@@ -209,7 +218,9 @@ export const OV_CONV_POOL: Record<string, OvOpDef> = {
     },
     outputTypes([x], { node, version }) {
       const [values] = windowOutput(x!, node, intsAttr(node, "kernel"), x!.dims[1]!, true);
-      return version < 8 ? [values!] : [values!, { dtype: dtypeFromElementType(strAttr(node, "index_element_type", "i64")) ?? "int64", dims: values!.dims }];
+      return version < 8
+        ? [values!]
+        : [values!, { dtype: dtypeFromElementType(strAttr(node, "index_element_type", "i64")) ?? "int64", dims: values!.dims }];
     },
   },
   AvgPool: {

@@ -6,16 +6,20 @@
 import { attr } from "../../ir/attribute.js";
 import { Node } from "../../ir/node.js";
 import { shapeSize, stridesOf } from "../../ir/shape.js";
-import { ndAlloc, ndCast, ndTake, stridedIndex, type NdArray } from "../ndarray.js";
+import { type NdArray, ndAlloc, ndCast, ndTake, stridedIndex } from "../ndarray.js";
 import { NN_OPS } from "../onnx/nn.js";
 import { SHAPE_OPS } from "../onnx/shape-ops.js";
 import { dtypeFromElementType } from "./element-types.js";
-import { boolAttr, intAttr, ints, runOnnxKernel, strAttr, type OvOpDef } from "./op-def.js";
+import { boolAttr, intAttr, ints, type OvOpDef, runOnnxKernel, strAttr } from "./op-def.js";
 
 const onnx = runOnnxKernel;
 
 const norm = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
-const int64 = (values: number[]): NdArray => ({ dtype: "int64", dims: [values.length], data: BigInt64Array.from(values, (v) => BigInt(v)) });
+const int64 = (values: number[]): NdArray => ({
+  dtype: "int64",
+  dims: [values.length],
+  data: BigInt64Array.from(values, (v) => BigInt(v)),
+});
 
 function reduce(onnxType: string): OvOpDef {
   return {
@@ -35,7 +39,9 @@ function matmulDims(a: readonly number[], b: readonly number[], ta: boolean, tb:
   const batchA = ad.slice(0, -2);
   const batchB = bd.slice(0, -2);
   const rank = Math.max(batchA.length, batchB.length);
-  const batch = Array.from({ length: rank }, (_, i) => Math.max(batchA[batchA.length - rank + i] ?? 1, batchB[batchB.length - rank + i] ?? 1));
+  const batch = Array.from({ length: rank }, (_, i) =>
+    Math.max(batchA[batchA.length - rank + i] ?? 1, batchB[batchB.length - rank + i] ?? 1),
+  );
   let dims = [...batch, M, N];
   if (a.length === 1) dims = dims.filter((_, i) => i !== dims.length - 2);
   if (b.length === 1) dims = dims.slice(0, -1);
@@ -46,14 +52,19 @@ function matmul(a: NdArray, b: NdArray, ta: boolean, tb: boolean): NdArray {
   // Promote 1-D operands, transpose the last two axes where asked, broadcast batch axes.
   const ad = a.dims.length === 1 ? [1, a.dims[0]!] : [...a.dims];
   const bd = b.dims.length === 1 ? [b.dims[0]!, 1] : [...b.dims];
-  const at = (i: number, r: number, c: number, dims: number[], t: boolean) => (t ? i * dims[dims.length - 1]! * dims[dims.length - 2]! + c * dims[dims.length - 1]! + r : i * dims[dims.length - 1]! * dims[dims.length - 2]! + r * dims[dims.length - 1]! + c);
+  const at = (i: number, r: number, c: number, dims: number[], t: boolean) =>
+    t
+      ? i * dims[dims.length - 1]! * dims[dims.length - 2]! + c * dims[dims.length - 1]! + r
+      : i * dims[dims.length - 1]! * dims[dims.length - 2]! + r * dims[dims.length - 1]! + c;
   const M = ta ? ad[ad.length - 1]! : ad[ad.length - 2]!;
   const K = ta ? ad[ad.length - 2]! : ad[ad.length - 1]!;
   const N = tb ? bd[bd.length - 2]! : bd[bd.length - 1]!;
   const batchA = ad.slice(0, -2);
   const batchB = bd.slice(0, -2);
   const rank = Math.max(batchA.length, batchB.length);
-  const batch = Array.from({ length: rank }, (_, i) => Math.max(batchA[batchA.length - rank + i] ?? 1, batchB[batchB.length - rank + i] ?? 1));
+  const batch = Array.from({ length: rank }, (_, i) =>
+    Math.max(batchA[batchA.length - rank + i] ?? 1, batchB[batchB.length - rank + i] ?? 1),
+  );
   const count = shapeSize(batch);
   const out = new Float64Array(count * M * N);
   const ax = a.data as Float64Array;
@@ -107,7 +118,17 @@ function softmax(x: NdArray, axis: number): NdArray {
 
 /** StridedSlice-1 with begin/end/new_axis/shrink_axis masks (ellipsis_mask unsupported). */
 function stridedSlice(x: NdArray, beginIn: number[], endIn: number[], stridesIn: number[], node: Node): NdArray {
-  const mask = (name: string) => ints({ dtype: "int64", dims: [], data: BigInt64Array.from(strAttr(node, name, "").split(",").filter((s) => s.trim() !== "").map((s) => BigInt(s.trim()))) });
+  const mask = (name: string) =>
+    ints({
+      dtype: "int64",
+      dims: [],
+      data: BigInt64Array.from(
+        strAttr(node, name, "")
+          .split(",")
+          .filter((s) => s.trim() !== "")
+          .map((s) => BigInt(s.trim())),
+      ),
+    });
   const beginMask = mask("begin_mask");
   const endMask = mask("end_mask");
   const newAxis = mask("new_axis_mask");
@@ -260,7 +281,9 @@ export const OV_DATA: Record<string, OvOpDef> = {
   },
   MatMul: {
     run: ([a, b], { node }) => [matmul(a!, b!, boolAttr(node, "transpose_a", false), boolAttr(node, "transpose_b", false))],
-    outputTypes: ([a, b], { node }) => [{ dtype: a!.dtype, dims: matmulDims(a!.dims, b!.dims, boolAttr(node, "transpose_a", false), boolAttr(node, "transpose_b", false)) }],
+    outputTypes: ([a, b], { node }) => [
+      { dtype: a!.dtype, dims: matmulDims(a!.dims, b!.dims, boolAttr(node, "transpose_a", false), boolAttr(node, "transpose_b", false)) },
+    ],
   },
   SoftMax: { run: ([x], { node }) => [softmax(x!, intAttr(node, "axis", 1))] },
   ReduceMean: reduce("ReduceMean"),

@@ -9,14 +9,15 @@
 import type { Node } from "../../ir/node.js";
 import { shapeSize, stridesOf } from "../../ir/shape.js";
 import type { NdArray } from "../ndarray.js";
-import { intsAttr, strAttr, type OvOpDef } from "./op-def.js";
+import { intsAttr, type OvOpDef, strAttr } from "./op-def.js";
 
 /** Strides, dilations, begin pads, kernel and output spatial size of a transposed convolution. */
 function geometry(x: NdArray, w: NdArray, node: Node, grouped: boolean, outputShape: NdArray | undefined) {
   const n = x.dims.length - 2;
   const kernel = w.dims.slice(grouped ? 3 : 2);
   const autoPad = strAttr(node, "auto_pad", "explicit").toLowerCase();
-  if (outputShape || (autoPad !== "explicit" && autoPad !== "valid" && autoPad !== "notset")) throw new Error("ConvolutionBackpropData with output_shape or same_* auto_pad is not supported by the interpreter");
+  if (outputShape || (autoPad !== "explicit" && autoPad !== "valid" && autoPad !== "notset"))
+    throw new Error("ConvolutionBackpropData with output_shape or same_* auto_pad is not supported by the interpreter");
   const zeros = new Array<number>(n).fill(0);
   const strides = intsAttr(node, "strides", new Array<number>(n).fill(1));
   const dilations = intsAttr(node, "dilations", new Array<number>(n).fill(1));
@@ -89,10 +90,14 @@ function deconvolve(x: NdArray, w: NdArray, node: Node, grouped: boolean, output
 export const OV_DECONV: Record<string, OvOpDef> = {
   ConvolutionBackpropData: {
     run: ([x, w, shape], { node }) => [deconvolve(x!, w!, node, false, shape)],
-    outputTypes: ([x, w, shape], { node }) => [{ dtype: x!.dtype, dims: [x!.dims[0]!, w!.dims[1]!, ...geometry(x!, w!, node, false, shape).outSp] }],
+    outputTypes: ([x, w, shape], { node }) => [
+      { dtype: x!.dtype, dims: [x!.dims[0]!, w!.dims[1]!, ...geometry(x!, w!, node, false, shape).outSp] },
+    ],
   },
   GroupConvolutionBackpropData: {
     run: ([x, w, shape], { node }) => [deconvolve(x!, w!, node, true, shape)],
-    outputTypes: ([x, w, shape], { node }) => [{ dtype: x!.dtype, dims: [x!.dims[0]!, w!.dims[0]! * w!.dims[2]!, ...geometry(x!, w!, node, true, shape).outSp] }],
+    outputTypes: ([x, w, shape], { node }) => [
+      { dtype: x!.dtype, dims: [x!.dims[0]!, w!.dims[0]! * w!.dims[2]!, ...geometry(x!, w!, node, true, shape).outSp] },
+    ],
   },
 };

@@ -2,12 +2,13 @@
  * OpenVINO elementwise ops. Their semantics (numpy broadcasting) match ONNX's, so the
  * kernels are the ONNX ones, mapped by name; the activation ops with parameters are here.
  */
-import { ELEMENTWISE_OPS, erf } from "../onnx/elementwise.js";
-import { broadcastDims } from "../ndarray.js";
-import type { NdArray } from "../ndarray.js";
-import type { OnnxOpDef } from "../onnx/op-def.js";
+
 import { attr } from "../../ir/attribute.js";
-import { floatAttr, runOnnxKernel, strAttr, type OvOpDef } from "./op-def.js";
+import type { NdArray } from "../ndarray.js";
+import { broadcastDims } from "../ndarray.js";
+import { ELEMENTWISE_OPS, erf } from "../onnx/elementwise.js";
+import type { OnnxOpDef } from "../onnx/op-def.js";
+import { floatAttr, type OvOpDef, runOnnxKernel, strAttr } from "./op-def.js";
 
 function via(onnx: OnnxOpDef): OvOpDef {
   return { run: (inputs, ctx) => onnx.fold!(inputs, { node: ctx.node, opset: 17 }) };
@@ -97,7 +98,8 @@ const KERNELS: Record<string, OvOpDef> = {
   IsFinite: test(Number.isFinite),
   Round: {
     run(inputs, { node }) {
-      if (strAttr(node, "mode", "half_to_even") === "half_away_from_zero") return map(roundHalfAwayFromZero).run(inputs, { node, version: 5 });
+      if (strAttr(node, "mode", "half_to_even") === "half_away_from_zero")
+        return map(roundHalfAwayFromZero).run(inputs, { node, version: 5 });
       return via(E.Round!).run(inputs, { node, version: 5 });
     },
   },
@@ -120,7 +122,7 @@ const KERNELS: Record<string, OvOpDef> = {
       return map(tanh ? geluTanh : gelu).run(inputs, { node, version });
     },
   },
-  HSwish: map((x) => x * Math.min(Math.max(x + 3, 0), 6) / 6),
+  HSwish: map((x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6),
   HSigmoid: map((x) => Math.min(Math.max(x + 3, 0), 6) / 6),
   Mish: map((x) => x * Math.tanh(Math.log1p(Math.exp(x)))),
   Clamp: {
@@ -175,7 +177,21 @@ const KERNELS: Record<string, OvOpDef> = {
 };
 
 /** Ops whose result is boolean whatever their input type. */
-const BOOLEAN_RESULT = new Set(["Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd", "LogicalOr", "LogicalNot", "LogicalXor", "IsNaN", "IsInf", "IsFinite"]);
+const BOOLEAN_RESULT = new Set([
+  "Equal",
+  "NotEqual",
+  "Less",
+  "LessEqual",
+  "Greater",
+  "GreaterEqual",
+  "LogicalAnd",
+  "LogicalOr",
+  "LogicalNot",
+  "LogicalXor",
+  "IsNaN",
+  "IsInf",
+  "IsFinite",
+]);
 
 /** Elementwise results have the inputs' broadcast dims; the dtype is boolean, Select's branches', or input 0's. */
 function elementwiseTypes(type: string): OvOpDef["outputTypes"] {
@@ -187,6 +203,8 @@ function elementwiseTypes(type: string): OvOpDef["outputTypes"] {
   };
 }
 
-export const OV_ELEMENTWISE: Record<string, OvOpDef> = Object.fromEntries(Object.entries(KERNELS).map(([type, def]) => [type, { ...def, outputTypes: elementwiseTypes(type) }]));
+export const OV_ELEMENTWISE: Record<string, OvOpDef> = Object.fromEntries(
+  Object.entries(KERNELS).map(([type, def]) => [type, { ...def, outputTypes: elementwiseTypes(type) }]),
+);
 
 export type { NdArray };

@@ -7,10 +7,10 @@
  */
 import { attr } from "../../ir/attribute.js";
 import { shapeSize, stridesOf } from "../../ir/shape.js";
-import { broadcastDims, broadcastIndex, ndAlloc, ndCast, ndTake, type NdArray } from "../ndarray.js";
+import { broadcastDims, broadcastIndex, type NdArray, ndAlloc, ndCast, ndTake } from "../ndarray.js";
 import { SHAPE_OPS } from "../onnx/shape-ops.js";
 import { dtypeFromElementType } from "./element-types.js";
-import { boolAttr, intAttr, ints, runOnnxKernel, strAttr, type OvOpDef } from "./op-def.js";
+import { boolAttr, intAttr, ints, type OvOpDef, runOnnxKernel, strAttr } from "./op-def.js";
 
 const norm = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 
@@ -308,7 +308,8 @@ const nonZero: OvOpDef = {
     const hits: number[] = [];
     for (let i = 0; i < x!.data.length; i++) if (Number(x!.data[i]) !== 0) hits.push(i);
     const out = new Float64Array(dims.length * hits.length);
-    hits.forEach((flat, k) => dims.forEach((d, a) => (out[a * hits.length + k] = Math.floor(flat / strides[a]!) % d)));
+    for (const [k, flat] of hits.entries())
+      for (const [a, d] of dims.entries()) out[a * hits.length + k] = Math.floor(flat / strides[a]!) % d;
     return [ndCast({ dtype: "float64", dims: [dims.length, hits.length], data: out }, indexType(node, "output_type", "i64"))];
   },
 };

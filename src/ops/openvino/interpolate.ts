@@ -6,7 +6,7 @@
  */
 import { shapeSize } from "../../ir/shape.js";
 import type { NdArray } from "../ndarray.js";
-import { ints, strAttr, type OvOpDef, type OvRunContext } from "./op-def.js";
+import { ints, type OvOpDef, type OvRunContext, strAttr } from "./op-def.js";
 
 type Coord = (o: number, scale: number, inSize: number, outSize: number) => number;
 
@@ -27,7 +27,13 @@ const NEAREST: Record<string, (x: number, scale: number) => number> = {
 };
 
 /** Resamples one axis; `taps(o)` gives source indices and weights for output index o. */
-function resampleAxis(data: Float64Array, dims: number[], axis: number, outSize: number, taps: (o: number) => [number, number][]): { data: Float64Array; dims: number[] } {
+function resampleAxis(
+  data: Float64Array,
+  dims: number[],
+  axis: number,
+  outSize: number,
+  taps: (o: number) => [number, number][],
+): { data: Float64Array; dims: number[] } {
   const outDims = [...dims];
   outDims[axis] = outSize;
   const inner = shapeSize(dims.slice(axis + 1));
@@ -58,14 +64,27 @@ function cubicTaps(c: number, inSize: number, a: number): [number, number][] {
 }
 
 /** The resized axes with their output sizes and scales (from sizes or scales, per shape_calculation_mode). */
-function target(inputs: readonly NdArray[], node: OvRunContext["node"], version: number): { axes: number[]; sizes: number[]; scales: number[] } {
+function target(
+  inputs: readonly NdArray[],
+  node: OvRunContext["node"],
+  version: number,
+): { axes: number[]; sizes: number[]; scales: number[] } {
   const x = inputs[0]!;
   const rank = x.dims.length;
   let axes: number[];
   let sizes: number[];
   let scales: number[];
   if (version < 4) {
-    axes = ints({ dtype: "int64", dims: [], data: BigInt64Array.from(strAttr(node, "axes", "").split(",").filter(Boolean).map((s) => BigInt(s.trim()))) });
+    axes = ints({
+      dtype: "int64",
+      dims: [],
+      data: BigInt64Array.from(
+        strAttr(node, "axes", "")
+          .split(",")
+          .filter(Boolean)
+          .map((s) => BigInt(s.trim())),
+      ),
+    });
     sizes = ints(inputs[1]!);
     scales = axes.map((a, i) => sizes[i]! / x.dims[a]!);
   } else {
@@ -84,7 +103,8 @@ export const OV_INTERPOLATE: Record<string, OvOpDef> = {
     run(inputs, { node, version }) {
       const x = inputs[0]!;
       const mode = strAttr(node, "mode", "nearest");
-      if (strAttr(node, "antialias", "false") === "true") throw new Error(`Interpolate mode ${mode} with antialias is not supported by the interpreter`);
+      if (strAttr(node, "antialias", "false") === "true")
+        throw new Error(`Interpolate mode ${mode} with antialias is not supported by the interpreter`);
       const a = Number(strAttr(node, "cube_coeff", "-0.75"));
       const { axes, sizes, scales } = target(inputs, node, version);
       const coord = COORDINATE[strAttr(node, "coordinate_transformation_mode", "half_pixel")];
@@ -104,7 +124,12 @@ export const OV_INTERPOLATE: Record<string, OvOpDef> = {
           const i0 = Math.floor(xc);
           const i1 = Math.min(i0 + 1, inSize - 1);
           const w = xc - i0;
-          return i0 === i1 ? [[i0, 1]] : [[i0, 1 - w], [i1, w]];
+          return i0 === i1
+            ? [[i0, 1]]
+            : [
+                [i0, 1 - w],
+                [i1, w],
+              ];
         });
         data = r.data;
         dims = r.dims;
@@ -114,7 +139,7 @@ export const OV_INTERPOLATE: Record<string, OvOpDef> = {
     outputTypes(inputs, { node, version }) {
       const { axes, sizes } = target(inputs, node, version);
       const dims = [...inputs[0]!.dims];
-      axes.forEach((a, i) => (dims[a] = sizes[i]!));
+      for (const [i, a] of axes.entries()) dims[a] = sizes[i]!;
       return [{ dtype: inputs[0]!.dtype, dims }];
     },
   },

@@ -6,9 +6,10 @@
  * and valid_outputs [1]. The runtime shape of the first two is the number of selected boxes
  * (OpenVINO gives these outputs a dynamic first dimension), so no -1 padding is written.
  */
-import { boolAttr, ints, strAttr, type OvOpDef } from "./op-def.js";
+
+import { type NdArray, ndCast } from "../ndarray.js";
 import { dtypeFromElementType } from "./element-types.js";
-import { ndCast, type NdArray } from "../ndarray.js";
+import { boolAttr, ints, type OvOpDef, strAttr } from "./op-def.js";
 
 type Box = [number, number, number, number];
 
@@ -56,7 +57,8 @@ export const OV_NMS: Record<string, OvOpDef> = {
           while (kept.length < maxPerClass && cand.length) {
             // The best remaining candidate; ties go to the lower box index.
             let best = 0;
-            for (let k = 1; k < cand.length; k++) if (cand[k]!.s > cand[best]!.s || (cand[k]!.s === cand[best]!.s && cand[k]!.i < cand[best]!.i)) best = k;
+            for (let k = 1; k < cand.length; k++)
+              if (cand[k]!.s > cand[best]!.s || (cand[k]!.s === cand[best]!.s && cand[k]!.i < cand[best]!.i)) best = k;
             const top = cand.splice(best, 1)[0]!;
             if (!(top.s >= scoreThreshold)) break;
             kept.push(top);

@@ -5,7 +5,7 @@
  */
 import { shapeSize, stridesOf } from "../../ir/shape.js";
 import type { NdArray } from "../ndarray.js";
-import { boolAttr, floatAttr, intAttr, ints, strAttr, type OvOpDef } from "./op-def.js";
+import { boolAttr, floatAttr, intAttr, ints, type OvOpDef, strAttr } from "./op-def.js";
 
 const norm = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 

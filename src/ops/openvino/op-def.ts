@@ -65,7 +65,13 @@ export function ints(a: NdArray): number[] {
  * Runs an ONNX kernel with translated attributes at a given ONNX op set: for OpenVINO ops
  * whose semantics equal an ONNX op's, one kernel serves both.
  */
-export function runOnnxKernel(def: OnnxOpDef, opType: string, opset: number, inputs: readonly (NdArray | undefined)[], attributes: Record<string, AttributeValue> = {}): NdArray[] {
+export function runOnnxKernel(
+  def: OnnxOpDef,
+  opType: string,
+  opset: number,
+  inputs: readonly (NdArray | undefined)[],
+  attributes: Record<string, AttributeValue> = {},
+): NdArray[] {
   const node = new Node({ opType, version: opset, attributes });
   return def.fold!(inputs, { node, opset });
 }

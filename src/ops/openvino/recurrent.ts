@@ -8,7 +8,7 @@
  * walks each entry's own length backwards. Outputs Y [batch, dirs, seq, hidden], Ho, Co.
  */
 import type { NdArray } from "../ndarray.js";
-import { floatAttr, intAttr, ints, strAttr, type OvOpDef } from "./op-def.js";
+import { floatAttr, intAttr, ints, type OvOpDef, strAttr } from "./op-def.js";
 
 const ACTIVATIONS: Record<string, (x: number) => number> = {
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
@@ -27,7 +27,15 @@ function activation(name: string): (x: number) => number {
  * own length forwards, or backwards for the reverse direction (the second of bidirectional).
  * `state` is the offset of that entry's [hidden] state in [batch, dirs, hidden].
  */
-function forEachStep(batch: number, dirs: number, seq: number, hidden: number, direction: string, lens: readonly number[], visit: (d: number, n: number, t: number, state: number) => void): void {
+function forEachStep(
+  batch: number,
+  dirs: number,
+  seq: number,
+  hidden: number,
+  direction: string,
+  lens: readonly number[],
+  visit: (d: number, n: number, t: number, state: number) => void,
+): void {
   for (let d = 0; d < dirs; d++) {
     const reverse = direction === "reverse" || d === 1;
     for (let n = 0; n < batch; n++) {
@@ -165,4 +173,8 @@ function gruOrRnn(kind: "GRU" | "RNN"): OvOpDef {
   };
 }
 
-export const OV_RECURRENT: Record<string, OvOpDef> = { LSTMSequence: lstmSequence, GRUSequence: gruOrRnn("GRU"), RNNSequence: gruOrRnn("RNN") };
+export const OV_RECURRENT: Record<string, OvOpDef> = {
+  LSTMSequence: lstmSequence,
+  GRUSequence: gruOrRnn("GRU"),
+  RNNSequence: gruOrRnn("RNN"),
+};

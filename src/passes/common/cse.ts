@@ -5,7 +5,7 @@
  * equal weights are found too. Random ops and nodes with subgraphs are never merged.
  */
 import { createHash } from "node:crypto";
-import { isAttributeRef, type Attribute } from "../../ir/attribute.js";
+import { type Attribute, isAttributeRef } from "../../ir/attribute.js";
 import type { Graph } from "../../ir/graph.js";
 import type { Model } from "../../ir/model.js";
 import type { Node } from "../../ir/node.js";
@@ -84,8 +84,11 @@ function mergeConstants(graph: Graph): boolean {
 
 function nodeKey(node: Node, ids: Map<Value, number>): string | undefined {
   if (NEVER_MERGE.has(node.opType) || node.subgraphs().length > 0) return undefined;
-  const inputs = node.inputs.map((v) => (v ? ids.get(v) ?? `outer:${v.name}` : "-")).join(",");
-  const attrs = [...node.attributes].sort(([a], [b]) => a.localeCompare(b)).map(([k, a]) => `${k}=${attributeKey(a)}`).join(";");
+  const inputs = node.inputs.map((v) => (v ? (ids.get(v) ?? `outer:${v.name}`) : "-")).join(",");
+  const attrs = [...node.attributes]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, a]) => `${k}=${attributeKey(a)}`)
+    .join(";");
   return `${node.domain}|${node.opType}|${node.version}|${node.outputs.length}|${inputs}|${attrs}`;
 }
 

@@ -11,7 +11,10 @@ import type { PassResult } from "../pass.js";
 import { eliminateDeadCode } from "./dead-code.js";
 
 export function splitNames(list: string): string[] {
-  return list.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return list
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 }
 
 export function cutGraph(model: Model, cut: { inputs?: readonly string[]; outputs?: readonly string[] }): PassResult {
@@ -35,7 +38,10 @@ export function cutGraph(model: Model, cut: { inputs?: readonly string[]; output
         continue;
       }
       if (old.type?.kind !== "tensor" || old.dtype === undefined || old.shape === undefined) {
-        throw new MyriadcError("usage", `--inputs: the type of ${JSON.stringify(name)} is not known (${formatType(old.type)}); use --input-shape so shapes can be inferred`);
+        throw new MyriadcError(
+          "usage",
+          `--inputs: the type of ${JSON.stringify(name)} is not known (${formatType(old.type)}); use --input-shape so shapes can be inferred`,
+        );
       }
       // A new graph input takes the name; the old value (and what computed it) is cut off.
       const v = new Value(name, old.type);

@@ -9,15 +9,16 @@
  * `maxBytes` (default 64 MiB). Nodes with subgraphs, random ops and graph outputs are left
  * alone (a graph output keeps its producing node so the interface is unchanged).
  */
+
+import { byteLengthOf, dtypeInfo } from "../../ir/dtype.js";
 import type { Graph } from "../../ir/graph.js";
 import type { Model } from "../../ir/model.js";
 import type { Node } from "../../ir/node.js";
-import { byteLengthOf, dtypeInfo } from "../../ir/dtype.js";
 import { isStaticShape, shapeSize } from "../../ir/shape.js";
 import { Tensor } from "../../ir/tensor.js";
 import { tensorType } from "../../ir/types.js";
 import { Value } from "../../ir/value.js";
-import { ndFromTensor, ndToTensor, type NdArray } from "../../ops/ndarray.js";
+import { type NdArray, ndFromTensor, ndToTensor } from "../../ops/ndarray.js";
 import { onnxOp } from "../../ops/onnx/registry.js";
 import type { Pass, PassResult } from "../pass.js";
 import { constantOf, isOnnxDomain } from "./op-context.js";
@@ -30,7 +31,15 @@ export interface FoldOptions {
 }
 
 const EXPANDING = new Set(["ConstantOfShape", "Expand", "Tile", "Range"]);
-const NEVER_FOLD = new Set(["RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli", "Dropout"]);
+const NEVER_FOLD = new Set([
+  "RandomNormal",
+  "RandomUniform",
+  "RandomNormalLike",
+  "RandomUniformLike",
+  "Multinomial",
+  "Bernoulli",
+  "Dropout",
+]);
 
 export interface FoldStats {
   folded: number;
@@ -63,7 +72,11 @@ function shapeFold(node: Node): Tensor | undefined {
   const start = clamp(node.getInt("start", 0));
   const end = clamp(node.getInt("end", rank));
   const dims = s.slice(start, Math.max(start, end));
-  return Tensor.fromArray("int64", [dims.length], BigInt64Array.from(dims, (d) => BigInt(d)));
+  return Tensor.fromArray(
+    "int64",
+    [dims.length],
+    BigInt64Array.from(dims, (d) => BigInt(d)),
+  );
 }
 
 function foldGraph(model: Model, graph: Graph, options: Required<FoldOptions>, stats: FoldStats, notes: string[]): boolean {

@@ -7,14 +7,18 @@ import type { DTypeName } from "../../ir/dtype.js";
 import { dtypeInfo } from "../../ir/dtype.js";
 import type { Model } from "../../ir/model.js";
 import { isStaticShape, shapeSize } from "../../ir/shape.js";
-import { Tensor } from "../../ir/tensor.js";
-import { MyriadcError } from "../../util/errors.js";
+import type { Tensor } from "../../ir/tensor.js";
 import { ndToTensor } from "../../ops/ndarray.js";
+import { MyriadcError } from "../../util/errors.js";
 import type { PassResult } from "../pass.js";
 
 export function parseFreeze(spec: string): [string, number[]] {
   const m = /^(.*?)=\[?\s*([-+0-9.eE,\s]*?)\s*\]?$/.exec(spec);
-  const values = m?.[2]?.split(",").map((s) => s.trim()).filter((s) => s !== "").map(Number);
+  const values = m?.[2]
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .map(Number);
   if (!m || m[1] === "" || !values || values.length === 0 || values.some((v) => !Number.isFinite(v))) {
     throw new MyriadcError("usage", `--freeze ${JSON.stringify(spec)}: expected name=value or name=[v0,v1,...] with numbers`);
   }
@@ -23,11 +27,20 @@ export function parseFreeze(spec: string): [string, number[]] {
 
 function tensorFor(name: string, dtype: DTypeName, dims: readonly number[], values: readonly number[]): Tensor {
   const kind = dtypeInfo(dtype).kind;
-  if (kind === "string" || kind === "complex") throw new MyriadcError("usage", `--freeze: input ${JSON.stringify(name)} is ${dtype}, which cannot be frozen from numbers`);
+  if (kind === "string" || kind === "complex")
+    throw new MyriadcError("usage", `--freeze: input ${JSON.stringify(name)} is ${dtype}, which cannot be frozen from numbers`);
   if ((kind === "int" || kind === "uint") && values.some((v) => !Number.isInteger(v))) {
-    throw new MyriadcError("usage", `--freeze: input ${JSON.stringify(name)} is ${dtype}; ${values.find((v) => !Number.isInteger(v))} is not a whole number`);
+    throw new MyriadcError(
+      "usage",
+      `--freeze: input ${JSON.stringify(name)} is ${dtype}; ${values.find((v) => !Number.isInteger(v))} is not a whole number`,
+    );
   }
-  const data = dtype === "int64" || dtype === "uint64" ? (dtype === "int64" ? BigInt64Array.from(values, (v) => BigInt(v)) : BigUint64Array.from(values, (v) => BigInt(v))) : Float64Array.from(values);
+  const data =
+    dtype === "int64" || dtype === "uint64"
+      ? dtype === "int64"
+        ? BigInt64Array.from(values, (v) => BigInt(v))
+        : BigUint64Array.from(values, (v) => BigInt(v))
+      : Float64Array.from(values);
   return ndToTensor({ dtype, dims, data });
 }
 
@@ -36,7 +49,13 @@ export function freezeInputs(model: Model, frozen: ReadonlyMap<string, readonly 
   for (const [name, values] of frozen) {
     const v = g.inputs.find((i) => i.name === name);
     if (!v) {
-      throw new MyriadcError("usage", `--freeze: the model has no input ${JSON.stringify(name)} (inputs: ${g.inputs.filter((i) => !i.isInitializer).map((i) => i.name).join(", ")})`);
+      throw new MyriadcError(
+        "usage",
+        `--freeze: the model has no input ${JSON.stringify(name)} (inputs: ${g.inputs
+          .filter((i) => !i.isInitializer)
+          .map((i) => i.name)
+          .join(", ")})`,
+      );
     }
     const dtype = v.dtype ?? "float32";
     const shape = v.shape;
@@ -44,11 +63,18 @@ export function freezeInputs(model: Model, frozen: ReadonlyMap<string, readonly 
     if (isStaticShape(shape)) {
       dims = [...shape];
       if (shapeSize(dims) !== values.length) {
-        throw new MyriadcError("usage", `--freeze: input ${JSON.stringify(name)} has shape [${dims.join(",")}] (${shapeSize(dims)} values), given ${values.length}`);
+        throw new MyriadcError(
+          "usage",
+          `--freeze: input ${JSON.stringify(name)} has shape [${dims.join(",")}] (${shapeSize(dims)} values), given ${values.length}`,
+        );
       }
     } else if (shape && shape.length === 1) dims = [values.length];
     else if (values.length === 1 && (!shape || shape.length === 0)) dims = [];
-    else throw new MyriadcError("usage", `--freeze: input ${JSON.stringify(name)} has shape that is not static; set it with --input-shape first`);
+    else
+      throw new MyriadcError(
+        "usage",
+        `--freeze: input ${JSON.stringify(name)} has shape that is not static; set it with --input-shape first`,
+      );
     const t = tensorFor(name, dtype, dims, values);
     t.name = name;
     g.removeInput(v);

@@ -4,7 +4,7 @@
  * graph), so shape inference and folding can finish the job.
  */
 import type { Model } from "../../ir/model.js";
-import { formatShape, type Dim } from "../../ir/shape.js";
+import { type Dim, formatShape } from "../../ir/shape.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { PassResult } from "../pass.js";
 
@@ -13,9 +13,15 @@ export type InputShapes = ReadonlyMap<string, readonly number[]>;
 /** Parses `name=[1,3,224,224]` or `name=1,3,224,224` (the name may itself contain "="). */
 export function parseInputShape(spec: string): [string, number[]] {
   const m = /^(.*)=\[?\s*([\d\s,]*)\]?$/.exec(spec);
-  if (!m || m[1] === "") throw new MyriadcError("usage", `--input-shape ${JSON.stringify(spec)}: expected name=[d0,d1,...] with whole numbers`);
-  const dims = m[2]!.split(",").map((s) => s.trim()).filter((s) => s !== "").map(Number);
-  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new MyriadcError("usage", `--input-shape ${JSON.stringify(spec)}: dimensions must be whole numbers`);
+  if (!m || m[1] === "")
+    throw new MyriadcError("usage", `--input-shape ${JSON.stringify(spec)}: expected name=[d0,d1,...] with whole numbers`);
+  const dims = m[2]!
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .map(Number);
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0))
+    throw new MyriadcError("usage", `--input-shape ${JSON.stringify(spec)}: dimensions must be whole numbers`);
   return [m[1]!, dims];
 }
 
@@ -35,13 +41,15 @@ export function setInputShapes(model: Model, shapes: InputShapes): PassResult {
     if (old && (old.length !== dims.length || old.some((d, i) => typeof d === "number" && d !== dims[i]))) {
       reshaped.push(`${name}: ${formatShape(old)} → ${formatShape(dims)}`);
     }
-    if (old?.length === dims.length) old.forEach((d, i) => {
-      if (typeof d === "string") {
-        const prior = bindings.get(d);
-        if (prior !== undefined && prior !== dims[i]) throw new MyriadcError("usage", `--input-shape: symbolic dim ${JSON.stringify(d)} given both ${prior} and ${dims[i]}`);
-        bindings.set(d, dims[i]!);
-      }
-    });
+    if (old?.length === dims.length)
+      old.forEach((d, i) => {
+        if (typeof d === "string") {
+          const prior = bindings.get(d);
+          if (prior !== undefined && prior !== dims[i])
+            throw new MyriadcError("usage", `--input-shape: symbolic dim ${JSON.stringify(d)} given both ${prior} and ${dims[i]}`);
+          bindings.set(d, dims[i]!);
+        }
+      });
     v.type = { kind: "tensor", dtype: v.dtype, shape: dims };
   }
   // Substitute bound symbols in every typed value (including outputs and nested graphs).

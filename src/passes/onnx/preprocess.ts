@@ -7,8 +7,8 @@
  *   (x − mean) / scale (--mean-values / --scale-values, in the model's channel order).
  * The channel axis is 1 (NCHW models, the layout after any --layout transpose).
  */
-import { attr, type AttributeValue } from "../../ir/attribute.js";
-import { dtypeToOnnx, type DTypeName } from "../../ir/dtype.js";
+import { type AttributeValue, attr } from "../../ir/attribute.js";
+import { type DTypeName, dtypeToOnnx } from "../../ir/dtype.js";
 import type { Model } from "../../ir/model.js";
 import { Node } from "../../ir/node.js";
 import { isStaticShape } from "../../ir/shape.js";
@@ -33,7 +33,8 @@ const usage = (msg: string) => new MyriadcError("usage", msg);
 export function parseValuesSpec(flag: string, spec: string): [string, number[]] {
   const m = /^(.*?)\[([^\]]*)\]$/.exec(spec.trim());
   const values = m?.[2]?.split(",").map((s) => Number(s.trim()));
-  if (!m || !values || values.length === 0 || values.some((v) => !Number.isFinite(v))) throw usage(`${flag} ${JSON.stringify(spec)}: expected name[v0,v1,...] or [v0,v1,...]`);
+  if (!m || !values || values.length === 0 || values.some((v) => !Number.isFinite(v)))
+    throw usage(`${flag} ${JSON.stringify(spec)}: expected name[v0,v1,...] or [v0,v1,...]`);
   return [m[1]!.trim(), values];
 }
 
@@ -42,7 +43,8 @@ export function parseLayoutSpec(spec: string): [string, [string, string]] {
   const m = /^(?:(.*)\()?\s*([a-zA-Z?]+)\s*->\s*([a-zA-Z?]+)\s*\)?$/.exec(spec.trim());
   if (!m) throw usage(`--layout ${JSON.stringify(spec)}: expected name(nhwc->nchw) or nhwc->nchw`);
   const [from, to] = [m[2]!.toLowerCase(), m[3]!.toLowerCase()];
-  if (from.length !== to.length || [...from].sort().join() !== [...to].sort().join()) throw usage(`--layout ${JSON.stringify(spec)}: the two layouts must use the same letters`);
+  if (from.length !== to.length || [...from].sort().join() !== [...to].sort().join())
+    throw usage(`--layout ${JSON.stringify(spec)}: the two layouts must use the same letters`);
   return [m[1]?.trim() ?? "", [from, to]];
 }
 
@@ -59,7 +61,13 @@ export function addPreprocessing(model: Model, byInput: ReadonlyMap<string, Inpu
   let changed = false;
   for (const [name, p] of byInput) {
     const x = g.inputs.find((v) => v.name === name && !v.isInitializer);
-    if (!x) throw usage(`the model has no input ${JSON.stringify(name)} (inputs: ${g.inputs.filter((v) => !v.isInitializer).map((v) => v.name).join(", ")})`);
+    if (!x)
+      throw usage(
+        `the model has no input ${JSON.stringify(name)} (inputs: ${g.inputs
+          .filter((v) => !v.isInitializer)
+          .map((v) => v.name)
+          .join(", ")})`,
+      );
     const shape = x.shape;
     const dtype = x.dtype ?? "float32";
     if (!isStaticShape(shape)) throw usage(`input ${JSON.stringify(name)} needs a static shape for preprocessing (use --input-shape)`);
@@ -71,7 +79,8 @@ export function addPreprocessing(model: Model, byInput: ReadonlyMap<string, Inpu
     let perm: number[] | undefined;
     if (p.layout) {
       const [from, to] = p.layout;
-      if (from.length !== shape.length) throw usage(`--layout for ${JSON.stringify(name)}: ${from} has ${from.length} axes, the input has ${shape.length}`);
+      if (from.length !== shape.length)
+        throw usage(`--layout for ${JSON.stringify(name)}: ${from} has ${from.length} axes, the input has ${shape.length}`);
       // Model layout `to` given data in layout `from`: perm[i] = position in `from` of to[i].
       perm = [...to].map((ch) => from.indexOf(ch));
       rawShape = [...from].map((ch) => shape[to.indexOf(ch)]!);
@@ -81,7 +90,16 @@ export function addPreprocessing(model: Model, byInput: ReadonlyMap<string, Inpu
     let cur = raw;
     const step = (opType: string, extra: (Value | undefined)[], attributes: Record<string, AttributeValue> = {}): void => {
       const out = new Value(g.uniqueName(`${name}/${opType.toLowerCase()}`));
-      nodes.push(new Node({ opType, version: model.opsetVersion("") ?? 13, name: g.uniqueNodeName(`${name}/preprocess/${opType}`), inputs: [cur, ...extra], outputs: [out], attributes }));
+      nodes.push(
+        new Node({
+          opType,
+          version: model.opsetVersion("") ?? 13,
+          name: g.uniqueNodeName(`${name}/preprocess/${opType}`),
+          inputs: [cur, ...extra],
+          outputs: [out],
+          attributes,
+        }),
+      );
       cur = out;
     };
     const constant = (suffix: string, t: Tensor): Value => {
@@ -90,15 +108,30 @@ export function addPreprocessing(model: Model, byInput: ReadonlyMap<string, Inpu
       return g.addInitializer(v, t);
     };
     const perChannel = (values: number[], what: string): Value => {
-      if (values.length !== 1 && values.length !== channels) throw usage(`${what} for ${JSON.stringify(name)}: ${values.length} values for ${channels} channels`);
+      if (values.length !== 1 && values.length !== channels)
+        throw usage(`${what} for ${JSON.stringify(name)}: ${values.length} values for ${channels} channels`);
       const dims = values.length === 1 ? [] : [1, values.length, ...new Array<number>(shape.length - 2).fill(1)];
       return constant(what.replace(/^--/, ""), Tensor.fromArray("float32", dims, Float32Array.from(values)));
     };
     if (p.inputType && p.inputType !== dtype) step("Cast", [], { to: attr.int(dtypeToOnnx(dtype)) });
     if (perm) step("Transpose", [], { perm: attr.ints(perm) });
     if (p.reverseChannels) {
-      if (typeof channels !== "number" || channels < 2) throw usage(`--reverse-input-channels: input ${JSON.stringify(name)} has no channel axis to reverse`);
-      step("Gather", [constant("reverse_order", Tensor.fromArray("int64", [channels], BigInt64Array.from({ length: channels }, (_, i) => BigInt(channels - 1 - i))))], { axis: attr.int(1) });
+      if (typeof channels !== "number" || channels < 2)
+        throw usage(`--reverse-input-channels: input ${JSON.stringify(name)} has no channel axis to reverse`);
+      step(
+        "Gather",
+        [
+          constant(
+            "reverse_order",
+            Tensor.fromArray(
+              "int64",
+              [channels],
+              BigInt64Array.from({ length: channels }, (_, i) => BigInt(channels - 1 - i)),
+            ),
+          ),
+        ],
+        { axis: attr.int(1) },
+      );
     }
     if (p.mean) step("Sub", [perChannel(p.mean, "--mean-values")]);
     if (p.scale) step("Div", [perChannel(p.scale, "--scale-values")]);

@@ -10,12 +10,16 @@ import type { Dim, Shape } from "../../ir/shape.js";
 import { formatShape } from "../../ir/shape.js";
 import type { TensorType } from "../../ir/types.js";
 import type { Value } from "../../ir/value.js";
-import { onnxOp } from "../../ops/onnx/registry.js";
 import type { OutputType } from "../../ops/onnx/op-def.js";
+import { onnxOp } from "../../ops/onnx/registry.js";
 import type { Pass, PassResult } from "../pass.js";
 import { inferContext, isOnnxDomain } from "./op-context.js";
 
-function mergeShape(old: Shape | undefined, inferred: Shape | undefined, conflict: () => void): { shape: Shape | undefined; changed: boolean } {
+function mergeShape(
+  old: Shape | undefined,
+  inferred: Shape | undefined,
+  conflict: () => void,
+): { shape: Shape | undefined; changed: boolean } {
   if (inferred === undefined) return { shape: old, changed: false };
   if (old === undefined) return { shape: inferred, changed: true };
   if (old.length !== inferred.length) {

@@ -8,9 +8,9 @@ import type { Model } from "../../ir/model.js";
 import type { Node } from "../../ir/node.js";
 import { isStaticShape, shapeSize } from "../../ir/shape.js";
 import { tensorType } from "../../ir/types.js";
-import { ndFromTensor, ndToTensor, type NdArray } from "../../ops/ndarray.js";
-import { openvinoOp } from "../../ops/openvino/registry.js";
+import { type NdArray, ndFromTensor, ndToTensor } from "../../ops/ndarray.js";
 import { strAttr } from "../../ops/openvino/op-def.js";
+import { openvinoOp } from "../../ops/openvino/registry.js";
 import { VALUE_DEPENDENT_DIMS } from "../../ops/openvino/value-dependent-dims.js";
 import type { Pass, PassResult } from "../pass.js";
 

@@ -62,8 +62,18 @@ export type OpCapability = SupportedOp | UnsupportedOp;
 const FP16_ONLY = { 0: ["FP16"] } as const;
 const FP16_OR_I32 = { 0: ["FP16", "I32"] } as const;
 
-const ok = (versions: readonly number[], source: string, more: Partial<SupportedOp> = {}): SupportedOp => ({ supported: true, versions, source, ...more });
-const no = (suggestion: string, source: string, rewrite?: string): UnsupportedOp => ({ supported: false, suggestion, source, ...(rewrite ? { rewrite } : {}) });
+const ok = (versions: readonly number[], source: string, more: Partial<SupportedOp> = {}): SupportedOp => ({
+  supported: true,
+  versions,
+  source,
+  ...more,
+});
+const no = (suggestion: string, source: string, rewrite?: string): UnsupportedOp => ({
+  supported: false,
+  suggestion,
+  source,
+  ...(rewrite ? { rewrite } : {}),
+});
 
 const HOST = "run this part on the host (cut the graph with fix --outputs/--inputs) or change the export";
 
@@ -87,7 +97,10 @@ export const MYRIAD_OPS: Readonly<Record<string, OpCapability>> = {
   GroupConvolution: ok([1], "[layers] Convolution (grouped) 2D only", { inputTypes: FP16_ONLY, constraints: [spatial2d()] }),
   ConvolutionBackpropData: ok([1], "[layers] Deconvolution (2D)", { inputTypes: FP16_ONLY, constraints: [spatial2d()] }),
   GroupConvolutionBackpropData: ok([1], "[layers] Deconvolution (2D)", { inputTypes: FP16_ONLY, constraints: [spatial2d()] }),
-  MaxPool: ok([1], "[layers] Pooling MAX 2D; MaxPool-8 is not among the plugin's conversions [opsets]", { inputTypes: FP16_ONLY, constraints: [spatial2d()] }),
+  MaxPool: ok([1], "[layers] Pooling MAX 2D; MaxPool-8 is not among the plugin's conversions [opsets]", {
+    inputTypes: FP16_ONLY,
+    constraints: [spatial2d()],
+  }),
   AvgPool: ok([1], "[layers] Pooling AVG 2D", { inputTypes: FP16_ONLY, constraints: [spatial2d()] }),
   ReLU: ok([1], "[layers] ReLU", { inputTypes: FP16_ONLY }),
   Clamp: ok([1], "[layers] Clamp", { inputTypes: FP16_ONLY }),
@@ -145,32 +158,107 @@ export const MYRIAD_OPS: Readonly<Record<string, OpCapability>> = {
   ShapeOf: ok([1, 3], "[layers] (DynamicToStaticShape folds ShapeOf of static shapes)"),
   Gather: ok([1, 7, 8], "[stages] gather.cpp; Gather-7/8 converted to Gather-1", {
     constraints: [
-      { kind: "const-input", rule: "myriad/gather-axis", port: 2, what: "the axis", suggestion: "make the axis a constant (fix folds computed axes when shapes are static)" },
-      { kind: "attr-zeros", rule: "myriad/gather-batch-dims", name: "batch_dims", suggestion: "batch_dims must be 0 for the conversion to Gather-1; reshape the batch into the indices instead" },
+      {
+        kind: "const-input",
+        rule: "myriad/gather-axis",
+        port: 2,
+        what: "the axis",
+        suggestion: "make the axis a constant (fix folds computed axes when shapes are static)",
+      },
+      {
+        kind: "attr-zeros",
+        rule: "myriad/gather-batch-dims",
+        name: "batch_dims",
+        suggestion: "batch_dims must be 0 for the conversion to Gather-1; reshape the batch into the indices instead",
+      },
     ],
   }),
   GatherND: ok([5, 8], "[layers] GatherND; GatherND-8 converted to GatherND-5"),
   GatherElements: ok([6], "[layers] GatherElements; no negative axis [limits]", {
-    constraints: [{ kind: "attr-min", rule: "myriad/gather-elements-axis", name: "axis", min: 0, suggestion: "write the positive axis (axis + rank) into the IR; IRs that myriadc writes already do" }],
+    constraints: [
+      {
+        kind: "attr-min",
+        rule: "myriad/gather-elements-axis",
+        name: "axis",
+        min: 0,
+        suggestion: "write the positive axis (axis + rank) into the IR; IRs that myriadc writes already do",
+      },
+    ],
   }),
   ScatterUpdate: ok([3], "[layers] ScatterUpdate"),
   ScatterElementsUpdate: ok([3], "[layers] ScatterElementsUpdate"),
   Pad: ok([1], "[limits] Pad only 4D; 'Unsupported pad value' (blobconverter #34)", {
     inputTypes: FP16_ONLY,
-    constraints: [{ kind: "input-rank", rule: "myriad/pad-rank", port: 0, ranks: [4], what: "only 4-D inputs", suggestion: "fix --target myriad reshapes Pad of rank below 4 to 4-D" }],
+    constraints: [
+      {
+        kind: "input-rank",
+        rule: "myriad/pad-rank",
+        port: 0,
+        ranks: [4],
+        what: "only 4-D inputs",
+        suggestion: "fix --target myriad reshapes Pad of rank below 4 to 4-D",
+      },
+    ],
   }),
   Interpolate: ok([1, 4], "[stages] interpolate.cpp", {
     inputTypes: FP16_ONLY,
     constraints: [
-      { kind: "attr-in", rule: "myriad/interpolate-mode", name: "mode", allowed: ["nearest", "linear", "linear_onnx"], fallback: "nearest", suggestion: "use nearest or (bi)linear resizing in the model (cubic is refused: \"Current Interpolate supports 'nearest' and 'linear' modes only\")" },
-      { kind: "attr-in", rule: "myriad/interpolate-mode", name: "coordinate_transformation_mode", allowed: ["asymmetric", "half_pixel", "pytorch_half_pixel", "tf_half_pixel_for_nn", "align_corners"], fallback: "half_pixel", suggestion: "export with another coordinate_transformation_mode" },
-      { kind: "attr-in", rule: "myriad/interpolate-mode", name: "nearest_mode", allowed: ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil", "simple"], fallback: "round_prefer_floor", suggestion: "export with another nearest_mode" },
-      { kind: "attr-in", rule: "myriad/interpolate-mode", name: "antialias", allowed: ["false"], fallback: "false", suggestion: "disable antialiasing in the export" },
+      {
+        kind: "attr-in",
+        rule: "myriad/interpolate-mode",
+        name: "mode",
+        allowed: ["nearest", "linear", "linear_onnx"],
+        fallback: "nearest",
+        suggestion:
+          "use nearest or (bi)linear resizing in the model (cubic is refused: \"Current Interpolate supports 'nearest' and 'linear' modes only\")",
+      },
+      {
+        kind: "attr-in",
+        rule: "myriad/interpolate-mode",
+        name: "coordinate_transformation_mode",
+        allowed: ["asymmetric", "half_pixel", "pytorch_half_pixel", "tf_half_pixel_for_nn", "align_corners"],
+        fallback: "half_pixel",
+        suggestion: "export with another coordinate_transformation_mode",
+      },
+      {
+        kind: "attr-in",
+        rule: "myriad/interpolate-mode",
+        name: "nearest_mode",
+        allowed: ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil", "simple"],
+        fallback: "round_prefer_floor",
+        suggestion: "export with another nearest_mode",
+      },
+      {
+        kind: "attr-in",
+        rule: "myriad/interpolate-mode",
+        name: "antialias",
+        allowed: ["false"],
+        fallback: "false",
+        suggestion: "disable antialiasing in the export",
+      },
       { kind: "attr-zeros", rule: "myriad/interpolate-pads", name: "pads_begin", suggestion: "pad with a separate Pad before resizing" },
       { kind: "attr-zeros", rule: "myriad/interpolate-pads", name: "pads_end", suggestion: "pad with a separate Pad before resizing" },
-      { kind: "const-input", rule: "myriad/interpolate-shape", port: 1, what: "the output sizes", suggestion: "give the model static input shapes so fix can compute the sizes ahead of time" },
-      { kind: "const-input", rule: "myriad/interpolate-shape", port: 2, what: "the scales", suggestion: "give the model static input shapes so fix can compute the scales ahead of time" },
-      { kind: "same-dims", rule: "myriad/interpolate-axes", axes: [0, 1], what: "no resize over the batch or channel axis", suggestion: "resize only the spatial axes (H, W)" },
+      {
+        kind: "const-input",
+        rule: "myriad/interpolate-shape",
+        port: 1,
+        what: "the output sizes",
+        suggestion: "give the model static input shapes so fix can compute the sizes ahead of time",
+      },
+      {
+        kind: "const-input",
+        rule: "myriad/interpolate-shape",
+        port: 2,
+        what: "the scales",
+        suggestion: "give the model static input shapes so fix can compute the scales ahead of time",
+      },
+      {
+        kind: "same-dims",
+        rule: "myriad/interpolate-axes",
+        axes: [0, 1],
+        what: "no resize over the batch or channel axis",
+        suggestion: "resize only the spatial axes (H, W)",
+      },
     ],
   }),
   ReduceMean: ok([1], "[layers] ReduceMean"),
@@ -178,21 +266,60 @@ export const MYRIAD_OPS: Readonly<Record<string, OpCapability>> = {
   ReduceMin: ok([1], "[layers] ReduceMin"),
   ReduceSum: ok([1], "[layers] ReduceSum"),
   ReduceLogicalAnd: ok([1], "[layers] ReduceAnd"),
-  TopK: ok([1, 3], "[stages] topk.cpp", { inputTypes: FP16_ONLY, constraints: [{ kind: "const-input", rule: "myriad/topk-k", port: 1, what: "k", suggestion: "make k a constant" }] }),
+  TopK: ok([1, 3], "[stages] topk.cpp", {
+    inputTypes: FP16_ONLY,
+    constraints: [{ kind: "const-input", rule: "myriad/topk-k", port: 1, what: "k", suggestion: "make k a constant" }],
+  }),
   NonMaxSuppression: ok([1, 3, 4, 5], "[stages] static_shape_nms.cpp (NMS-9 not converted)", {
     constraints: [
-      { kind: "attr-in", rule: "myriad/nms-attributes", name: "sort_result_descending", allowed: ["false"], fallback: "true", suggestion: "set sort_result_descending=false (sort on the host if needed)" },
-      { kind: "const-value", rule: "myriad/nms-attributes", port: 5, value: 0, what: "soft_nms_sigma", suggestion: "soft NMS is not available: use soft_nms_sigma = 0" },
-      { kind: "unused-output", rule: "myriad/nms-attributes", port: 1, what: "selected_scores", suggestion: "gather the scores with the selected indices instead" },
+      {
+        kind: "attr-in",
+        rule: "myriad/nms-attributes",
+        name: "sort_result_descending",
+        allowed: ["false"],
+        fallback: "true",
+        suggestion: "set sort_result_descending=false (sort on the host if needed)",
+      },
+      {
+        kind: "const-value",
+        rule: "myriad/nms-attributes",
+        port: 5,
+        value: 0,
+        what: "soft_nms_sigma",
+        suggestion: "soft NMS is not available: use soft_nms_sigma = 0",
+      },
+      {
+        kind: "unused-output",
+        rule: "myriad/nms-attributes",
+        port: 1,
+        what: "selected_scores",
+        suggestion: "gather the scores with the selected indices instead",
+      },
     ],
   }),
   MVN: ok([1, 6], "[layers] MVN (fixed eps 1e-9 per [limits])", {
     inputTypes: FP16_ONLY,
-    constraints: [{ kind: "attr-fixed", rule: "myriad/fixed-eps", name: "eps", value: 1e-9, suggestion: "expect results to differ where the variance is near the model's eps" }],
+    constraints: [
+      {
+        kind: "attr-fixed",
+        rule: "myriad/fixed-eps",
+        name: "eps",
+        value: 1e-9,
+        suggestion: "expect results to differ where the variance is near the model's eps",
+      },
+    ],
   }),
   NormalizeL2: ok([1], "[layers] Normalize (across_spatial=0, eps fixed 1e-9 per [limits])", {
     inputTypes: FP16_ONLY,
-    constraints: [{ kind: "attr-fixed", rule: "myriad/fixed-eps", name: "eps", value: 1e-9, suggestion: "expect results to differ for vectors whose norm is near the model's eps" }],
+    constraints: [
+      {
+        kind: "attr-fixed",
+        rule: "myriad/fixed-eps",
+        name: "eps",
+        value: 1e-9,
+        suggestion: "expect results to differ for vectors whose norm is near the model's eps",
+      },
+    ],
   }),
   LRN: ok([1], "[layers] Norm", { inputTypes: FP16_ONLY }),
   GRN: ok([1], "[layers] GRN", { inputTypes: FP16_ONLY }),
@@ -234,7 +361,10 @@ export const MYRIAD_OPS: Readonly<Record<string, OpCapability>> = {
   Range: no("fold it: with constant inputs fix computes it ahead of time", "[layers] Range not supported on VPU", "fold-constant"),
   ReduceProd: no(`no exact rewrite; ${HOST}`, "[layers] ReduceProd not supported on VPU"),
   ReduceLogicalOr: no(`no exact rewrite; ${HOST}`, "[layers] ReduceOr not supported on VPU"),
-  CumSum: no(`no MYRIAD layer (compile_tool: unsupported layer type "CumSum", depthai-core #858); ${HOST}`, "[layers] not in the parser map"),
+  CumSum: no(
+    `no MYRIAD layer (compile_tool: unsupported layer type "CumSum", depthai-core #858); ${HOST}`,
+    "[layers] not in the parser map",
+  ),
   ScatterNDUpdate: no(`no MYRIAD layer (depthai-core #858); ${HOST}`, "[layers] not in the parser map"),
   Sin: no(`trigonometric functions do not run on MYRIAD (openvino #25628); ${HOST}`, "[layers] Sin not supported on VPU"),
   Cos: no(`trigonometric functions do not run on MYRIAD; ${HOST}`, "[layers] Cos not supported on VPU"),
@@ -253,7 +383,10 @@ export const MYRIAD_OPS: Readonly<Record<string, OpCapability>> = {
   Einsum: no(`no MYRIAD layer; export the contraction as MatMul/Transpose; ${HOST}`, "[layers] not in the parser map"),
   GridSample: no(`no MYRIAD layer; ${HOST}`, "[layers] not in the parser map"),
   If: {
-    ...no("a data-dependent If cannot run on MYRIAD: freeze its condition input (fix --freeze) so fix inlines the taken branch, or run it on the host", "[layers]; DynamicToStaticShape refuses If (openvino #14281)"),
+    ...no(
+      "a data-dependent If cannot run on MYRIAD: freeze its condition input (fix --freeze) so fix inlines the taken branch, or run it on the host",
+      "[layers]; DynamicToStaticShape refuses If (openvino #14281)",
+    ),
     refusal: "DynamicToStaticShape transformation encountered dynamic node {name} of type If",
   },
   Loop: no(`loops cannot run on MYRIAD (blobconverter #14); ${HOST}`, "[layers] not in the parser map"),

@@ -5,26 +5,35 @@
  * illegal Convert pairs chained. Passes that read types get them freshly observed; the types
  * of values the last passes create are not (callers observe the result anyway to emit it).
  */
-import { observeTypes } from "../../runtime/observe-types.js";
+
 import type { Model } from "../../ir/model.js";
 import { tensorType } from "../../ir/types.js";
 import { eliminateDeadCode } from "../../passes/common/dead-code.js";
 import { foldConstantsPass } from "../../passes/openvino/fold-constants.js";
+import type { Pass } from "../../passes/pass.js";
+import { observeTypes } from "../../runtime/observe-types.js";
 import { insertConvertsPass } from "./passes/insert-converts.js";
 import { legalConvertsPass } from "./passes/legal-converts.js";
 import { narrowI64Pass } from "./passes/narrow-i64.js";
 import { pad4dPass } from "./passes/pad-4d.js";
 import { rewriteUnsupportedPass } from "./passes/rewrite-unsupported.js";
 import { spatial2dPass } from "./passes/spatial-2d.js";
-import type { Pass } from "../../passes/pass.js";
 
 /** Sets every value's type to the dtype and dims one interpreter run observes. */
 export function annotateTypes(model: Model, file: string): void {
-  for (const [v, t] of observeTypes(model, file)) v.type = tensorType(t.dtype, t.dims.map((d) => (d < 0 ? null : d)));
+  for (const [v, t] of observeTypes(model, file))
+    v.type = tensorType(
+      t.dtype,
+      t.dims.map((d) => (d < 0 ? null : d)),
+    );
 }
 
 /** The passes in order, in groups that can share one type observation. */
-export const MYRIAD_LEGALIZATION: readonly (readonly Pass[])[] = [[foldConstantsPass, rewriteUnsupportedPass, spatial2dPass, pad4dPass], [narrowI64Pass], [insertConvertsPass, legalConvertsPass]];
+export const MYRIAD_LEGALIZATION: readonly (readonly Pass[])[] = [
+  [foldConstantsPass, rewriteUnsupportedPass, spatial2dPass, pad4dPass],
+  [narrowI64Pass],
+  [insertConvertsPass, legalConvertsPass],
+];
 
 export interface LegalizeReport {
   /** Pass names that changed the model. */

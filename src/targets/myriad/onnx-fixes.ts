@@ -3,10 +3,11 @@
  * lowering is simpler: the ONNX ops that lower to layers computing in FP16 only, with the
  * OpenVINO op each becomes (its input types come from the capability table).
  */
-import { fixPipeline } from "../../passes/pipelines.js";
-import { floatComputePass } from "./passes/float-compute.js";
+
 import type { Pass } from "../../passes/pass.js";
+import { fixPipeline } from "../../passes/pipelines.js";
 import { capabilityOf } from "./capabilities.js";
+import { floatComputePass } from "./passes/float-compute.js";
 
 /** ONNX elementwise ops that accept float inputs, and the OpenVINO layer each lowers to. */
 const ONNX_TO_LAYER: Readonly<Record<string, string>> = {

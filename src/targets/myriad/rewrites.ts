@@ -16,7 +16,8 @@ export type Rewrite = (b: OvBuilder, node: Node) => (Value | undefined)[] | unde
 const numpy = { auto_broadcast: "numpy" };
 const dtypeOf = (v: Value | undefined): DTypeName => v?.dtype ?? "float32";
 const staticDims = (v: Value | undefined): number[] | undefined => (v && isStaticShape(v.shape) ? [...v.shape] : undefined);
-const scalarOf = (v: Value | undefined): number | undefined => (v?.initializer && v.initializer.size === 1 ? v.initializer.toFloat32()[0] : undefined);
+const scalarOf = (v: Value | undefined): number | undefined =>
+  v?.initializer && v.initializer.size === 1 ? v.initializer.toFloat32()[0] : undefined;
 
 function scalar(b: OvBuilder, name: string, value: number, like: Value): Value {
   return b.floats(name, [value], dtypeOf(like), []);
@@ -109,6 +110,10 @@ export function maxPoolV1(b: OvBuilder, node: Node): Value | undefined {
   if (node.opType !== "MaxPool" || (node.version ?? 1) < 8) return undefined;
   if (node.outputs[1]?.uses.length || node.outputs[1]?.isGraphOutput()) return undefined;
   if (intsAttr(node, "dilations", [1]).some((d) => d !== 1)) return undefined;
-  const attrs = Object.fromEntries(["strides", "pads_begin", "pads_end", "kernel", "rounding_type", "auto_pad"].map((k) => [k, strAttr(node, k, "")]).filter(([, v]) => v !== ""));
+  const attrs = Object.fromEntries(
+    ["strides", "pads_begin", "pads_end", "kernel", "rounding_type", "auto_pad"]
+      .map((k) => [k, strAttr(node, k, "")])
+      .filter(([, v]) => v !== ""),
+  );
   return b.one("MaxPool", 1, [node.inputs[0]!], attrs);
 }

@@ -13,14 +13,7 @@ import { encodeOnnx } from "../../../src/frontends/onnx/save.js";
 import { readNpy } from "../../../src/io/npy.js";
 import { readTensorPb } from "../../../src/io/tensor-pb.js";
 import { Tensor } from "../../../src/ir/tensor.js";
-import {
-  backendModels,
-  corpusAvailable,
-  lightModels,
-  zooModels,
-  type CorpusModel,
-  warnIfCorpusMissing,
-} from "../../support/corpus.js";
+import { backendModels, type CorpusModel, corpusAvailable, lightModels, warnIfCorpusMissing, zooModels } from "../../support/corpus.js";
 import { bitwiseEqual, ortSupports, runOrt } from "../../support/ort.js";
 
 const tally = { compared: 0, ortCannotRun: 0, nondeterministic: 0, nonTensorInputs: 0 };
@@ -45,7 +38,9 @@ async function checkModel(m: CorpusModel): Promise<void> {
   const saved = encodeOnnx(loaded.model);
   // The saved file must load again into the same structure.
   const again = loadOnnxBytes(saved, `${m.id} (saved)`).model;
-  expect(again.graph.nodes.map((n) => `${n.domain}:${n.opType}:${n.name}`)).toEqual(loaded.model.graph.nodes.map((n) => `${n.domain}:${n.opType}:${n.name}`));
+  expect(again.graph.nodes.map((n) => `${n.domain}:${n.opType}:${n.name}`)).toEqual(
+    loaded.model.graph.nodes.map((n) => `${n.domain}:${n.opType}:${n.name}`),
+  );
   expect(again.graph.inputs.map((v) => v.name)).toEqual(loaded.model.graph.inputs.map((v) => v.name));
   expect(again.graph.outputs.map((v) => v.name)).toEqual(loaded.model.graph.outputs.map((v) => v.name));
   expect([...again.opsetImports]).toEqual([...loaded.model.opsetImports]);
@@ -66,7 +61,10 @@ async function checkModel(m: CorpusModel): Promise<void> {
     reference = await runOrt(original, feeds as Tensor[]);
   } catch (e) {
     tally.ortCannotRun++;
-    const key = String((e as Error).message).split("\n")[0]!.replace(/\[.*?\]/g, "").slice(0, 90);
+    const key = String((e as Error).message)
+      .split("\n")[0]!
+      .replace(/\[.*?\]/g, "")
+      .slice(0, 90);
     reasons.set(key, (reasons.get(key) ?? 0) + 1);
     return;
   }
@@ -82,7 +80,8 @@ async function checkModel(m: CorpusModel): Promise<void> {
     tally.nondeterministic++;
     return;
   }
-  ours.forEach((t, i) => expect(bitwiseEqual(t, reference[i]!), `output ${i} of ${m.id} differs after load → save`).toBe(true));
+  for (const [i, t] of ours.entries())
+    expect(bitwiseEqual(t, reference[i]!), `output ${i} of ${m.id} differs after load → save`).toBe(true);
 }
 
 describe.skipIf(!corpusAvailable)("corpus load → save → onnxruntime", () => {

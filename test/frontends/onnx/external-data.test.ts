@@ -31,7 +31,10 @@ describe("external data", () => {
 
   it("readRange returns exactly the requested bytes", () => {
     const p = join(dir, "r.bin");
-    writeFileSync(p, Uint8Array.from({ length: 100 }, (_, i) => i));
+    writeFileSync(
+      p,
+      Uint8Array.from({ length: 100 }, (_, i) => i),
+    );
     expect(Array.from(readRange(p, 10, 5))).toEqual([10, 11, 12, 13, 14]);
     expect(() => readRange(p, 98, 5)).toThrow(/unexpected end/);
   });

@@ -69,12 +69,22 @@ describe.skipIf(!corpusAvailable)("OpenVINO IR reader and writer", () => {
     const doc = irNetFromXml(parseXml(readFileSync(abc, "utf8")));
     const c = doc.layers.find((l) => l.type === "Const")!;
     expect(c.name).toBe("add_node1/Output_0/Data__const");
-    expect(c.data).toEqual(expect.arrayContaining([["element_type", "f32"], ["offset", "0"], ["size", "16"]]));
+    expect(c.data).toEqual(
+      expect.arrayContaining([
+        ["element_type", "f32"],
+        ["offset", "0"],
+        ["size", "16"],
+      ]),
+    );
   });
 
   it("rejects broken IR with one clear line", () => {
     const bad = join(tmp, "bad.xml");
-    writeFileSync(bad, '<?xml version="1.0" ?><net name="x" version="11"><layers><layer id="0" name="p" type="Parameter" version="opset1"><output><port id="0"/></output></layer></layers><edges><edge from-layer="0" from-port="0" to-layer="7" to-port="0"/></edges></net>');
+    writeFileSync(
+      bad,
+      '<?xml version="1.0" ?><net name="x" version="11"><layers><layer id="0" name="p" type="Parameter" version="opset1"><output><port ' +
+        'id="0"/></output></layer></layers><edges><edge from-layer="0" from-port="0" to-layer="7" to-port="0"/></edges></net>',
+    );
     expect(() => readIr(bad)).toThrow(/names a layer that does not exist/);
     writeFileSync(bad, "<net version='9'></net>");
     expect(() => readIr(bad)).toThrow(/IR version "9" is not supported/);

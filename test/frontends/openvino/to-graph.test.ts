@@ -46,7 +46,11 @@ describe.skipIf(!corpusAvailable)("IR → graph", () => {
     for (const l of ir.net.layers.filter((x) => x.type === "Const")) {
       const offset = Number(l.data!.find(([k]) => k === "offset")![1]);
       const size = Number(l.data!.find(([k]) => k === "size")![1]);
-      const v = [...m.graph.initializers.values()].find((x) => x.initializer!.byteLength === size && Buffer.compare(Buffer.from(x.initializer!.bytes()), Buffer.from(ir.weights.subarray(offset, offset + size))) === 0);
+      const v = [...m.graph.initializers.values()].find(
+        (x) =>
+          x.initializer!.byteLength === size &&
+          Buffer.compare(Buffer.from(x.initializer!.bytes()), Buffer.from(ir.weights.subarray(offset, offset + size))) === 0,
+      );
       expect(v, `Const ${l.name}`).toBeDefined();
     }
   });

@@ -11,23 +11,33 @@ import { loadOnnxFile } from "../../../src/frontends/onnx/load.js";
 import { readTensorPb } from "../../../src/io/tensor-pb.js";
 import type { DTypeName } from "../../../src/ir/dtype.js";
 import {
-  f16round,
-  float32ToBf16Bits,
-  float32ToFp16Bits,
-  float32ToFp4e2m1Bits,
-  float32ToFp8Bits,
-  packInt2,
-  packInt4,
   type E8M0Rounding,
   type Fp8Format,
+  f16round,
+  float32ToBf16Bits,
+  float32ToFp4e2m1Bits,
+  float32ToFp8Bits,
+  float32ToFp16Bits,
+  packInt2,
+  packInt4,
 } from "../../../src/ir/numeric/float-bits.js";
 import { CORPUS, corpusAvailable, warnIfCorpusMissing } from "../../support/corpus.js";
 
 warnIfCorpusMissing();
 
 const NARROW: DTypeName[] = [
-  "float16", "bfloat16", "float8e4m3fn", "float8e4m3fnuz", "float8e5m2", "float8e5m2fnuz", "float8e8m0", "float4e2m1",
-  "int4", "uint4", "int2", "uint2",
+  "float16",
+  "bfloat16",
+  "float8e4m3fn",
+  "float8e4m3fnuz",
+  "float8e5m2",
+  "float8e5m2fnuz",
+  "float8e8m0",
+  "float4e2m1",
+  "int4",
+  "uint4",
+  "int2",
+  "uint2",
 ];
 
 /** ONNX Cast float → int4/int2 keeps the low bits (the reference wraps: -9 → 7 in int4). */
@@ -45,17 +55,29 @@ function encode(values: Float32Array, to: DTypeName, saturate: boolean, round: E
       return new Uint8Array(Uint16Array.from(values, (v) => float32ToBf16Bits(v)).buffer);
     case "float4e2m1": {
       const out = new Uint8Array((values.length + 1) >> 1);
-      values.forEach((v, i) => (out[i >> 1]! |= float32ToFp4e2m1Bits(v) << ((i & 1) * 4)));
+      for (const [i, v] of values.entries()) out[i >> 1]! |= float32ToFp4e2m1Bits(v) << ((i & 1) * 4);
       return out;
     }
     case "int4":
-      return packInt4(Array.from(values, (v) => toSmallInt(v, 4, true)), true);
+      return packInt4(
+        Array.from(values, (v) => toSmallInt(v, 4, true)),
+        true,
+      );
     case "uint4":
-      return packInt4(Array.from(values, (v) => toSmallInt(v, 4, false)), false);
+      return packInt4(
+        Array.from(values, (v) => toSmallInt(v, 4, false)),
+        false,
+      );
     case "int2":
-      return packInt2(Array.from(values, (v) => toSmallInt(v, 2, true)), true);
+      return packInt2(
+        Array.from(values, (v) => toSmallInt(v, 2, true)),
+        true,
+      );
     case "uint2":
-      return packInt2(Array.from(values, (v) => toSmallInt(v, 2, false)), false);
+      return packInt2(
+        Array.from(values, (v) => toSmallInt(v, 2, false)),
+        false,
+      );
     default:
       return Uint8Array.from(values, (v) => float32ToFp8Bits(v, to as Fp8Format, saturate, round));
   }
@@ -88,7 +110,8 @@ describe.skipIf(!corpusAvailable)("bit conversions against ONNX Cast reference d
     const round = (node.getString("round_mode") ?? "up") as E8M0Rounding;
     // From a narrow type to a wide one (float16 counts as wide here) checks our decoder; JS
     // numbers cannot carry a NaN's sign, so those compare by value rather than by bits.
-    const decoding = NARROW.includes(from) && !["int4", "uint4", "int2", "uint2"].includes(to) && (to === "float16" || !NARROW.includes(to));
+    const decoding =
+      NARROW.includes(from) && !["int4", "uint4", "int2", "uint2"].includes(to) && (to === "float16" || !NARROW.includes(to));
     if (!decoding) {
       // Encoding: inputs are float32/float16; float16 inputs are exact in float32.
       const ours = encode(input.toFloat32(), to, saturate, round);

@@ -3,22 +3,22 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   bf16BitsToFloat32,
+  type Fp8Format,
   f16round,
   float32ToBf16Bits,
-  float32ToFp16Bits,
   float32ToFp4e2m1Bits,
   float32ToFp8Bits,
-  fp16ArrayToFloat32,
-  fp16BitsToFloat32,
+  float32ToFp16Bits,
   fp4e2m1BitsToFloat32,
   fp8BitsToFloat32,
+  fp16ArrayToFloat32,
+  fp16BitsToFloat32,
   packFp4,
   packInt2,
   packInt4,
   unpackFp4,
   unpackInt2,
   unpackInt4,
-  type Fp8Format,
 } from "../../../src/ir/numeric/float-bits.js";
 
 const isNaNBits16 = (b: number) => (b & 0x7c00) === 0x7c00 && (b & 0x3ff) !== 0;
@@ -69,7 +69,8 @@ describe("float16", () => {
   it("array conversion matches the scalar one", () => {
     const all = Uint16Array.from({ length: 65536 }, (_, i) => i);
     const arr = fp16ArrayToFloat32(all);
-    for (let i = 0; i < 65536; i += 97) expect(Object.is(arr[i], Math.fround(fp16BitsToFloat32(i))) || (isNaN(arr[i]!) && isNaNBits16(i))).toBe(true);
+    for (let i = 0; i < 65536; i += 97)
+      expect(Object.is(arr[i], Math.fround(fp16BitsToFloat32(i))) || (Number.isNaN(arr[i]!) && isNaNBits16(i))).toBe(true);
   });
 });
 

@@ -28,7 +28,9 @@ describe.skipIf(!corpusAvailable)("fold kernels vs ONNX reference outputs", () =
   const cases = backendModels("node").filter((m) => {
     try {
       const nodes = loadOnnxFile(m.model).model.graph.nodes;
-      return nodes.length === 1 && onnxOp(nodes[0]!.opType)?.fold !== undefined && (nodes[0]!.domain === "" || nodes[0]!.domain === "ai.onnx");
+      return (
+        nodes.length === 1 && onnxOp(nodes[0]!.opType)?.fold !== undefined && (nodes[0]!.domain === "" || nodes[0]!.domain === "ai.onnx")
+      );
     } catch {
       return false;
     }
@@ -48,7 +50,9 @@ describe.skipIf(!corpusAvailable)("fold kernels vs ONNX reference outputs", () =
     if (inputs.some((t) => t.dtype === "string" || dtypeInfo(t.dtype).kind === "complex")) return skip("string/complex data");
     // Inputs are matched by name: node inputs may be omitted ("") or reordered.
     const byName = new Map(model.graph.inputs.map((v, i) => [v.name, inputs[i]]));
-    const nd = node.inputs.map((v) => (v ? byName.get(v.name) ?? v.initializer : undefined)).map((t) => (t ? ndFromTensor(t) : undefined));
+    const nd = node.inputs
+      .map((v) => (v ? (byName.get(v.name) ?? v.initializer) : undefined))
+      .map((t) => (t ? ndFromTensor(t) : undefined));
     const outs = onnxOp(node.opType)!.fold!(nd, { node, opset: node.version ?? 1 }).map((a) => ndToTensor(a));
     node.outputs.forEach((v, i) => {
       if (!v) return;
@@ -71,6 +75,9 @@ describe.skipIf(!corpusAvailable)("fold kernels vs ONNX reference outputs", () =
   });
 
   afterAll(() => {
-    console.log(`fold kernels: ${tally.exact} outputs bit-exact, ${tally.close} within fp32 tolerance, ${tally.skipped} skipped (${[...skippedWhy].map(([k, n]) => `${n} ${k}`).join(", ")})`);
+    console.log(
+      `fold kernels: ${tally.exact} outputs bit-exact, ${tally.close} within fp32 tolerance, ${tally.skipped} skipped ` +
+        `(${[...skippedWhy].map(([k, n]) => `${n} ${k}`).join(", ")})`,
+    );
   });
 });

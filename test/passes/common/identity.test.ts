@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { encodeOnnx } from "../../../src/frontends/onnx/save.js";
 import { Graph } from "../../../src/ir/graph.js";
 import { Model } from "../../../src/ir/model.js";
 import { Node } from "../../../src/ir/node.js";
@@ -6,7 +7,6 @@ import { Tensor } from "../../../src/ir/tensor.js";
 import { tensorType } from "../../../src/ir/types.js";
 import { Value } from "../../../src/ir/value.js";
 import { verifyModel } from "../../../src/ir/verify.js";
-import { encodeOnnx } from "../../../src/frontends/onnx/save.js";
 import { identityPass } from "../../../src/passes/common/identity.js";
 import { bitwiseEqual, runOrt } from "../../support/ort.js";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { encodeOnnx } from "../../../src/frontends/onnx/save.js";
 import { attr } from "../../../src/ir/attribute.js";
 import { Tensor } from "../../../src/ir/tensor.js";
 import { verifyModel } from "../../../src/ir/verify.js";
-import { encodeOnnx } from "../../../src/frontends/onnx/save.js";
 import { runPipeline } from "../../../src/passes/manager.js";
 import { foldConstants } from "../../../src/passes/onnx/constant-folding.js";
 import { inferShapes } from "../../../src/passes/onnx/shape-inference.js";
@@ -21,7 +21,11 @@ describe("constant-folding", () => {
     const [y] = b.op("Reshape", [x, cat]);
     b.output(y!);
     const m = b.model();
-    const input = Tensor.fromArray("float32", [2, 3, 4], Float32Array.from({ length: 24 }, (_, i) => i));
+    const input = Tensor.fromArray(
+      "float32",
+      [2, 3, 4],
+      Float32Array.from({ length: 24 }, (_, i) => i),
+    );
     const before = await runOrt(encodeOnnx(m), [input]);
     const report = runPipeline(m, fixPipeline());
     expect(report.hitCap).toBe(false);
@@ -65,7 +69,9 @@ describe("constant-folding", () => {
 
   it("refuses to materialise a huge ConstantOfShape unless the limit allows it", () => {
     const b = new GraphBuilder(13);
-    const [big] = b.op("ConstantOfShape", [b.ints("shape", [1024, 1024])], { value: attr.tensor(Tensor.fromArray("float32", [1], Float32Array.of(1))) });
+    const [big] = b.op("ConstantOfShape", [b.ints("shape", [1024, 1024])], {
+      value: attr.tensor(Tensor.fromArray("float32", [1], Float32Array.of(1))),
+    });
     const x = b.input("x", "float32", [1024, 1024]);
     const [y] = b.op("Add", [x, big]);
     b.output(y!);

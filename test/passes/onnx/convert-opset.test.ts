@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { encodeOnnx } from "../../../src/frontends/onnx/save.js";
 import { attr } from "../../../src/ir/attribute.js";
 import { Tensor } from "../../../src/ir/tensor.js";
 import { verifyModel } from "../../../src/ir/verify.js";
-import { encodeOnnx } from "../../../src/frontends/onnx/save.js";
 import { convertOpset } from "../../../src/passes/onnx/downgrade/downgrade.js";
 import { inferShapes } from "../../../src/passes/onnx/shape-inference.js";
 import { GraphBuilder, randomTensor } from "../../support/build.js";
@@ -28,11 +28,15 @@ async function sameOutputs(build: (b: GraphBuilder) => void, from: number, to: n
 
 describe("op-set conversion", () => {
   it("moves constant Unsqueeze axes from input to attribute when lowering 13 → 11, and back", async () => {
-    const ops = await sameOutputs((b) => {
-      const x = b.input("x", "float32", [2, 3]);
-      const [u] = b.op("Unsqueeze", [x, b.ints("axes", [0])]);
-      b.output(u!);
-    }, 13, 11);
+    const ops = await sameOutputs(
+      (b) => {
+        const x = b.input("x", "float32", [2, 3]);
+        const [u] = b.op("Unsqueeze", [x, b.ints("axes", [0])]);
+        b.output(u!);
+      },
+      13,
+      11,
+    );
     expect(ops).toEqual(["Unsqueeze"]);
     const b = new GraphBuilder(11);
     const [u] = b.op("Unsqueeze", [b.input("x", "float32", [2, 3])], { axes: attr.ints([0]) });
@@ -50,23 +54,35 @@ describe("op-set conversion", () => {
     const [u] = b.op("Unsqueeze", [x, axes]);
     b.output(u!);
     const { failures } = convertOpset(b.model(), 11);
-    expect(failures).toEqual([{ node: expect.stringMatching(/Unsqueeze/), op: "Unsqueeze", reason: expect.stringMatching(/axes come from a computed value/) }]);
+    expect(failures).toEqual([
+      { node: expect.stringMatching(/Unsqueeze/), op: "Unsqueeze", reason: expect.stringMatching(/axes come from a computed value/) },
+    ]);
   });
 
   it("decomposes HardSwish (14) into HardSigmoid · x for op set 13", async () => {
-    const ops = await sameOutputs((b) => {
-      const [y] = b.op("HardSwish", [b.input("x", "float32", [2, 3])]);
-      b.output(y!);
-    }, 14, 13);
+    const ops = await sameOutputs(
+      (b) => {
+        const [y] = b.op("HardSwish", [b.input("x", "float32", [2, 3])]);
+        b.output(y!);
+      },
+      14,
+      13,
+    );
     expect(ops).toEqual(["HardSigmoid", "Mul"]);
   });
 
   it("decomposes LayerNormalization (17) for op set 13", async () => {
-    const ops = await sameOutputs((b) => {
-      const x = b.input("x", "float32", [2, 3]);
-      const [y] = b.op("LayerNormalization", [x, b.floats("scale", [1, 2, 3]), b.floats("bias", [0, 0.5, -1])], { epsilon: attr.float(1e-5) });
-      b.output(y!);
-    }, 17, 13);
+    const ops = await sameOutputs(
+      (b) => {
+        const x = b.input("x", "float32", [2, 3]);
+        const [y] = b.op("LayerNormalization", [x, b.floats("scale", [1, 2, 3]), b.floats("bias", [0, 0.5, -1])], {
+          epsilon: attr.float(1e-5),
+        });
+        b.output(y!);
+      },
+      17,
+      13,
+    );
     expect(ops).toContain("ReduceMean");
     expect(ops).not.toContain("LayerNormalization");
   });
@@ -74,7 +90,10 @@ describe("op-set conversion", () => {
   it("decomposes GroupNormalization-21 (per-channel scale) with constant parameters", async () => {
     const b = new GraphBuilder(21);
     const x = b.input("x", "float32", [2, 4, 3]);
-    const [y] = b.op("GroupNormalization", [x, b.floats("scale", [1, 2, 0.5, -1]), b.floats("bias", [0, 1, -1, 0.25])], { num_groups: attr.int(2), epsilon: attr.float(1e-5) });
+    const [y] = b.op("GroupNormalization", [x, b.floats("scale", [1, 2, 0.5, -1]), b.floats("bias", [0, 1, -1, 0.25])], {
+      num_groups: attr.int(2),
+      epsilon: attr.float(1e-5),
+    });
     b.output(y!);
     const m = b.model();
     inferShapes(m);
@@ -87,18 +106,26 @@ describe("op-set conversion", () => {
   });
 
   it("keeps Softmax along a non-last axis exact across 13 → 11 with transposes", async () => {
-    const ops = await sameOutputs((b) => {
-      const [y] = b.op("Softmax", [b.input("x", "float32", [2, 3])], { axis: attr.int(0) });
-      b.output(y!);
-    }, 13, 11);
+    const ops = await sameOutputs(
+      (b) => {
+        const [y] = b.op("Softmax", [b.input("x", "float32", [2, 3])], { axis: attr.int(0) });
+        b.output(y!);
+      },
+      13,
+      11,
+    );
     expect(ops).toEqual(["Transpose", "Softmax", "Transpose"]);
   });
 
   it("upgrades Softmax-11's 2-D coercion to 13 with Flatten/Reshape", async () => {
-    const ops = await sameOutputs((b) => {
-      const [y] = b.op("Softmax", [b.input("x", "float32", [2, 3])], { axis: attr.int(0) });
-      b.output(y!);
-    }, 11, 13);
+    const ops = await sameOutputs(
+      (b) => {
+        const [y] = b.op("Softmax", [b.input("x", "float32", [2, 3])], { axis: attr.int(0) });
+        b.output(y!);
+      },
+      11,
+      13,
+    );
     expect(ops).toEqual(["Flatten", "Softmax", "Shape", "Reshape"]);
   });
 

@@ -6,17 +6,17 @@
  * (with their reasons) and tests onnxruntime cannot run are counted and printed.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { encodeOnnx } from "../../../src/frontends/onnx/save.js";
 import { loadOnnxFile } from "../../../src/frontends/onnx/load.js";
+import { encodeOnnx } from "../../../src/frontends/onnx/save.js";
 import { readTensorPb } from "../../../src/io/tensor-pb.js";
 import { dtypeInfo } from "../../../src/ir/dtype.js";
 import type { Tensor } from "../../../src/ir/tensor.js";
-import { convertOpset } from "../../../src/passes/onnx/downgrade/downgrade.js";
 import { runPipeline } from "../../../src/passes/manager.js";
+import { convertOpset } from "../../../src/passes/onnx/downgrade/downgrade.js";
 import { fixPipeline } from "../../../src/passes/pipelines.js";
 import { diff, withinFp16, withinFp32 } from "../../support/compare.js";
-import { freezeIntegerInputs } from "../../support/freeze.js";
 import { backendModels, corpusAvailable, warnIfCorpusMissing } from "../../support/corpus.js";
+import { freezeIntegerInputs } from "../../support/freeze.js";
 import { bitwiseEqual, ortSupports, runOrt } from "../../support/ort.js";
 
 warnIfCorpusMissing();
@@ -36,7 +36,12 @@ interface Tally {
 }
 
 const mismatches: string[] = [];
-const tallies = new Map<number, Tally>(TARGETS.map((t) => [t, { above: 0, converted: 0, verified: 0, refused: 0, notRunnable: 0, nondeterministic: 0, reasons: new Map(), runtimeReasons: new Map() }]));
+const tallies = new Map<number, Tally>(
+  TARGETS.map((t) => [
+    t,
+    { above: 0, converted: 0, verified: 0, refused: 0, notRunnable: 0, nondeterministic: 0, reasons: new Map(), runtimeReasons: new Map() },
+  ]),
+);
 
 function outputsMatch(got: Tensor, expected: Tensor): boolean {
   if (bitwiseEqual(got, expected)) return true;
@@ -52,7 +57,7 @@ describe.skipIf(!corpusAvailable)("op-set conversion on the node tests", () => {
     it(`to op set ${target}`, async () => {
       const tally = tallies.get(target)!;
       for (const t of tests) {
-        let loaded;
+        let loaded: ReturnType<typeof loadOnnxFile>;
         try {
           loaded = loadOnnxFile(t.model);
         } catch {
@@ -93,7 +98,7 @@ describe.skipIf(!corpusAvailable)("op-set conversion on the node tests", () => {
         const { feeds } = freezeIntegerInputs(model, inputs);
         // As `fix` does: infer and fold first (axes often come from Constant nodes).
         runPipeline(model, fixPipeline());
-        let failures;
+        let failures: ReturnType<typeof convertOpset>["failures"];
         try {
           failures = convertOpset(model, target).failures;
         } catch (e) {
@@ -111,7 +116,10 @@ describe.skipIf(!corpusAvailable)("op-set conversion on the node tests", () => {
           outs = await runOrt(encodeOnnx(model), feeds);
         } catch (e) {
           tally.notRunnable++;
-          const key = `not runnable: ${t.id.replace(/^node\/test_/, "")}: ${String((e as Error).message).split("\n")[0]!.replace(/\[.*?\]/g, "").slice(0, 80)}`;
+          const key = `not runnable: ${t.id.replace(/^node\/test_/, "")}: ${String((e as Error).message)
+            .split("\n")[0]!
+            .replace(/\[.*?\]/g, "")
+            .slice(0, 80)}`;
           tally.runtimeReasons.set(key, (tally.runtimeReasons.get(key) ?? 0) + 1);
           continue;
         }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { encodeOnnx } from "../../../src/frontends/onnx/save.js";
 import { attr } from "../../../src/ir/attribute.js";
 import { Tensor } from "../../../src/ir/tensor.js";
 import { verifyModel } from "../../../src/ir/verify.js";
-import { encodeOnnx } from "../../../src/frontends/onnx/save.js";
 import { cutGraph, splitNames } from "../../../src/passes/common/cut.js";
 import { runPipeline } from "../../../src/passes/manager.js";
 import { freezeInputs, parseFreeze } from "../../../src/passes/onnx/freeze-inputs.js";

@@ -7,20 +7,22 @@
  *   produces at run time.
  * Unknown (not inferred) results are counted, never silently passed: a wrong known shape fails.
  */
+
 import { afterAll, describe, expect, it } from "vitest";
 import { loadOnnxFile } from "../../../src/frontends/onnx/load.js";
 import { readNpy } from "../../../src/io/npy.js";
 import { readTensorPb } from "../../../src/io/tensor-pb.js";
+import type { Model } from "../../../src/ir/model.js";
 import { isStaticShape } from "../../../src/ir/shape.js";
 import { Tensor } from "../../../src/ir/tensor.js";
+import { onnxOp } from "../../../src/ops/onnx/registry.js";
 import { runPipeline } from "../../../src/passes/manager.js";
 import { inferShapes } from "../../../src/passes/onnx/shape-inference.js";
 import { fixPipeline } from "../../../src/passes/pipelines.js";
-import { onnxOp } from "../../../src/ops/onnx/registry.js";
-import { freezeIntegerInputs } from "../../support/freeze.js";
 import { backendModels, corpusAvailable, warnIfCorpusMissing, zooModels } from "../../support/corpus.js";
-import { runtimeShapes } from "../../support/runtime-shapes.js";
+import { freezeIntegerInputs } from "../../support/freeze.js";
 import { ortSupports } from "../../support/ort.js";
+import { runtimeShapes } from "../../support/runtime-shapes.js";
 
 warnIfCorpusMissing();
 
@@ -31,7 +33,9 @@ describe.skipIf(!corpusAvailable)("shape inference vs ONNX reference outputs (no
     try {
       const { model } = loadOnnxFile(m.model);
       const nodes = model.graph.nodes;
-      return nodes.length === 1 && onnxOp(nodes[0]!.opType)?.infer !== undefined && (nodes[0]!.domain === "" || nodes[0]!.domain === "ai.onnx");
+      return (
+        nodes.length === 1 && onnxOp(nodes[0]!.opType)?.infer !== undefined && (nodes[0]!.domain === "" || nodes[0]!.domain === "ai.onnx")
+      );
     } catch {
       return false;
     }
@@ -54,10 +58,11 @@ describe.skipIf(!corpusAvailable)("shape inference vs ONNX reference outputs (no
       const t = inputs[i];
       if (t && !v.isInitializer) v.initializer = t;
     });
-    for (const v of [...g.inputs]) if (v.initializer && !g.initializers.has(v.name)) {
-      g.removeInput(v);
-      g.addInitializer(v);
-    }
+    for (const v of [...g.inputs])
+      if (v.initializer && !g.initializers.has(v.name)) {
+        g.removeInput(v);
+        g.addInitializer(v);
+      }
     for (const v of g.outputs) v.type = undefined;
     inferShapes(model);
     let outputs: Tensor[];
@@ -78,7 +83,9 @@ describe.skipIf(!corpusAvailable)("shape inference vs ONNX reference outputs (no
   });
 
   afterAll(() => {
-    console.log(`node-test shape inference: ${tally.exact} outputs exact, ${tally.unknown} not fully inferred, ${tally.skipped} tests with non-tensor inputs or outputs`);
+    console.log(
+      `node-test shape inference: ${tally.exact} outputs exact, ${tally.unknown} not fully inferred, ${tally.skipped} tests with non-tensor inputs or outputs`,
+    );
     expect(tally.exact).toBeGreaterThan(500);
   });
 });
@@ -113,7 +120,7 @@ describe.skipIf(!corpusAvailable)("shape inference vs onnxruntime at run time (m
     let models = 0;
     let values = 0;
     for (const t of backendModels("node")) {
-      let model;
+      let model: Model;
       let inputs: Tensor[];
       try {
         model = loadOnnxFile(t.model).model;
@@ -139,7 +146,8 @@ describe.skipIf(!corpusAvailable)("shape inference vs onnxruntime at run time (m
           const r = v && rt.get(v.name);
           if (!v || !r || !isStaticShape(v.shape)) continue;
           values++;
-          if (JSON.stringify([...v.shape]) !== JSON.stringify([...r])) mismatches.push(`${t.id}: ${n.describe()} → ${v.name} inferred [${v.shape}] but is [${r}]`);
+          if (JSON.stringify([...v.shape]) !== JSON.stringify([...r]))
+            mismatches.push(`${t.id}: ${n.describe()} → ${v.name} inferred [${v.shape}] but is [${r}]`);
         }
       }
     }

@@ -167,7 +167,7 @@ export function encodeTensorProto(tensor: PTensor): Uint8Array {
 
 /** True when a decoded message carries the field (proto2 presence), not just its default. */
 export function has<T extends object>(msg: T, field: keyof T): boolean {
-  return Object.prototype.hasOwnProperty.call(msg, field);
+  return Object.hasOwn(msg, field);
 }
 
 /** Exact int64 → bigint. */

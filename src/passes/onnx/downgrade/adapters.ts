@@ -133,7 +133,10 @@ const resize18: Adapter = ({ graph, node, target }) => {
   const roi = constantOf(node.inputs[1]);
   if (roi && roi.size === 2 * norm.length) {
     const r = roi.toFloat32();
-    const full = [...Array.from({ length: rank }, (_, i) => (norm.includes(i) ? r[norm.indexOf(i)]! : 0)), ...Array.from({ length: rank }, (_, i) => (norm.includes(i) ? r[norm.length + norm.indexOf(i)]! : 1))];
+    const full = [
+      ...Array.from({ length: rank }, (_, i) => (norm.includes(i) ? r[norm.indexOf(i)]! : 0)),
+      ...Array.from({ length: rank }, (_, i) => (norm.includes(i) ? r[norm.length + norm.indexOf(i)]! : 1)),
+    ];
     node.setInput(1, e.floats("roi", full));
   } else if (node.inputs[1] && !roi) return "Resize-18 `axes` with a computed roi cannot be expanded";
   if (scales && scales.size > 0) {
@@ -217,14 +220,16 @@ const batchNorm14: Adapter = ({ node }) => {
 
 const batchNorm15: Adapter = ({ node }) => {
   const x = node.inputs[0]?.dtype;
-  if (node.inputs.slice(1).some((v) => v?.dtype && x && v.dtype !== x)) return "its scale/bias/mean/var types differ from the input's, which BatchNormalization-14 does not allow";
+  if (node.inputs.slice(1).some((v) => v?.dtype && x && v.dtype !== x))
+    return "its scale/bias/mean/var types differ from the input's, which BatchNormalization-14 does not allow";
   return undefined;
 };
 
 const dropout12: Adapter = ({ node }) => {
   // Older runtimes fill the inference-mode mask differently (seen in onnxruntime's Dropout-10).
   const mask = node.outputs[1];
-  if (mask && (mask.uses.length > 0 || mask.isGraphOutput())) return "its mask output is used, and older Dropout versions produce a different mask in inference";
+  if (mask && (mask.uses.length > 0 || mask.isGraphOutput()))
+    return "its mask output is used, and older Dropout versions produce a different mask in inference";
   const training = constantOf(node.inputs[2]);
   if (node.inputs[2] && (!training || training.bytes()[0] !== 0)) return "training_mode is not a constant false";
   if (node.inputs[1]) {
@@ -242,7 +247,10 @@ const constant12: Adapter = ({ node }) => {
   // value_float(s)/value_int(s) appeared in Constant-12; before that only `value` (a tensor).
   for (const [name, make] of [
     ["value_float", (a: number | readonly number[]) => ({ dtype: "float32" as const, values: [a as number], dims: [] as number[] })],
-    ["value_floats", (a: number | readonly number[]) => ({ dtype: "float32" as const, values: [...(a as number[])], dims: [(a as number[]).length] })],
+    [
+      "value_floats",
+      (a: number | readonly number[]) => ({ dtype: "float32" as const, values: [...(a as number[])], dims: [(a as number[]).length] }),
+    ],
   ] as const) {
     const v = node.attribute(name);
     if (v && (v.type === "float" || v.type === "floats")) {
@@ -292,7 +300,8 @@ function lastWindowInPadding(node: Node): AdaptOutcome {
     const size = shape[2 + i]!;
     const span = size + pads[i]! + pads[i + n]! - kernel[i]!;
     const out = Math.ceil(span / strides[i]!) + 1;
-    if ((out - 1) * strides[i]! >= size + pads[i]!) return "with ceil_mode=1 its last window starts in the padding, which older versions count differently";
+    if ((out - 1) * strides[i]! >= size + pads[i]!)
+      return "with ceil_mode=1 its last window starts in the padding, which older versions count differently";
   }
   return undefined;
 }
@@ -319,7 +328,10 @@ export const ADAPTERS: Readonly<Record<string, Adapter>> = {
   "Hardmax@13": softmaxAxis,
   "Resize@13": resizeRequiredInputs,
   "Resize@18": resize18,
-  "Resize@19": newAttributeValue((n) => n.getString("coordinate_transformation_mode") !== "half_pixel_symmetric", "half_pixel_symmetric did not exist before Resize-19"),
+  "Resize@19": newAttributeValue(
+    (n) => n.getString("coordinate_transformation_mode") !== "half_pixel_symmetric",
+    "half_pixel_symmetric did not exist before Resize-19",
+  ),
   "Pad@18": pad18,
   "Pad@19": newAttributeValue((n) => n.getString("mode") !== "wrap", "mode=wrap did not exist before Pad-19"),
   "Shape@15": shape15,
@@ -328,13 +340,31 @@ export const ADAPTERS: Readonly<Record<string, Adapter>> = {
   "BatchNormalization@15": batchNorm15,
   "Dropout@12": dropout12,
   "Constant@12": constant12,
-  "ArgMax@12": requireDefault("select_last_index", (n) => n.getInt("select_last_index", 0) === 0, "select_last_index=1 did not exist before ArgMax-12"),
-  "ArgMin@12": requireDefault("select_last_index", (n) => n.getInt("select_last_index", 0) === 0, "select_last_index=1 did not exist before ArgMin-12"),
+  "ArgMax@12": requireDefault(
+    "select_last_index",
+    (n) => n.getInt("select_last_index", 0) === 0,
+    "select_last_index=1 did not exist before ArgMax-12",
+  ),
+  "ArgMin@12": requireDefault(
+    "select_last_index",
+    (n) => n.getInt("select_last_index", 0) === 0,
+    "select_last_index=1 did not exist before ArgMin-12",
+  ),
   "GatherND@12": requireDefault("batch_dims", (n) => n.getInt("batch_dims", 0) === 0, "batch_dims did not exist before GatherND-12"),
-  "ScatterElements@16": requireDefault("reduction", (n) => n.getString("reduction", "none") === "none", "reduction did not exist before ScatterElements-16"),
-  "ScatterND@16": requireDefault("reduction", (n) => n.getString("reduction", "none") === "none", "reduction did not exist before ScatterND-16"),
-  "ScatterElements@18": ({ node }) => (["max", "min"].includes(node.getString("reduction", "none")) ? "reduction max/min did not exist before op set 18" : undefined),
-  "ScatterND@18": ({ node }) => (["max", "min"].includes(node.getString("reduction", "none")) ? "reduction max/min did not exist before op set 18" : undefined),
+  "ScatterElements@16": requireDefault(
+    "reduction",
+    (n) => n.getString("reduction", "none") === "none",
+    "reduction did not exist before ScatterElements-16",
+  ),
+  "ScatterND@16": requireDefault(
+    "reduction",
+    (n) => n.getString("reduction", "none") === "none",
+    "reduction did not exist before ScatterND-16",
+  ),
+  "ScatterElements@18": ({ node }) =>
+    ["max", "min"].includes(node.getString("reduction", "none")) ? "reduction max/min did not exist before op set 18" : undefined,
+  "ScatterND@18": ({ node }) =>
+    ["max", "min"].includes(node.getString("reduction", "none")) ? "reduction max/min did not exist before op set 18" : undefined,
   // RoiAlign-10 is specified with output_half_pixel coordinates, but onnxruntime's RoiAlign-10
   // gives different results from RoiAlign-16 even in that mode (seen on the ONNX node tests),
   // so lowering it would change results on real runtimes.
@@ -342,15 +372,30 @@ export const ADAPTERS: Readonly<Record<string, Adapter>> = {
   "GRU@14": requireDefault("layout", (n) => n.getInt("layout", 0) === 0, "layout=1 did not exist before op set 14"),
   "LSTM@14": requireDefault("layout", (n) => n.getInt("layout", 0) === 0, "layout=1 did not exist before op set 14"),
   "RNN@14": requireDefault("layout", (n) => n.getInt("layout", 0) === 0, "layout=1 did not exist before op set 14"),
-  "AveragePool@19": (ctx) => lastWindowInPadding(ctx.node) ?? requireDefault("dilations", (n) => (n.getInts("dilations") ?? []).every((d) => d === 1), "dilations did not exist before AveragePool-19")(ctx),
+  "AveragePool@19": (ctx) =>
+    lastWindowInPadding(ctx.node) ??
+    requireDefault(
+      "dilations",
+      (n) => (n.getInts("dilations") ?? []).every((d) => d === 1),
+      "dilations did not exist before AveragePool-19",
+    )(ctx),
   "LpPool@18": ({ node }) => {
-    if (node.getInt("ceil_mode", 0) !== 0 || (node.getInts("dilations") ?? []).some((d) => d !== 1)) return "ceil_mode/dilations did not exist before LpPool-18";
+    if (node.getInt("ceil_mode", 0) !== 0 || (node.getInts("dilations") ?? []).some((d) => d !== 1))
+      return "ceil_mode/dilations did not exist before LpPool-18";
     node.attributes.delete("ceil_mode");
     node.attributes.delete("dilations");
     return undefined;
   },
-  "QuantizeLinear@21": requireDefault("block_size", (n) => n.getInt("block_size", 0) === 0, "blocked quantisation (block_size) did not exist before op set 21"),
-  "DequantizeLinear@21": requireDefault("block_size", (n) => n.getInt("block_size", 0) === 0, "blocked quantisation (block_size) did not exist before op set 21"),
+  "QuantizeLinear@21": requireDefault(
+    "block_size",
+    (n) => n.getInt("block_size", 0) === 0,
+    "blocked quantisation (block_size) did not exist before op set 21",
+  ),
+  "DequantizeLinear@21": requireDefault(
+    "block_size",
+    (n) => n.getInt("block_size", 0) === 0,
+    "blocked quantisation (block_size) did not exist before op set 21",
+  ),
   "Cast@19": requireDefault("saturate", () => true, ""),
   "CastLike@19": requireDefault("saturate", () => true, ""),
 };

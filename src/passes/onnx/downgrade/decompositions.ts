@@ -94,7 +94,8 @@ const groupNorm: Adapter = ({ graph, node, target }) => {
   const x = node.inputs[0]!;
   const shape = x.shape;
   const groups = node.getInt("num_groups");
-  if (!shape || shape.length < 3 || typeof shape[1] !== "number") return "GroupNormalization needs the input rank and channel count (run with --input-shape)";
+  if (!shape || shape.length < 3 || typeof shape[1] !== "number")
+    return "GroupNormalization needs the input rank and channel count (run with --input-shape)";
   if (x.dtype && x.dtype !== "float32") return `only float32 GroupNormalization is decomposed (input is ${x.dtype})`;
   if (groups === undefined || shape[1] % groups !== 0) return "num_groups does not divide the channel count";
   const channels = shape[1];

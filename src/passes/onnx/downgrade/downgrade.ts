@@ -11,8 +11,8 @@ import type { DTypeName } from "../../../ir/dtype.js";
 import type { Graph } from "../../../ir/graph.js";
 import type { Model } from "../../../ir/model.js";
 import type { Node } from "../../../ir/node.js";
-import { MyriadcError } from "../../../util/errors.js";
 import { changesBetween, opExistsAt, schemaVersionAt } from "../../../ops/onnx/versions.js";
+import { MyriadcError } from "../../../util/errors.js";
 import type { PassResult } from "../../pass.js";
 import { isOnnxDomain } from "../op-context.js";
 import { ADAPTERS } from "./adapters.js";
@@ -167,11 +167,25 @@ export function convertOpset(model: Model, target: number): PassResult & { failu
   if (target === from) return { changed: false, failures: [] };
   for (const f of model.functions) {
     if ((f.opsetImports.get("") ?? 0) > target) {
-      return { changed: false, failures: [{ node: f.name, op: "function", reason: "model-local functions must be inlined before lowering their op set" }] };
+      return {
+        changed: false,
+        failures: [{ node: f.name, op: "function", reason: "model-local functions must be inlined before lowering their op set" }],
+      };
     }
   }
   if (from > TABLES_COMPLETE_TO && target < from) {
-    return { changed: false, failures: [{ node: "", op: "", reason: `the model is at op set ${from}; this tool knows ONNX schema changes only up to op set ${TABLES_COMPLETE_TO}, so it cannot lower it safely (export at op set ${TABLES_COMPLETE_TO} or lower)` }] };
+    return {
+      changed: false,
+      failures: [
+        {
+          node: "",
+          op: "",
+          reason:
+            `the model is at op set ${from}; this tool knows ONNX schema changes only up to op set ${TABLES_COMPLETE_TO}, so it cannot lower it ` +
+            `safely (export at op set ${TABLES_COMPLETE_TO} or lower)`,
+        },
+      ],
+    };
   }
   const failures: DowngradeFailure[] = [];
   if (target < from) downgradeGraph(model.graph, from, target, failures);

@@ -22,8 +22,18 @@ export class Emitter {
   }
 
   op(opType: string, inputs: readonly (Value | undefined)[], attributes: Record<string, AttributeValue> = {}, outputs = 1): Value[] {
-    const outs = Array.from({ length: outputs }, (_, k) => new Value(this.graph.uniqueName(`${this.base()}/${opType}_out${outputs === 1 ? "" : k}`)));
-    const node = new Node({ opType, version: this.version, name: this.graph.uniqueNodeName(`${this.base()}/${opType}`), inputs, outputs: outs, attributes });
+    const outs = Array.from(
+      { length: outputs },
+      (_, k) => new Value(this.graph.uniqueName(`${this.base()}/${opType}_out${outputs === 1 ? "" : k}`)),
+    );
+    const node = new Node({
+      opType,
+      version: this.version,
+      name: this.graph.uniqueNodeName(`${this.base()}/${opType}`),
+      inputs,
+      outputs: outs,
+      attributes,
+    });
     this.graph.insertBefore(this.anchor, node);
     return outs;
   }
@@ -49,7 +59,14 @@ export class Emitter {
   }
 
   ints(name: string, values: readonly number[], dims: readonly number[] = [values.length]): Value {
-    return this.constant(name, Tensor.fromArray("int64", dims, BigInt64Array.from(values, (v) => BigInt(v))));
+    return this.constant(
+      name,
+      Tensor.fromArray(
+        "int64",
+        dims,
+        BigInt64Array.from(values, (v) => BigInt(v)),
+      ),
+    );
   }
 
   /** Moves every use of `from` (and its graph-output slots) to `to`, keeping the output name. */

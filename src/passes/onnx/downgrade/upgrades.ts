@@ -60,7 +60,10 @@ const splitNumOutputs: Adapter = ({ node }: { node: Node }) => {
   return undefined;
 };
 
-const fromBelow11 = (what: string): Adapter => () => `upgrading ${what} from before op set 11 is not supported`;
+const fromBelow11 =
+  (what: string): Adapter =>
+  () =>
+    `upgrading ${what} from before op set 11 is not supported`;
 
 export const UPGRADES: Readonly<Record<string, Adapter>> = {
   "Squeeze@13": attributeToInput(1, "axes"),

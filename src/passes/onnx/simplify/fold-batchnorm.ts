@@ -94,7 +94,7 @@ function foldInto(graph: Graph, producer: Node, bn: Node): boolean {
   const oldBias = producer.inputs[biasIndex] ? f32(producer.inputs[biasIndex]) : new Float32Array(channels);
   if (!oldBias || (oldBias.length !== channels && oldBias.length !== 1)) return false;
   const bias = new Float32Array(channels);
-  for (let c = 0; c < channels; c++) bias[c] = (oldBias[oldBias.length === 1 ? 0 : c]! * affine.s[c]!) + affine.o[c]!;
+  for (let c = 0; c < channels; c++) bias[c] = oldBias[oldBias.length === 1 ? 0 : c]! * affine.s[c]! + affine.o[c]!;
   const base = producer.name || producer.opType;
   producer.setInput(wIndex, newConstant(graph, `${base}_bn_weight`, Tensor.fromArray("float32", w.dims, scaled)));
   while (producer.inputs.length < biasIndex) producer.appendInput(undefined);

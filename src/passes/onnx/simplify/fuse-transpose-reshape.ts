@@ -52,7 +52,14 @@ function fuse(graph: Graph): boolean {
         if (!isStaticShape(mid)) continue;
         dims = dims.map((d, i) => (d === 0 ? mid[i]! : d));
         const shape = new Value(graph.uniqueName(`${node.name || "reshape"}_shape`), tensorType("int64", [dims.length]));
-        graph.addInitializer(shape, Tensor.fromArray("int64", [dims.length], BigInt64Array.from(dims, (d) => BigInt(d))));
+        graph.addInitializer(
+          shape,
+          Tensor.fromArray(
+            "int64",
+            [dims.length],
+            BigInt64Array.from(dims, (d) => BigInt(d)),
+          ),
+        );
         node.setInput(1, shape);
       }
       node.setInput(0, inner.inputs[0]);

@@ -25,7 +25,10 @@ function rewrite(graph: Graph): boolean {
       const c = constantOf(bias);
       if (!a || a.shape?.length !== 2 || !b || b.rank !== 2 || !c || c.dtype !== b.dtype) continue;
       const n = b.dims[1]!;
-      const cOk = (c.rank === 1 && (c.dims[0] === n || c.dims[0] === 1)) || (c.rank === 2 && c.dims[0] === 1 && (c.dims[1] === n || c.dims[1] === 1)) || c.rank === 0;
+      const cOk =
+        (c.rank === 1 && (c.dims[0] === n || c.dims[0] === 1)) ||
+        (c.rank === 2 && c.dims[0] === 1 && (c.dims[1] === n || c.dims[1] === 1)) ||
+        c.rank === 0;
       if (!cOk || a.dtype !== b.dtype) continue;
       // Reuse the MatMul node as the Gemm and take over the Add's output.
       mm.opType = "Gemm";

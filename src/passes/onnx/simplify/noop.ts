@@ -5,10 +5,11 @@
  * identity permutation, Cast to the same type, Pad with all-zero pads, Slice taking
  * everything with step 1, Tile with all-one repeats, Concat/Sum/Max/Min of a single input.
  */
+
+import { dtypeFromOnnx } from "../../../ir/dtype.js";
 import type { Graph } from "../../../ir/graph.js";
 import type { Model } from "../../../ir/model.js";
 import type { Node } from "../../../ir/node.js";
-import { dtypeFromOnnx } from "../../../ir/dtype.js";
 import { isStaticShape, shapesEqual } from "../../../ir/shape.js";
 import type { Pass, PassResult } from "../../pass.js";
 import { constantOf, isOnnxDomain } from "../op-context.js";

@@ -5,13 +5,14 @@
  * Exact for integers within ±2048 (FP16's exact range on the device); beyond that the
  * device rounds, which the fix's note says.
  */
-import type { Model } from "../../../ir/model.js";
-import { Node } from "../../../ir/node.js";
+
 import { attr } from "../../../ir/attribute.js";
 import { dtypeInfo, dtypeToOnnx } from "../../../ir/dtype.js";
+import type { Model } from "../../../ir/model.js";
+import { Node } from "../../../ir/node.js";
 import { tensorType } from "../../../ir/types.js";
-import type { Pass, PassResult } from "../../../passes/pass.js";
 import { isOnnxDomain } from "../../../passes/onnx/op-context.js";
+import type { Pass, PassResult } from "../../../passes/pass.js";
 
 const isInteger = (d: string | undefined) => d !== undefined && d !== "bool" && ["int", "uint"].includes(dtypeInfo(d as never).kind);
 
@@ -28,7 +29,16 @@ export function floatComputePass(ops: ReadonlySet<string>): Pass {
         node.inputs.forEach((v, i) => {
           if (!v || !isInteger(v.dtype)) return;
           const f = g.newValue(`${v.name}_float`, tensorType("float32", v.shape));
-          g.insertBefore(node, new Node({ opType: "Cast", name: g.uniqueNodeName(`${node.name || node.opType}_cast_in${i}`), inputs: [v], outputs: [f], attributes: { to: attr.int(dtypeToOnnx("float32")) } }));
+          g.insertBefore(
+            node,
+            new Node({
+              opType: "Cast",
+              name: g.uniqueNodeName(`${node.name || node.opType}_cast_in${i}`),
+              inputs: [v],
+              outputs: [f],
+              attributes: { to: attr.int(dtypeToOnnx("float32")) },
+            }),
+          );
           node.setInput(i, f);
         });
         const out = node.outputs[0];
@@ -36,7 +46,16 @@ export function floatComputePass(ops: ReadonlySet<string>): Pass {
           const f = g.newValue(`${out.name}_float`, tensorType("float32", out.shape));
           node.setOutput(0, f);
           const back = g.newValue(`${out.name}_int`, out.type);
-          g.insertAfter(node, new Node({ opType: "Cast", name: g.uniqueNodeName(`${node.name || node.opType}_cast_out`), inputs: [f], outputs: [back], attributes: { to: attr.int(dtypeToOnnx(out.dtype!)) } }));
+          g.insertAfter(
+            node,
+            new Node({
+              opType: "Cast",
+              name: g.uniqueNodeName(`${node.name || node.opType}_cast_out`),
+              inputs: [f],
+              outputs: [back],
+              attributes: { to: attr.int(dtypeToOnnx(out.dtype!)) },
+            }),
+          );
           g.replaceValue(out, back);
         }
         changed = true;

@@ -13,9 +13,9 @@ import type { Value } from "../../../ir/value.js";
 import { OvBuilder } from "../../../lower/builder.js";
 import { ndCast, ndFromTensor, ndToTensor } from "../../../ops/ndarray.js";
 import { elementTypeOf } from "../../../ops/openvino/element-types.js";
+import type { Pass, PassResult } from "../../../passes/pass.js";
 import { capabilityOf } from "../capabilities.js";
 import { myriadTypeOf } from "../types.js";
-import type { Pass, PassResult } from "../../../passes/pass.js";
 
 /** The float type the node's other inputs use (so the IR stays type-consistent), float32 by default. */
 function floatTypeNear(node: Node): DTypeName {

@@ -7,8 +7,8 @@ import type { Model } from "../../../ir/model.js";
 import { OvBuilder } from "../../../lower/builder.js";
 import { dtypeFromElementType, elementTypeOf } from "../../../ops/openvino/element-types.js";
 import { strAttr } from "../../../ops/openvino/op-def.js";
-import { convertChain, isLegalConvert, myriadTypeOf, type MyriadType } from "../types.js";
 import type { Pass, PassResult } from "../../../passes/pass.js";
+import { convertChain, isLegalConvert, type MyriadType, myriadTypeOf } from "../types.js";
 
 /** The IR dtype standing for a device type in the middle of a chain (floats stay float32, as the IR's other floats). */
 const STEP_DTYPE: Readonly<Record<MyriadType, DTypeName>> = { FP16: "float32", I32: "int32", U8: "uint8" };

@@ -28,7 +28,11 @@ export const narrowI64Pass: Pass = {
       if (!WIDE.has(t.dtype)) continue;
       const big = t.toBigInts();
       if (big.some((x) => x < -(2n ** 31n) || x >= 2n ** 31n)) continue;
-      const narrowed = Tensor.fromArray("int32", t.dims, Int32Array.from(big, (x) => Number(x)));
+      const narrowed = Tensor.fromArray(
+        "int32",
+        t.dims,
+        Int32Array.from(big, (x) => Number(x)),
+      );
       narrowed.name = t.name;
       v.initializer = narrowed;
       v.type = tensorType("int32", t.dims);

@@ -25,7 +25,9 @@ export const pad4dPass: Pass = {
       const lead = 4 - dims.length;
       const b = new OvBuilder(g, node.name);
       const widen = (t: typeof begin) => b.i64("pads", [...new Array<number>(lead).fill(0), ...t.toBigInts().map(Number)]);
-      const x = b.one("Reshape", 1, [node.inputs[0], b.i64("shape", [...new Array<number>(lead).fill(1), ...dims])], { special_zero: false });
+      const x = b.one("Reshape", 1, [node.inputs[0], b.i64("shape", [...new Array<number>(lead).fill(1), ...dims])], {
+        special_zero: false,
+      });
       const attrs = { pad_mode: strAttr(node, "pad_mode", "constant") };
       const padded = b.one("Pad", 1, [x, widen(begin), widen(end), node.inputs[3]], attrs);
       replaceNode(node, [b.one("Reshape", 1, [padded, b.i64("shape", outDims)], { special_zero: false })]);

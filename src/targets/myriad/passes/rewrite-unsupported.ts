@@ -7,9 +7,9 @@ import type { Model } from "../../../ir/model.js";
 import type { Node } from "../../../ir/node.js";
 import type { Value } from "../../../ir/value.js";
 import { OvBuilder } from "../../../lower/builder.js";
-import { capabilityOf } from "../capabilities.js";
-import { maxPoolV1, MYRIAD_REWRITES } from "../rewrites.js";
 import type { Pass, PassResult } from "../../../passes/pass.js";
+import { capabilityOf } from "../capabilities.js";
+import { MYRIAD_REWRITES, maxPoolV1 } from "../rewrites.js";
 
 /** Hands each old output's uses (and graph-output name) to its replacement and drops the node. */
 export function replaceNode(node: Node, outs: readonly (Value | undefined)[]): void {

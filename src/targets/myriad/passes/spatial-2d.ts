@@ -34,7 +34,11 @@ export const spatial2dPass: Pass = {
         const rank = w.shape?.length;
         if (rank === undefined) continue;
         const t = w.initializer;
-        inputs.push(t ? b.constTensor("weights", Tensor.fromBytes(t.dtype, [...t.dims.slice(0, -1), 1, t.dims[t.dims.length - 1]!], t.bytes())) : b.one("Unsqueeze", 1, [w, b.i64("axis", [rank - 1])]));
+        inputs.push(
+          t
+            ? b.constTensor("weights", Tensor.fromBytes(t.dtype, [...t.dims.slice(0, -1), 1, t.dims[t.dims.length - 1]!], t.bytes()))
+            : b.one("Unsqueeze", 1, [w, b.i64("axis", [rank - 1])]),
+        );
       }
       const attrs: Record<string, string> = {};
       for (const k of node.attributes.keys()) attrs[k] = strAttr(node, k, "");

@@ -1,7 +1,11 @@
 /** The simplification passes on small hand-built graphs: when they fire, when they must not, and numerics. */
 import { describe, expect, it } from "vitest";
 import { attr } from "../../../../src/ir/attribute.js";
+import { Graph } from "../../../../src/ir/graph.js";
+import { Node } from "../../../../src/ir/node.js";
 import { Tensor } from "../../../../src/ir/tensor.js";
+import { tensorType } from "../../../../src/ir/types.js";
+import { Value } from "../../../../src/ir/value.js";
 import { csePass } from "../../../../src/passes/common/cse.js";
 import { deadCodePass } from "../../../../src/passes/common/dead-code.js";
 import { identityPass } from "../../../../src/passes/common/identity.js";
@@ -11,10 +15,6 @@ import { fuseTransposeReshapePass } from "../../../../src/passes/onnx/simplify/f
 import { inlineConstantIfPass } from "../../../../src/passes/onnx/simplify/inline-constant-if.js";
 import { matmulAddToGemmPass } from "../../../../src/passes/onnx/simplify/matmul-add-to-gemm.js";
 import { noopPass } from "../../../../src/passes/onnx/simplify/noop.js";
-import { Graph } from "../../../../src/ir/graph.js";
-import { Node } from "../../../../src/ir/node.js";
-import { Value } from "../../../../src/ir/value.js";
-import { tensorType } from "../../../../src/ir/types.js";
 import { GraphBuilder, preservesOutputs, randomTensor } from "../../../support/build.js";
 
 describe("noop", () => {
@@ -28,7 +28,11 @@ describe("noop", () => {
     b.output(y!);
     const m = b.model();
     inferShapes(m);
-    const { changed, ops } = await preservesOutputs(m, [randomTensor([2, 3])], (mm) => noopPass.run(mm).changed && identityPass.run(mm).changed);
+    const { changed, ops } = await preservesOutputs(
+      m,
+      [randomTensor([2, 3])],
+      (mm) => noopPass.run(mm).changed && identityPass.run(mm).changed,
+    );
     expect(changed).toBe(true);
     expect(ops).toEqual(["Relu"]);
   });
@@ -81,16 +85,31 @@ describe("fold-batchnorm", () => {
     const w = b.const("w", randomTensor(wDims, 7));
     const bias = b.const("bias", randomTensor([6], 3));
     const [c] = b.op(opType, [x, w, bias], { group: attr.int(group) });
-    const p = (name: string, seed: number, shift = 0) => b.floats(name, Array.from(randomTensor([6], seed).toFloat32(), (v) => v + shift));
-    const [y] = b.op("BatchNormalization", [c, p("scale", 11), p("beta", 12), p("mean", 13), p("var", 14, 3)], { epsilon: attr.float(1e-3) });
+    const p = (name: string, seed: number, shift = 0) =>
+      b.floats(
+        name,
+        Array.from(randomTensor([6], seed).toFloat32(), (v) => v + shift),
+      );
+    const [y] = b.op("BatchNormalization", [c, p("scale", 11), p("beta", 12), p("mean", 13), p("var", 14, 3)], {
+      epsilon: attr.float(1e-3),
+    });
     b.output(y!);
     return b.model();
   }
 
-  for (const [op, group] of [["Conv", 1], ["Conv", 2], ["ConvTranspose", 1], ["ConvTranspose", 2]] as const) {
+  for (const [op, group] of [
+    ["Conv", 1],
+    ["Conv", 2],
+    ["ConvTranspose", 1],
+    ["ConvTranspose", 2],
+  ] as const) {
     it(`folds into ${op} (group ${group}) with the same outputs`, async () => {
       const m = convBn(op, group);
-      const { ops } = await preservesOutputs(m, [randomTensor([1, 4, 5, 5], 5)], (mm) => foldBatchNormPass.run(mm).changed && deadCodePass.run(mm).changed);
+      const { ops } = await preservesOutputs(
+        m,
+        [randomTensor([1, 4, 5, 5], 5)],
+        (mm) => foldBatchNormPass.run(mm).changed && deadCodePass.run(mm).changed,
+      );
       expect(ops).toEqual([op]);
       expect(m.graph.outputs[0]!.name).toBe("batchnormalization1");
     });
@@ -100,7 +119,13 @@ describe("fold-batchnorm", () => {
     const b = new GraphBuilder(13);
     const x = b.input("x", "float32", [2, 4]);
     const [g] = b.op("Gemm", [x, b.const("w", randomTensor([3, 4], 2))], { transB: attr.int(1) });
-    const [y] = b.op("BatchNormalization", [g, b.floats("s", [1, 2, 3]), b.floats("be", [0, 1, 0]), b.floats("mu", [0.5, 0, -1]), b.floats("v", [1, 2, 0.5])]);
+    const [y] = b.op("BatchNormalization", [
+      g,
+      b.floats("s", [1, 2, 3]),
+      b.floats("be", [0, 1, 0]),
+      b.floats("mu", [0.5, 0, -1]),
+      b.floats("v", [1, 2, 0.5]),
+    ]);
     b.output(y!);
     const m = b.model();
     const { ops } = await preservesOutputs(m, [randomTensor([2, 4], 9)], (mm) => foldBatchNormPass.run(mm).changed);
@@ -108,7 +133,13 @@ describe("fold-batchnorm", () => {
     const b2 = new GraphBuilder(13);
     const x2 = b2.input("x", "float32", [2, 4]);
     const [g2] = b2.op("Gemm", [x2, b2.const("w", randomTensor([3, 4], 2))], { transB: attr.int(1) });
-    const [y2] = b2.op("BatchNormalization", [g2, b2.floats("s", [1, 2, 3]), b2.floats("be", [0, 1, 0]), b2.floats("mu", [0, 0, 0]), b2.floats("v", [1, 1, 1])]);
+    const [y2] = b2.op("BatchNormalization", [
+      g2,
+      b2.floats("s", [1, 2, 3]),
+      b2.floats("be", [0, 1, 0]),
+      b2.floats("mu", [0, 0, 0]),
+      b2.floats("v", [1, 1, 1]),
+    ]);
     b2.output(y2!);
     b2.output(g2!);
     expect(foldBatchNormPass.run(b2.model()).changed).toBe(false);
@@ -188,7 +219,11 @@ describe("inline-constant-if", () => {
   for (const cond of [true, false]) {
     it(`inlines the ${cond ? "then" : "else"} branch and keeps the output name`, async () => {
       const m = ifModel(cond);
-      const { ops } = await preservesOutputs(m, [randomTensor([3])], (mm) => inlineConstantIfPass.run(mm).changed && deadCodePass.run(mm).changed);
+      const { ops } = await preservesOutputs(
+        m,
+        [randomTensor([3])],
+        (mm) => inlineConstantIfPass.run(mm).changed && deadCodePass.run(mm).changed,
+      );
       expect(ops).toEqual([cond ? "Neg" : "Abs"]);
       expect(m.graph.outputs[0]!.name).toBe("out");
     });
