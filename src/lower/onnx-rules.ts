@@ -9,7 +9,7 @@ import { shapeSize } from "../ir/shape.js";
 import { Tensor } from "../ir/tensor.js";
 import type { Value } from "../ir/value.js";
 import { ndToTensor } from "../ops/ndarray.js";
-import { constantNodeValue } from "../ops/onnx/shape-ops.js";
+import { constantNodeValue } from "../ops/onnx/shape.js";
 import { elementTypeOf } from "../ops/openvino/element-types.js";
 import type { LowerContext } from "./context.js";
 import { INDEXING_LOWERING } from "./onnx-rules-indexing.js";
