@@ -16,7 +16,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { convertToIr } from "../src/convert.js";
+import { convertToIr } from "../src/api/convert.js";
 import { encodeIrXml } from "../src/emit/openvino-ir.js";
 import { loadOnnxFile } from "../src/frontends/onnx/load.js";
 import { encodeOnnx } from "../src/frontends/onnx/save.js";

@@ -1,177 +1,52 @@
 /**
  * The `myriadc` command line. `runCli` never calls process.exit: it returns the exit code,
  * so it can be tested in-process. Exit codes: 0 success, 1 findings at error level (lint),
- * 2 usage or input error, 70 internal error (a bug: please report it).
+ * 2 usage or input error, 70 internal error (a bug: please report it). Every error, a usage
+ * error included, is one `myriadc: error:` line.
  */
 import { Command, CommanderError, Option } from "commander";
 import { isMyriadcError } from "../util/errors.js";
 import { VERSION } from "../version.js";
-import { compileCommand } from "./commands/compile.js";
-import { convertCommand } from "./commands/convert.js";
-import { fixCommand } from "./commands/fix.js";
-import { inspectCommand } from "./commands/inspect.js";
-import { lintCommand } from "./commands/lint.js";
-import { runCommand } from "./commands/run.js";
+import type { CliContext, DefineCommand } from "./command.js";
+import { defineCompile } from "./commands/compile.js";
+import { defineConvert } from "./commands/convert.js";
+import { defineFix } from "./commands/fix.js";
+import { defineInspect } from "./commands/inspect.js";
+import { defineLint } from "./commands/lint.js";
+import { defineRun } from "./commands/run.js";
 import type { CliIO } from "./io.js";
 
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 70;
 
+/** The commands, in the order `--help` lists them; a new command is a file in commands/ and a line here. */
+const COMMANDS: readonly DefineCommand[] = [defineInspect, defineLint, defineFix, defineConvert, defineRun, defineCompile];
+
+/** Commander's "error: unknown option '-x'" (with its own newline) as our one line, with where to look. */
+function usageLine(message: string, command: Command): string {
+  const text = message.replace(/^error:\s*/, "").trim();
+  const name = command.name() === "myriadc" ? "myriadc" : `myriadc ${command.name()}`;
+  return `myriadc: error: ${text} (see ${name} --help)\n`;
+}
+
 function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
   const program = new Command("myriadc")
     .description("Compile ONNX models for the Intel MyriadX VPU (OAK cameras, NCS2)")
     .version(VERSION, "-V, --version")
     .addOption(new Option("--verbose", "print stack traces and tool output on errors"))
-    .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-
-  program
-    .command("inspect")
-    .description("show what is in a model: opsets, inputs/outputs, op histogram, parameters, problems")
-    .argument("<model>", "ONNX model (.onnx) or OpenVINO IR (.xml with its .bin)")
-    .option("--json", "print one JSON object instead of text")
-    .action((model: string, opts: { json?: boolean }) => {
-      setCode(inspectCommand(model, opts, io));
+  const ctx: CliContext = { io, setCode, verbose: () => program.opts().verbose === true };
+  for (const define of COMMANDS) define(program, ctx);
+  // Subcommands inherit neither the error format nor the exit override: give each its own.
+  for (const cmd of [program, ...program.commands])
+    cmd.exitOverride().configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (message) => io.stderr(usageLine(message, cmd)),
     });
-
-  program
-    .command("lint")
-    .description("report what the MYRIAD plugin would refuse, at the node, with the fix (exit 1 on errors)")
-    .argument("<model>", "ONNX model (.onnx) or OpenVINO IR (.xml with its .bin)")
-    .option("--target <target>", "the device to check for (myriad)", "myriad")
-    .option("--format <format>", "stylish (text), json or sarif (2.1.0)", "stylish")
-    .option("--input-shape <name=[dims]>", "make a dynamic input static, e.g. input=[1,3,224,224] (repeatable)", collect, [])
-    .option("--calibrate <name=file>", "FP16 range analysis on these input values (.npy or .pb; repeatable)", collect, [])
-    .option("--calibrate-range <lo,hi>", "FP16 range analysis with uniform values in [lo,hi] for inputs without a file, e.g. 0,255")
-    .action(
-      (model: string, opts: { target: string; format: string; inputShape: string[]; calibrate: string[]; calibrateRange?: string }) => {
-        setCode(lintCommand(model, opts, io));
-      },
-    );
-
-  program
-    .command("fix")
-    .description("clean up an ONNX model: infer shapes, fold constants, remove pass-through and dead nodes")
-    .argument("<model>", "ONNX model (.onnx), or OpenVINO IR (.xml) with --target myriad")
-    .requiredOption("-o, --output <file>", "where to write the fixed model (same format as the input)")
-    .option("--input-shape <name=[dims]>", "make a dynamic input static, e.g. input=[1,3,224,224] (repeatable)", collect, [])
-    .option("--freeze <name=value>", "turn an input into a constant, e.g. sr=16000 or scale=[1,2] (repeatable)", collect, [])
-    .option("--inputs <names>", "cut the graph: these values (comma-separated) become its inputs")
-    .option("--outputs <names>", "cut the graph: these values (comma-separated) become its outputs")
-    .option("--opset <version>", "convert the default-domain op set to this version (e.g. 13 or 11)")
-    .option("--fold-limit <bytes>", "largest ConstantOfShape/Expand/Tile/Range result to fold (default 1MiB)")
-    .option("--target <target>", "also apply the fixes for a device (myriad) and report what remains; required for an IR (.xml)")
-    .option("--json", "print the summary as JSON")
-    .action(
-      (
-        model: string,
-        opts: {
-          output: string;
-          inputShape: string[];
-          freeze: string[];
-          inputs?: string;
-          outputs?: string;
-          opset?: string;
-          foldLimit?: string;
-          target?: string;
-          json?: boolean;
-        },
-      ) => {
-        setCode(fixCommand(model, opts, io));
-      },
-    );
-
-  program
-    .command("convert")
-    .description("convert an ONNX model to OpenVINO IR v11 (.xml + .bin) using only opset1–opset10 ops")
-    .argument("<model>", "ONNX model file (.onnx)")
-    .requiredOption("-o, --output <file.xml>", "where to write the IR (.bin goes beside it)")
-    .option("--data-type <type>", "FP32 or FP16 weights and precisions", "FP32")
-    .option("--input-shape <name=[dims]>", "make a dynamic input static (repeatable)", collect, [])
-    .option("--mean-values <name[v,...]>", "subtract per-channel means: input[123.675,116.28,103.53] (repeatable)", collect, [])
-    .option("--scale-values <name[v,...]>", "divide by per-channel scales: input[58.395,57.12,57.375] (repeatable)", collect, [])
-    .option("--reverse-input-channels", "swap the channel order (RGB <-> BGR) before mean/scale")
-    .option("--input-type <type>", "the type the model is fed: U8, FP16 or FP32 (a Convert is added)")
-    .option("--layout <name(from->to)>", "the layout the model is fed, e.g. input(nhwc->nchw) (repeatable)", collect, [])
-    .option("--target <target>", "myriad (default): apply the MYRIAD fixes; none: plain lowering", "myriad")
-    .option("--json", "print the summary as JSON")
-    .action(
-      (
-        model: string,
-        opts: {
-          output: string;
-          dataType: string;
-          target: string;
-          inputShape: string[];
-          meanValues: string[];
-          scaleValues: string[];
-          reverseInputChannels?: boolean;
-          inputType?: string;
-          layout: string[];
-          json?: boolean;
-        },
-      ) => {
-        setCode(convertCommand(model, opts, io));
-      },
-    );
-
-  program
-    .command("run")
-    .description("run a model with the reference interpreter and write its outputs as .npy")
-    .argument("<model>", "OpenVINO IR (.xml) or ONNX model (.onnx, converted in memory)")
-    .option("--input <name=file>", "an input value from a .npy or TensorProto .pb file (repeatable)", collect, [])
-    .requiredOption("--output-dir <dir>", "folder for one .npy per output")
-    .action((model: string, opts: { input: string[]; outputDir: string }) => {
-      setCode(runCommand(model, opts, io));
-    });
-
-  program
-    .command("compile")
-    .description("compile a model to a MYRIAD .blob (ONNX is converted first, with every MYRIAD fix)")
-    .argument("<model>", "ONNX model (.onnx) or OpenVINO IR (.xml with its .bin)")
-    .requiredOption("-o, --output <file.blob>", "where to write the blob")
-    .option("--data-type <type>", "FP16 (default) or FP32 weights when converting ONNX", "FP16")
-    .option("--input-shape <name=[dims]>", "make a dynamic input static (repeatable)", collect, [])
-    .option("--mean-values <name[v,...]>", "subtract per-channel means (repeatable)", collect, [])
-    .option("--scale-values <name[v,...]>", "divide by per-channel scales (repeatable)", collect, [])
-    .option("--reverse-input-channels", "swap the channel order (RGB <-> BGR) before mean/scale")
-    .option("--input-type <type>", "the type the model is fed: U8, FP16 or FP32")
-    .option("--layout <name(from->to)>", "the layout the model is fed, e.g. input(nhwc->nchw) (repeatable)", collect, [])
-    .option("--shaves <n>", "SHAVE cores to compile for (1-16; with --cmx-slices)")
-    .option("--cmx-slices <n>", "CMX slices (1-16, at least --shaves)")
-    .option("--streams <n>", "throughput streams (1-3)")
-    .option("--ip <precision>", "precision of every input, e.g. U8 or FP16")
-    .option("--op <precision>", "precision of every output, e.g. FP16 or FP32")
-    .option("--iop <name:precision,...>", "per-tensor precisions (compile_tool 2022.x has a bug here; prefer --ip/--op)")
-    .option("--backend <backend>", "auto (local, then docker), local, docker or blobconverter (uploads the model)", "auto")
-    .option("--compile-tool <path>", "the compile_tool executable (else MYRIADC_COMPILE_TOOL, $INTEL_OPENVINO_DIR, PATH)")
-    .option("--docker-image <image>", "OpenVINO image with the MYRIAD plugin (2022.3.1 or later 2022.3.x)")
-    .option("--blobconverter-url <url>", "blobconverter service (default https://blobconverter.luxonis.com)")
-    .option("--blobconverter-version <version>", "OpenVINO version on the service (default 2022.1)")
-    .option("--timeout <seconds>", "stop the compiler after this long (default 600)")
-    .option("--no-cache", "do not use or fill the blobconverter cache")
-    .option("--dry-run", "print the exact commands or request, run nothing")
-    .action(async (model: string, opts: Record<string, unknown>) => {
-      setCode(
-        await compileCommand(
-          model,
-          {
-            ...(opts as unknown as Parameters<typeof compileCommand>[1]),
-            noCache: opts.cache === false,
-            verbose: program.opts().verbose === true,
-          },
-          io,
-        ),
-      );
-    });
-
   return program;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {

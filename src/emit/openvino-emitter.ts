@@ -11,7 +11,7 @@
 import { createHash } from "node:crypto";
 import type { IrLayer, IrNet, IrPort } from "../frontends/openvino/ir-document.js";
 import { isAttributeRef } from "../ir/attribute.js";
-import type { DTypeName } from "../ir/dtype.js";
+import { type DTypeName, isFloatDType } from "../ir/dtype.js";
 import type { Model } from "../ir/model.js";
 import { float32ArrayToFp16 } from "../ir/numeric/float-bits.js";
 import type { Tensor } from "../ir/tensor.js";
@@ -34,12 +34,10 @@ export interface EmittedIr {
   weights: Uint8Array;
 }
 
-const isFloat = (d: DTypeName) => d === "float32" || d === "float16" || d === "float64" || d === "bfloat16";
-
 export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
   const fp16 = options.dataType === "FP16";
   const g = model.graph;
-  const storedType = (d: DTypeName): DTypeName => (fp16 && isFloat(d) ? "float16" : d);
+  const storedType = (d: DTypeName): DTypeName => (fp16 && isFloatDType(d) ? "float16" : d);
   const typeOf = (v: Value): { dtype: DTypeName; dims: readonly number[] } => {
     const t = options.types.get(v);
     if (!t) throw new Error(`no shape known for ${v.name}`);

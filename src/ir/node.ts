@@ -4,6 +4,7 @@
  * own version such as Interpolate-4), so ONNX and OpenVINO ops can live in one graph.
  */
 import { type Attribute, type AttributeValue, attributeGraphs, isAttributeRef } from "./attribute.js";
+import { int64ToSafeNumber } from "./dtype.js";
 import type { Graph } from "./graph.js";
 import type { Tensor } from "./tensor.js";
 import type { Value } from "./value.js";
@@ -158,7 +159,7 @@ export class Node {
 
   /** Integer list as numbers; INT64 sentinels are clamped to ±MAX_SAFE_INTEGER. */
   getInts(name: string): number[] | undefined {
-    return this.typed(name, "ints")?.value.map((v) => clampToSafe(v));
+    return this.typed(name, "ints")?.value.map(int64ToSafeNumber);
   }
 
   getBigInts(name: string): readonly bigint[] | undefined {
@@ -198,10 +199,4 @@ function safeNumber(v: bigint, name: string, node: Node): number {
   const n = Number(v);
   if (!Number.isSafeInteger(n)) throw new RangeError(`attribute ${name} of ${node.describe()} is ${v}, beyond 2^53`);
   return n;
-}
-
-function clampToSafe(v: bigint): number {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
-  if (v < BigInt(Number.MIN_SAFE_INTEGER)) return Number.MIN_SAFE_INTEGER;
-  return Number(v);
 }

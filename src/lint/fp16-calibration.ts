@@ -9,6 +9,7 @@
  *    inputs were still within the threshold); the later tensors that inherit it are counted
  *    in that finding's message rather than reported one by one.
  */
+import { isFloatDType } from "../ir/dtype.js";
 import type { Model } from "../ir/model.js";
 import type { Node } from "../ir/node.js";
 import type { Tensor } from "../ir/tensor.js";
@@ -27,7 +28,7 @@ export interface CalibrationOptions {
 }
 
 function floatValues(a: NdArray | undefined): Float64Array | undefined {
-  return a && a.data instanceof Float64Array && /^(float|bfloat)/.test(a.dtype) ? a.data : undefined;
+  return a && a.data instanceof Float64Array && isFloatDType(a.dtype) ? a.data : undefined;
 }
 
 function relativeError(exact: Float64Array, rounded: Float64Array): number {

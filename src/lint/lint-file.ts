@@ -6,15 +6,15 @@
  * away, and to lint what cannot be lowered as given.
  */
 
-import { convertToIr } from "../convert.js";
-import { loadModel } from "../frontends/load-model.js";
+import { convertToIr } from "../api/convert.js";
+import { type LoadedModel, loadModel } from "../frontends/load-model.js";
 import type { Model } from "../ir/model.js";
 import { isStaticShape, shapeSize } from "../ir/shape.js";
 import { Tensor } from "../ir/tensor.js";
 import { lowerToOpenvino } from "../lower/lower.js";
 import { eliminateDeadCode } from "../passes/common/dead-code.js";
 import { runPipeline } from "../passes/manager.js";
-import { type InputShapes, setInputShapes } from "../passes/onnx/input-shapes.js";
+import { applyModelEdits, constantizeInitializerInputs, type ModelEdits } from "../passes/onnx/model-edits.js";
 import { shapeInferencePass } from "../passes/onnx/shape-inference.js";
 import { myriadFixPipeline } from "../targets/myriad/onnx-fixes.js";
 import { isMyriadcError, MyriadcError } from "../util/errors.js";
@@ -23,8 +23,8 @@ import { fp16Calibration, syntheticValues } from "./fp16-calibration.js";
 import { lintOpenvino, valueTypes } from "./lint.js";
 import { at } from "./rule.js";
 
-export interface LintFileOptions {
-  inputShapes?: InputShapes;
+/** The interface edits (--input-shape, --freeze, --inputs/--outputs) apply to the model before anything is checked. */
+export interface LintFileOptions extends ModelEdits {
   /**
    * Run the FP16 range analysis with these input values (by input name); float inputs not
    * given are filled uniformly from `calibrationRange` (default [-1, 1]).
@@ -136,24 +136,29 @@ function calibrate(model: Model, options: LintFileOptions): Finding[] {
 }
 
 export function lintFile(file: string, options: LintFileOptions = {}): LintFileReport {
-  const first = loadModel(file);
+  return lintLoaded(file, () => loadModel(file), options);
+}
+
+/** Lint of a model that `load` gives a fresh copy of each time it is called (an ONNX model is checked in several forms). */
+export function lintLoaded(file: string, load: () => LoadedModel, options: LintFileOptions = {}): LintFileReport {
+  const first = load();
   if (first.dialect === "openvino") {
     const model = first.model;
     return { file, format: "openvino", findings: [...lintOpenvino(model, valueTypes(model, file)), ...calibrate(model, options)] };
   }
   let pending: Model | undefined = first.model;
-  const load = () => {
+  const copy = () => {
     // Each use needs its own copy of the model: the first is the one already loaded.
-    const model = pending ?? loadModel(file).model;
+    const model = pending ?? load().model;
     pending = undefined;
-    for (const v of [...model.graph.inputs]) if (v.isInitializer) model.graph.removeInput(v);
-    if (options.inputShapes?.size) setInputShapes(model, options.inputShapes);
+    constantizeInitializerInputs(model);
+    applyModelEdits(model, options);
     return model;
   };
-  const asGiven = load();
+  const asGiven = copy();
   runPipeline(asGiven, [shapeInferencePass]);
   const given = lintOnnx(asGiven, file);
-  const fixedModel = load();
+  const fixedModel = copy();
   runPipeline(fixedModel, myriadFixPipeline());
   const fixed = lintOnnx(fixedModel, file);
   const afterFix = new Set(fixed.findings.map(key));
@@ -161,7 +166,7 @@ export function lintFile(file: string, options: LintFileOptions = {}): LintFileR
   const mark = (f: Finding): Finding =>
     f.fixable || afterFix.has(key(f)) ? f : { ...f, fixable: true, suggestion: f.suggestion ?? "fix --target myriad resolves it" };
   // Calibration runs on what convert produces: the fixed, lowered and legalized model.
-  const calibrated = options.calibration || options.calibrationRange ? calibrate(convertToIr(load(), file).openvino, options) : [];
+  const calibrated = options.calibration || options.calibrationRange ? calibrate(convertToIr(copy(), file).openvino, options) : [];
   if (given.complete) return { file, format: "onnx", findings: [...given.findings.map(mark), ...calibrated] };
   const seen = new Set(given.findings.map(key));
   return {

@@ -10,6 +10,7 @@ import { Node } from "../ir/node.js";
 import { topologicalOrder } from "../ir/topo.js";
 import { Value } from "../ir/value.js";
 import { MyriadcError } from "../util/errors.js";
+import { formatNodeFailures, type NodeFailure } from "../util/node-failures.js";
 import { LowerContext, LoweringError, OPENVINO } from "./context.js";
 import { ONNX_LOWERING } from "./onnx-rules.js";
 import type { LoweringRule } from "./rule-helpers.js";
@@ -45,11 +46,7 @@ const DIALECT_LOWERING: Readonly<Record<string, (opType: string) => LoweringRule
   [OPENVINO]: () => keepOpenvinoNode,
 };
 
-export interface LoweringFailure {
-  node: string;
-  op: string;
-  reason: string;
-}
+export type LoweringFailure = NodeFailure;
 
 export function lowerToOpenvino(model: Model): { model: Model; failures: LoweringFailure[] } {
   const src = model.graph;
@@ -133,16 +130,6 @@ function nameResults(g: Graph, node: Node, outs: readonly (Value | undefined)[])
 
 export function lowerOrThrow(model: Model, file: string): Model {
   const r = lowerToOpenvino(model);
-  if (r.failures.length) {
-    const list = r.failures
-      .slice(0, 8)
-      .map((f) => `node ${JSON.stringify(f.node)} (${f.op}): ${f.reason}`)
-      .join("; ");
-    throw new MyriadcError(
-      "unsupported",
-      `cannot convert to OpenVINO: ${list}${r.failures.length > 8 ? `; and ${r.failures.length - 8} more` : ""}`,
-      { file },
-    );
-  }
+  if (r.failures.length) throw new MyriadcError("unsupported", `cannot convert to OpenVINO: ${formatNodeFailures(r.failures)}`, { file });
   return r.model;
 }

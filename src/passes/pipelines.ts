@@ -16,7 +16,11 @@ import type { Pass } from "./pass.js";
  * repeated to a fixed point. Shape inference goes first in each round because folding and
  * several simplifications need static shapes.
  */
-export function fixPipeline(options: { fold?: FoldOptions } = {}): Pass[] {
+export interface FixPipelineOptions {
+  fold?: FoldOptions;
+}
+
+export function fixPipeline(options: FixPipelineOptions = {}): Pass[] {
   return [
     shapeInferencePass,
     constantFoldingPass(options.fold),

@@ -4,7 +4,7 @@
  * each op (as an FP16 IR would compute on MYRIAD), so precision loss and overflow show.
  */
 
-import { dtypeInfo } from "../ir/dtype.js";
+import { dtypeInfo, isFloatDType } from "../ir/dtype.js";
 import type { Model } from "../ir/model.js";
 import { f16round } from "../ir/numeric/float-bits.js";
 import { shapeSize } from "../ir/shape.js";
@@ -50,7 +50,7 @@ function roundFp32(a: NdArray): NdArray {
 }
 
 function roundFp16(a: NdArray): NdArray {
-  if (!(a.data instanceof Float64Array) || !/^(float|bfloat)/.test(a.dtype)) return a;
+  if (!(a.data instanceof Float64Array) || !isFloatDType(a.dtype)) return a;
   const out = new Float64Array(a.data.length);
   for (let i = 0; i < out.length; i++) out[i] = f16round(a.data[i]!);
   return { ...a, data: out };

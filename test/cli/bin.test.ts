@@ -3,7 +3,8 @@
  * in a child process (exit codes, stdout/stderr, the README's example command).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { VERSION } from "../../src/version.js";
@@ -25,6 +26,27 @@ describe("myriadc executable", () => {
   }, 120_000);
 
   it("runs the README example", () => {
+    // The README's first command, exactly: `npx myriadc convert examples/gaussian_blur.onnx -o out/blur.xml`,
+    // with out/ in a fresh folder (it does not exist beforehand, and convert creates it).
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    const line = /^npm ci && npx myriadc (convert .*)$/m.exec(readme)?.[1];
+    expect(line).toBe("convert examples/gaussian_blur.onnx -o out/blur.xml");
+    const cwd = mkdtempSync(join(tmpdir(), "myriadc-readme-"));
+    try {
+      cpSync(join(REPO_ROOT, "examples"), join(cwd, "examples"), { recursive: true });
+      const r = spawnSync(process.execPath, [bin, ...line!.split(" ")], { cwd, encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^out\/blur\.xml \(\+ out\/blur\.bin\): 7 layers/);
+      expect(r.stdout).toMatch(/no problems left for MYRIAD/);
+      expect(readFileSync(join(cwd, "out/blur.xml"), "utf8")).toMatch(/<net name=.* version="11"/);
+      expect(existsSync(join(cwd, "out/blur.bin"))).toBe(true);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it("inspects the example", () => {
     const r = run("inspect", "examples/gaussian_blur.onnx");
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
@@ -46,6 +68,20 @@ describe("myriadc executable", () => {
     expect(r.code).toBe(2);
     expect(r.out).toBe("");
     expect(r.err.trimEnd().split("\n")).toEqual(["myriadc: error: does/not/exist.onnx: no such file"]);
+  });
+
+  it("a usage error is one `myriadc: error:` line, exit 2, like every other error", () => {
+    for (const [args, message] of [
+      [["inspect", "-model.onnx"], "unknown option '-model.onnx' (see myriadc inspect --help)"],
+      [["convert", "examples/gaussian_blur.onnx"], "required option '-o, --output <file.xml>' not specified (see myriadc convert --help)"],
+      [["inspect"], "missing required argument 'model' (see myriadc inspect --help)"],
+      [["frobnicate"], "unknown command 'frobnicate' (see myriadc --help)"],
+    ] as const) {
+      const r = run(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.out).toBe("");
+      expect(r.err).toBe(`myriadc: error: ${message}\n`);
+    }
   });
 
   it("exits 2 on a usage error and 0 on --help", () => {

@@ -65,7 +65,7 @@ describe("myriadc convert / run", () => {
     for (const args of [
       ["convert", example, "-o", join(dir, "x.bin")],
       ["convert", example, "-o", join(dir, "y.xml"), "--data-type", "INT8"],
-      ["convert", example, "-o", join(dir, "no-such-dir", "z.xml")],
+      ["convert", example, "-o", join(dir, "no-such-dir", "z.xml"), "--input-shape", "nope=[1]"],
       ["run", example, "--input", "nope=x.npy", "--output-dir", join(dir, "o")],
     ]) {
       const io = memoryIO();
@@ -73,6 +73,7 @@ describe("myriadc convert / run", () => {
       expect(io.err.trim().split("\n"), io.err).toHaveLength(1);
     }
     expect(existsSync(join(dir, "y.xml"))).toBe(false);
+    // A folder -o names is created only once the conversion succeeded.
     expect(existsSync(join(dir, "no-such-dir"))).toBe(false);
   });
 

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { convertToIr } from "../../src/convert.js";
+import { convertToIr } from "../../src/api/convert.js";
 import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
 import { type IrNet, irNetFromXml } from "../../src/frontends/openvino/ir-document.js";
 import { attr } from "../../src/ir/attribute.js";

@@ -4,7 +4,7 @@
  * (cast, NHWC→NCHW, BGR→RGB, (x − mean) / scale), compared through onnxruntime.
  */
 import { describe, expect, it } from "vitest";
-import { convertToIr } from "../../src/convert.js";
+import { convertToIr } from "../../src/api/convert.js";
 import { encodeOnnx } from "../../src/frontends/onnx/save.js";
 import { irToModel } from "../../src/frontends/openvino/to-graph.js";
 import { attr } from "../../src/ir/attribute.js";

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { convertToIr } from "../../src/convert.js";
+import { convertToIr } from "../../src/api/convert.js";
 import { writeIr } from "../../src/emit/openvino-ir.js";
 import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
 import { readIr } from "../../src/frontends/openvino/read-ir.js";

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { convertToIr } from "../../src/convert.js";
+import { convertToIr } from "../../src/api/convert.js";
 import { encodeIrXml } from "../../src/emit/openvino-ir.js";
 import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
 import { irToModel } from "../../src/frontends/openvino/to-graph.js";

@@ -18,7 +18,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
-import { convertToIr } from "../../src/convert.js";
+import { convertToIr } from "../../src/api/convert.js";
 import { encodeIrXml } from "../../src/emit/openvino-ir.js";
 import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
 import { lintFile } from "../../src/lint/lint-file.js";

@@ -1,31 +1,37 @@
 /**
- * `myriadc compile <model.onnx|model.xml> -o <out.blob> [convert flags] [--shaves N]
- * [--cmx-slices N] [--streams N] [--ip P] [--op P] [--iop "name:P,…"] [--backend …]
- * [--compile-tool PATH] [--docker-image IMG] [--blobconverter-url URL] [--dry-run]`:
- * converts an ONNX model first (everything `convert --target myriad` does), says what lint
- * expects MYRIAD to refuse, then compiles the IR to a MYRIAD blob, checks it, and writes it
- * atomically.
+ * `myriadc compile <model> -o <out.blob>`: a model that is not an IR yet is converted first
+ * (the library's `convert`, everything `convert --target myriad` does, FP16 weights unless
+ * asked otherwise); what lint expects MYRIAD to refuse is said; then the library's `compile`
+ * (or, with --dry-run, `planCompile`) makes the blob, which is checked and written atomically.
  */
-
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { type BackendName, type CompileRequest, compileBlob, describeCompile } from "../../backends/compile.js";
-import { convertToIr } from "../../convert.js";
-import { writeIr } from "../../emit/openvino-ir.js";
+import { type CompileInput, type CompileOptions, compile, planCompile } from "../../api/compile.js";
+import { convert } from "../../api/convert.js";
+import type { BackendName } from "../../backends/compile.js";
 import { loadModel } from "../../frontends/load-model.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
-import type { Model } from "../../ir/model.js";
 import type { Finding } from "../../lint/finding.js";
 import { lintOpenvino, valueTypes } from "../../lint/lint.js";
-import { parseInputShape } from "../../passes/onnx/input-shapes.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { MyriadcError } from "../../util/errors.js";
+import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
-import { type ConvertOptions, preprocessingFlags } from "./convert.js";
+import {
+  addDataTypeOption,
+  addModelEditOptions,
+  addPreprocessingOptions,
+  conversionParameters,
+  dataTypeFrom,
+  type ModelEditFlags,
+  modelEditsFrom,
+  type PreprocessingFlags,
+  preprocessingFrom,
+  wholeNumber,
+} from "../options.js";
+import { ensureFolderFor, refuseOverwrite, requireEnding } from "../output.js";
 
-export interface CompileCliOptions extends Omit<ConvertOptions, "output" | "json" | "target"> {
+export interface CompileFlags extends ModelEditFlags, PreprocessingFlags {
   output: string;
+  dataType?: string;
   shaves?: string;
   cmxSlices?: string;
   streams?: string;
@@ -45,107 +51,122 @@ export interface CompileCliOptions extends Omit<ConvertOptions, "output" | "json
 
 const BACKENDS = ["auto", "local", "docker", "blobconverter"];
 
-function whole(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new MyriadcError("usage", `${flag} ${JSON.stringify(v)}: expected a whole number`);
-  return n;
-}
-
 /**
  * What lint expects MYRIAD to refuse, said before compile_tool runs (which then either
  * confirms it at the same layer, or the table was too strict): the compile goes ahead.
  */
-function warnAboutRefusals(model: Model, file: string, io: CliIO): void {
-  let errors: Finding[];
-  try {
-    errors = lintOpenvino(model, valueTypes(model, file)).filter((f) => f.severity === "error");
-  } catch {
-    return; // lint is advice here; the compiler has the last word
-  }
+function warnAboutRefusals(findings: readonly Finding[], file: string, io: CliIO): void {
+  const errors = findings.filter((f) => f.severity === "error");
   if (!errors.length) return;
   io.stderr(`myriadc: lint expects MYRIAD to refuse ${errors.length} layer(s); compiling anyway:\n`);
   for (const f of errors.slice(0, 10)) io.stderr(`  ${f.node} (${f.op}): ${f.message} [${f.rule}]\n`);
   if (errors.length > 10) io.stderr(`  … and ${errors.length - 10} more (myriadc lint ${file})\n`);
 }
 
-export async function compileCommand(file: string, o: CompileCliOptions, io: CliIO): Promise<number> {
-  const backend = (o.backend ?? "auto").toLowerCase();
+function compileOptions(f: CompileFlags, io: CliIO): CompileOptions {
+  const backend = (f.backend ?? "auto").toLowerCase();
   if (!BACKENDS.includes(backend))
-    throw new MyriadcError("usage", `--backend ${JSON.stringify(o.backend)}: expected one of ${BACKENDS.join(", ")}`);
-  if (!o.output.toLowerCase().endsWith(".blob"))
-    throw new MyriadcError("usage", `-o ${JSON.stringify(o.output)}: the blob's name must end in .blob`);
-  if (resolve(file) === resolve(o.output)) throw new MyriadcError("usage", "the output would overwrite the input");
-  const timeoutS = whole("--timeout", o.timeout);
+    throw new MyriadcError("usage", `--backend ${JSON.stringify(f.backend)}: expected one of ${BACKENDS.join(", ")}`);
+  const timeoutS = wholeNumber("--timeout", f.timeout);
   if (timeoutS !== undefined && timeoutS <= 0) throw new MyriadcError("usage", `--timeout ${timeoutS}: expected seconds above 0`);
+  const shaves = wholeNumber("--shaves", f.shaves);
+  const cmxSlices = wholeNumber("--cmx-slices", f.cmxSlices);
+  const streams = wholeNumber("--streams", f.streams);
+  return {
+    backend: backend as BackendName | "auto",
+    ...(shaves !== undefined ? { shaves } : {}),
+    ...(cmxSlices !== undefined ? { cmxSlices } : {}),
+    ...(streams !== undefined ? { streams } : {}),
+    ...(f.ip ? { inputPrecision: f.ip } : {}),
+    ...(f.op ? { outputPrecision: f.op } : {}),
+    ...(f.iop ? { ioPrecision: f.iop } : {}),
+    ...(f.compileTool ? { compileTool: f.compileTool } : {}),
+    ...(f.dockerImage ? { dockerImage: f.dockerImage } : {}),
+    ...(f.blobconverterUrl ? { blobconverterUrl: f.blobconverterUrl } : {}),
+    ...(f.blobconverterVersion ? { blobconverterVersion: f.blobconverterVersion } : {}),
+    ...(timeoutS ? { timeoutMs: timeoutS * 1000 } : {}),
+    ...(f.noCache ? { cacheDir: null } : {}),
+    log: (line) => io.stderr(`${line}\n`),
+    ...(f.verbose ? { onOutput: (t: string) => io.stderr(t) } : {}),
+  };
+}
+
+export async function compileCommand(file: string, f: CompileFlags, io: CliIO): Promise<number> {
+  requireEnding(f.output, ".blob", "the blob's name must end in .blob");
+  refuseOverwrite(file, f.output);
+  const options = { ...compileOptions(f, io), file };
   const started = performance.now();
   // Progress on a terminal: converting and compiling can take minutes.
   const progress = (line: string) => io.isTTY && io.stderr(`myriadc: ${line}\n`);
-  const scratch = mkdtempSync(join(tmpdir(), "myriadc-ir-"));
-  try {
-    let ir = { xml: file, bin: binPathFor(file) };
-    const loaded = loadModel(file);
-    let lowered: Model = loaded.model;
-    if (loaded.dialect !== "openvino") {
-      // The IR MYRIAD gets: every MYRIAD fix applied, FP16 weights unless asked otherwise.
-      const dataType = (o.dataType ?? "FP16").toUpperCase();
-      if (dataType !== "FP32" && dataType !== "FP16")
-        throw new MyriadcError("usage", `--data-type ${JSON.stringify(o.dataType)}: expected FP32 or FP16`);
-      const inputShapes = new Map((o.inputShape ?? []).map(parseInputShape));
-      progress(`converting ${file} …`);
-      const converted = convertToIr(loaded.model, file, {
-        dataType,
-        inputShapes,
-        preprocessing: preprocessingFlags({ ...o, output: "" }),
-        parameters: { input_model: file, target: "myriad" },
-      });
-      const stem =
-        file
-          .split(/[\\/]/)
-          .pop()!
-          .replace(/\.onnx$/i, "")
-          .replace(/[.=\s]/g, "_") || "model";
-      // A dry run keeps the IR beside the blob's path, so the printed commands can be run.
-      const dir = o.dryRun ? dirname(resolve(o.output)) : scratch;
-      ir = { xml: join(dir, `${stem}.xml`), bin: join(dir, `${stem}.bin`) };
-      writeIr(ir.xml, ir.bin, converted.net, converted.weights);
-      lowered = converted.openvino;
+  const loaded = loadModel(file);
+  let source: CompileInput;
+  if (loaded.dialect === "openvino") {
+    source = { xml: file, bin: binPathFor(file) };
+    let findings: Finding[] = [];
+    try {
+      findings = lintOpenvino(loaded.model, valueTypes(loaded.model, file));
+    } catch {
+      // lint is advice here; the compiler has the last word
     }
-    warnAboutRefusals(lowered, file, io);
-    const req: CompileRequest = {
-      ir,
-      options: {
-        ...(o.shaves !== undefined ? { shaves: whole("--shaves", o.shaves)! } : {}),
-        ...(o.cmxSlices !== undefined ? { cmxSlices: whole("--cmx-slices", o.cmxSlices)! } : {}),
-        ...(o.streams !== undefined ? { streams: whole("--streams", o.streams)! } : {}),
-        ...(o.ip ? { inputPrecision: o.ip } : {}),
-        ...(o.op ? { outputPrecision: o.op } : {}),
-        ...(o.iop ? { ioPrecision: o.iop } : {}),
-      },
-      backend: backend as BackendName | "auto",
-      ...(o.compileTool ? { compileTool: o.compileTool } : {}),
-      ...(o.dockerImage ? { dockerImage: o.dockerImage } : {}),
-      ...(o.blobconverterUrl ? { blobconverterUrl: o.blobconverterUrl } : {}),
-      ...(o.blobconverterVersion ? { blobconverterVersion: o.blobconverterVersion } : {}),
-      ...(timeoutS ? { timeoutMs: timeoutS * 1000 } : {}),
-      ...(o.noCache ? { cacheDir: null } : {}),
-      log: (line) => io.stderr(`${line}\n`),
-      ...(o.verbose ? { onOutput: (t: string) => io.stderr(t) } : {}),
-    };
-    if (o.dryRun) {
-      const plan = describeCompile(req, o.output);
-      io.stdout(`# backend: ${plan.backend}${ir.xml !== file ? ` (converted IR written to ${ir.xml})` : ""}\n${plan.text}`);
-      return 0;
-    }
-    progress(`compiling ${ir.xml} (backend ${backend}) …`);
-    const { backend: used, blob, header } = await compileBlob(req);
-    writeFileAtomic(o.output, blob);
-    io.stdout(
-      `${o.output}: ${blob.length.toLocaleString("en-US")} bytes, MYRIAD blob version ${header.versionMajor}.${header.versionMinor}, backend ${used}, ` +
-        `${Math.round(performance.now() - started)} ms\n`,
-    );
-    return 0;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    warnAboutRefusals(findings, file, io);
+  } else {
+    // The IR MYRIAD gets: every MYRIAD fix applied, FP16 weights unless asked otherwise.
+    const dataType = dataTypeFrom(f.dataType, "FP16");
+    progress(`converting ${file} …`);
+    const converted = convert(loaded, {
+      ...modelEditsFrom(f),
+      dataType,
+      target: "myriad",
+      preprocessing: preprocessingFrom(f),
+      parameters: conversionParameters(file, f, "myriad"),
+      file,
+    });
+    warnAboutRefusals(converted.report.remaining, file, io);
+    source = converted;
   }
+  if (f.dryRun) {
+    ensureFolderFor(f.output);
+    // A dry run keeps the converted IR beside the blob's path, so the printed commands can be run.
+    const plan = planCompile(source, f.output, options);
+    io.stdout(`# backend: ${plan.backend}${plan.ir.xml !== file ? ` (converted IR written to ${plan.ir.xml})` : ""}\n${plan.text}`);
+    return 0;
+  }
+  progress(`compiling ${file} (backend ${options.backend}) …`);
+  const { backend: used, blob, header } = await compile(source, options);
+  ensureFolderFor(f.output);
+  writeFileAtomic(f.output, blob);
+  io.stdout(
+    `${f.output}: ${blob.length.toLocaleString("en-US")} bytes, MYRIAD blob version ${header.versionMajor}.${header.versionMinor}, backend ${used}, ` +
+      `${Math.round(performance.now() - started)} ms\n`,
+  );
+  return 0;
 }
+
+export const defineCompile: DefineCommand = (program, { io, setCode, verbose }) => {
+  const cmd = program
+    .command("compile")
+    .description("compile a model to a MYRIAD .blob (ONNX is converted first, with every MYRIAD fix)")
+    .argument("<model>", "ONNX model (.onnx) or OpenVINO IR (.xml with its .bin)")
+    .requiredOption("-o, --output <file.blob>", "where to write the blob (missing folders are created)");
+  addDataTypeOption(cmd, "FP16", "FP16 (default) or FP32 weights when converting ONNX");
+  addModelEditOptions(cmd);
+  addPreprocessingOptions(cmd);
+  cmd
+    .option("--shaves <n>", "SHAVE cores to compile for (1-16; with --cmx-slices)")
+    .option("--cmx-slices <n>", "CMX slices (1-16, at least --shaves)")
+    .option("--streams <n>", "throughput streams (1-3)")
+    .option("--ip <precision>", "precision of every input, e.g. U8 or FP16")
+    .option("--op <precision>", "precision of every output, e.g. FP16 or FP32")
+    .option("--iop <name:precision,...>", "per-tensor precisions (compile_tool 2022.x has a bug here; prefer --ip/--op)")
+    .option("--backend <backend>", "auto (local, then docker), local, docker or blobconverter (uploads the model)", "auto")
+    .option("--compile-tool <path>", "the compile_tool executable (else MYRIADC_COMPILE_TOOL, $INTEL_OPENVINO_DIR, PATH)")
+    .option("--docker-image <image>", "OpenVINO image with the MYRIAD plugin (2022.3.1 or later 2022.3.x)")
+    .option("--blobconverter-url <url>", "blobconverter service (default https://blobconverter.luxonis.com)")
+    .option("--blobconverter-version <version>", "OpenVINO version on the service (default 2022.1)")
+    .option("--timeout <seconds>", "stop the compiler after this long (default 600)")
+    .option("--no-cache", "do not use or fill the blobconverter cache")
+    .option("--dry-run", "print the exact commands or request, run nothing")
+    .action(async (model: string, flags: CompileFlags & { cache?: boolean }) => {
+      setCode(await compileCommand(model, { ...flags, noCache: flags.cache === false, verbose: verbose() }, io));
+    });
+};

@@ -1,51 +1,30 @@
 /**
- * `myriadc fix <model> -o <out.onnx>`: the ONNX-level clean-up (shape inference, constant
- * folding, simplification) written back as ONNX, with a short summary of what changed and
- * what could not be done.
+ * `myriadc fix <model> -o <out>`: the library's `fix` (an ONNX model is cleaned up and
+ * written back as ONNX) or, for an OpenVINO IR with --target myriad, its `legalize` (written
+ * as IR again), with a short summary of what changed and what MYRIAD would still refuse.
  */
-import { resolve } from "node:path";
 import pc from "picocolors";
-import { emitOpenvinoIr } from "../../emit/openvino-emitter.js";
-import { writeIr } from "../../emit/openvino-ir.js";
-import { loadModel } from "../../frontends/load-model.js";
+import { emitIr, writeConverted } from "../../api/convert.js";
+import { type FixReport, fix, legalize } from "../../api/fix.js";
+import { lint } from "../../api/lint.js";
+import { type LoadedModel, loadModel } from "../../frontends/load-model.js";
 import { saveOnnxFile } from "../../frontends/onnx/save.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
-import type { Model } from "../../ir/model.js";
-import { verifyModel } from "../../ir/verify.js";
 import type { Finding } from "../../lint/finding.js";
 import { formatStylish } from "../../lint/format/stylish.js";
-import { lintFile } from "../../lint/lint-file.js";
-import { cutGraph, splitNames } from "../../passes/common/cut.js";
-import { type PipelineReport, runPipeline } from "../../passes/manager.js";
-import { convertOpset } from "../../passes/onnx/downgrade/downgrade.js";
-import { freezeInputs, parseFreeze } from "../../passes/onnx/freeze-inputs.js";
-import { parseInputShape, setInputShapes } from "../../passes/onnx/input-shapes.js";
-import { shapeInferencePass } from "../../passes/onnx/shape-inference.js";
-import { fixPipeline } from "../../passes/pipelines.js";
-import { observeTypes } from "../../runtime/observe-types.js";
-import { type LegalizeReport, legalizeForMyriad } from "../../targets/myriad/legalize.js";
-import { FLOAT_ONLY_ONNX_OPS } from "../../targets/myriad/onnx-fixes.js";
-import { floatComputePass } from "../../targets/myriad/passes/float-compute.js";
-import { isMyriadcError, MyriadcError } from "../../util/errors.js";
+import { MyriadcError } from "../../util/errors.js";
+import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
+import { addModelEditOptions, type ModelEditFlags, modelEditsFrom, targetFrom, wholeNumber } from "../options.js";
+import { ensureFolderFor, refuseOverwrite, requireEnding } from "../output.js";
 
-export interface FixOptions {
+export interface FixFlags extends ModelEditFlags {
   output: string;
   opset?: string;
-  freeze?: string[];
-  inputs?: string;
-  outputs?: string;
-  inputShape?: string[];
   foldLimit?: string;
   /** "myriad" adds the MYRIAD fixes and reports what remains. */
   target?: string;
   json?: boolean;
-}
-
-function histogram(model: Model): Map<string, number> {
-  const h = new Map<string, number>();
-  for (const n of model.graph.nodes) h.set(n.qualifiedType, (h.get(n.qualifiedType) ?? 0) + 1);
-  return h;
 }
 
 function parseBytes(s: string): number {
@@ -56,151 +35,65 @@ function parseBytes(s: string): number {
   return Math.floor(Number(m[1]) * mult);
 }
 
-export interface FixSummary {
+export interface FixSummary extends FixReport {
   input: string;
   output: string;
-  nodesBefore: number;
-  nodesAfter: number;
-  opsBefore: Record<string, number>;
-  opsAfter: Record<string, number>;
-  opsetBefore: Record<string, number>;
-  opsetAfter: Record<string, number>;
-  rounds: number;
-  hitCap: boolean;
-  notes: string[];
   /** With --target myriad: what lint still finds in the written model. */
   remaining?: Finding[];
 }
 
-function parseTarget(t: string | undefined): "myriad" | undefined {
-  if (t === undefined || t.toLowerCase() === "none") return undefined;
-  if (t.toLowerCase() === "myriad") return "myriad";
-  throw new MyriadcError("usage", `--target ${JSON.stringify(t)}: expected myriad or none`);
-}
-
 /** `fix --target myriad` on an OpenVINO IR: the MYRIAD legalization, written as IR again. */
-function fixIr(model: Model, file: string, options: FixOptions, io: CliIO): number {
-  if (!/\.xml$/i.test(options.output))
-    throw new MyriadcError("usage", `-o ${JSON.stringify(options.output)}: fixing an IR writes an IR; the name must end in .xml`);
-  const before = model.graph.nodes.length;
-  let report: LegalizeReport;
-  try {
-    report = legalizeForMyriad(model, file);
-  } catch (e) {
-    // Legalization learns the IR's shapes by running it in our interpreter, which lacks some layers.
-    if (isMyriadcError(e) && /no kernel/.test(e.message))
-      throw new MyriadcError(
-        "unsupported",
-        `cannot fix this IR: ${e.message}, so its shapes cannot be worked out (lint still works on it)`,
-        { file, cause: e },
-      );
-    throw e;
-  }
-  const emitted = emitOpenvinoIr(model, {
-    dataType: "FP32",
-    parameters: { input_model: file, target: "myriad" },
-    types: observeTypes(model, file),
-  });
-  writeIr(options.output, binPathFor(options.output), emitted.net, emitted.weights);
-  const remaining = lintFile(options.output).findings;
-  const summary = {
-    input: file,
-    output: options.output,
-    layersBefore: before,
-    layersAfter: model.graph.nodes.length,
-    applied: report.applied,
-    notes: report.notes,
-    remaining,
-  };
-  if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+function fixIr(loaded: LoadedModel, file: string, flags: FixFlags, io: CliIO): number {
+  requireEnding(flags.output, ".xml", "fixing an IR writes an IR; the name must end in .xml");
+  const before = loaded.model.graph.nodes.length;
+  const report = legalize(loaded, { file });
+  const content = emitIr(loaded.model, { parameters: { input_model: file, target: "myriad" }, file });
+  ensureFolderFor(flags.output);
+  writeConverted(content, flags.output, binPathFor(flags.output));
+  const remaining = lint(flags.output);
+  const after = loaded.model.graph.nodes.length;
+  const summary = { input: file, output: flags.output, layersBefore: before, layersAfter: after, ...report, remaining };
+  if (flags.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   else
     io.stdout(
-      `${options.output}: ${before} → ${model.graph.nodes.length} layers; applied ` +
-        `${report.applied.join(", ") || "nothing"}\n${remaining.length ? formatStylish(options.output, remaining, io.isTTY) : "no problems left for MYRIAD\n"}`,
+      `${flags.output}: ${before} → ${after} layers; applied ${report.applied.join(", ") || "nothing"}\n` +
+        (remaining.length ? formatStylish(flags.output, remaining, io.isTTY) : "no problems left for MYRIAD\n"),
     );
   return 0;
 }
 
-export function fixCommand(file: string, options: FixOptions, io: CliIO): number {
-  if (resolve(file) === resolve(options.output)) {
-    throw new MyriadcError("usage", `fix would overwrite its input ${file}; choose another -o path`);
-  }
-  const target = parseTarget(options.target);
+export function fixCommand(file: string, flags: FixFlags, io: CliIO): number {
+  refuseOverwrite(file, flags.output);
+  const target = flags.target === undefined ? "none" : targetFrom(flags.target, "none");
+  const opset = wholeNumber("--opset", flags.opset);
+  const foldLimitBytes = flags.foldLimit ? parseBytes(flags.foldLimit) : undefined;
   const loaded = loadModel(file);
   if (loaded.dialect === "openvino") {
-    if (!target) throw new MyriadcError("usage", "an OpenVINO IR can only be fixed for a target: add --target myriad");
-    return fixIr(loaded.model, file, options, io);
+    if (target !== "myriad") throw new MyriadcError("usage", "an OpenVINO IR can only be fixed for a target: add --target myriad");
+    return fixIr(loaded, file, flags, io);
   }
-  const { model } = loaded;
-  const before = histogram(model);
-  const nodesBefore = model.graph.nodes.length;
-  const opsetBefore = Object.fromEntries(model.opsetImports);
-  if (options.inputShape?.length) setInputShapes(model, new Map(options.inputShape.map(parseInputShape)));
-  if (options.freeze?.length) freezeInputs(model, new Map(options.freeze.map(parseFreeze)));
-  if (options.inputs || options.outputs) {
-    // New inputs need types: infer first.
-    if (options.inputs) runPipeline(model, [shapeInferencePass]);
-    cutGraph(model, {
-      inputs: options.inputs ? splitNames(options.inputs) : undefined,
-      outputs: options.outputs ? splitNames(options.outputs) : undefined,
-    });
-  }
-  const expandLimitBytes = options.foldLimit ? parseBytes(options.foldLimit) : undefined;
-  const plain = fixPipeline({ fold: expandLimitBytes === undefined ? {} : { expandLimitBytes } });
-  const pipeline = target === "myriad" ? [...plain, floatComputePass(FLOAT_ONLY_ONNX_OPS)] : plain;
-  let report: PipelineReport = runPipeline(model, pipeline);
-  if (options.opset !== undefined) {
-    const target = Number(options.opset);
-    if (!Number.isInteger(target))
-      throw new MyriadcError("usage", `--opset ${JSON.stringify(options.opset)}: expected a whole number such as 13`);
-    const { failures } = convertOpset(model, target);
-    if (failures.length) {
-      const list = failures
-        .slice(0, 8)
-        .map((f) => `node ${JSON.stringify(f.node)} (${f.op}): ${f.reason}`)
-        .join("; ");
-      throw new MyriadcError(
-        "unsupported",
-        `cannot convert to op set ${target}: ${list}${failures.length > 8 ? `; and ${failures.length - 8} more` : ""}`,
-        { file },
-      );
-    }
-    // Adapters add constants and Shape/Slice pairs: fold and clean up again.
-    const again = runPipeline(model, pipeline);
-    report = {
-      ...again,
-      rounds: report.rounds + again.rounds,
-      passes: report.passes.map((p, i) => ({ ...p, notes: [...new Set([...p.notes, ...again.passes[i]!.notes])] })),
-    };
-  }
-  const errors = verifyModel(model).filter((p) => p.severity === "error");
-  if (errors.length) {
-    // A pass produced an invalid graph: a bug, never written out.
-    throw new Error(`fix produced an invalid graph: ${errors[0]!.message}`);
-  }
-  saveOnnxFile(model, options.output);
-  const after = histogram(model);
+  const report = fix(loaded, {
+    ...modelEditsFrom(flags),
+    ...(opset !== undefined ? { opset } : {}),
+    ...(foldLimitBytes !== undefined ? { foldLimitBytes } : {}),
+    target,
+    file,
+  });
+  ensureFolderFor(flags.output);
+  saveOnnxFile(loaded.model, flags.output);
   const summary: FixSummary = {
     input: file,
-    output: options.output,
-    nodesBefore,
-    nodesAfter: model.graph.nodes.length,
-    opsBefore: Object.fromEntries(before),
-    opsAfter: Object.fromEntries(after),
-    opsetBefore,
-    opsetAfter: Object.fromEntries(model.opsetImports),
-    rounds: report.rounds,
-    hitCap: report.hitCap,
-    notes: report.passes.flatMap((p) => p.notes.map((n) => `${p.name}: ${n}`)),
-    ...(target === "myriad" ? { remaining: lintFile(options.output).findings } : {}),
+    output: flags.output,
+    ...report,
+    ...(target === "myriad" ? { remaining: lint(flags.output) } : {}),
   };
-  if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+  if (flags.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   else {
     io.stdout(formatFixSummary(summary, io.isTTY));
     if (summary.remaining)
       io.stdout(
         summary.remaining.length
-          ? `\nStill to do for MYRIAD (fixable ones are applied by convert):\n${formatStylish(options.output, summary.remaining, io.isTTY)}`
+          ? `\nStill to do for MYRIAD (fixable ones are applied by convert):\n${formatStylish(flags.output, summary.remaining, io.isTTY)}`
           : "\nno problems left for MYRIAD\n",
       );
   }
@@ -225,3 +118,18 @@ export function formatFixSummary(s: FixSummary, color: boolean): string {
   for (const n of s.notes) lines.push(c.dim(`  note: ${n}`));
   return `${lines.join("\n")}\n`;
 }
+
+export const defineFix: DefineCommand = (program, { io, setCode }) => {
+  const cmd = program
+    .command("fix")
+    .description("clean up an ONNX model: infer shapes, fold constants, remove pass-through and dead nodes")
+    .argument("<model>", "ONNX model (.onnx), or OpenVINO IR (.xml) with --target myriad")
+    .requiredOption("-o, --output <file>", "where to write the fixed model (same format as the input; missing folders are created)");
+  addModelEditOptions(cmd);
+  cmd
+    .option("--opset <version>", "convert the default-domain op set to this version (e.g. 13 or 11)")
+    .option("--fold-limit <bytes>", "largest ConstantOfShape/Expand/Tile/Range result to fold (default 1MiB)")
+    .option("--target <target>", "also apply the fixes for a device (myriad) and report what remains; required for an IR (.xml)")
+    .option("--json", "print the summary as JSON")
+    .action((model: string, flags: FixFlags) => setCode(fixCommand(model, flags, io)));
+};

@@ -2,6 +2,7 @@
 import pc from "picocolors";
 import { type ModelSummary, summarizeModel, type ValueSummary } from "../../analysis/summary.js";
 import { loadModel } from "../../frontends/load-model.js";
+import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
 
 export interface InspectOptions {
@@ -78,3 +79,12 @@ export function formatSummary(s: ModelSummary, color: boolean): string {
   }
   return `${lines.join("\n")}\n`;
 }
+
+export const defineInspect: DefineCommand = (program, { io, setCode }) => {
+  program
+    .command("inspect")
+    .description("show what is in a model: opsets, inputs/outputs, op histogram, parameters, problems")
+    .argument("<model>", "ONNX model (.onnx) or OpenVINO IR (.xml with its .bin)")
+    .option("--json", "print one JSON object instead of text")
+    .action((model: string, opts: InspectOptions) => setCode(inspectCommand(model, opts, io)));
+};

@@ -1,25 +1,21 @@
 /**
- * `myriadc run <model.xml|model.onnx> --input name=file.npy|file.pb … --output-dir DIR`:
- * runs the model with our interpreter and writes one .npy per output. IR files run as they
- * are (an FP16 IR computes in float16); ONNX models are converted in memory first.
+ * `myriadc run <model> --input name=file.npy|file.pb … --output-dir DIR`: the library's
+ * `run` (an IR runs as it is, an FP16 IR in float16; an ONNX model is converted in memory),
+ * one .npy per output.
  */
-import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { run } from "../../api/run.js";
 import { loadModel } from "../../frontends/load-model.js";
 import { writeNpyAtomic } from "../../io/npy.js";
 import { readNamedTensors } from "../../io/tensor-file.js";
-import type { Model } from "../../ir/model.js";
 import { formatShape } from "../../ir/shape.js";
 import { Tensor } from "../../ir/tensor.js";
-import { lowerOrThrow } from "../../lower/lower.js";
-import { eliminateDeadCode } from "../../passes/common/dead-code.js";
-import { runPipeline } from "../../passes/manager.js";
-import { fixPipeline } from "../../passes/pipelines.js";
-import { runOpenvinoModel } from "../../runtime/interpreter.js";
-import { MyriadcError } from "../../util/errors.js";
+import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
+import { collect } from "../options.js";
+import { ensureFolder } from "../output.js";
 
-export interface RunOptions {
+export interface RunFlags {
   input?: string[];
   outputDir: string;
 }
@@ -30,46 +26,13 @@ export function safeFileName(name: string): string {
   return s === "" ? "_" : s;
 }
 
-/** An IR with float16 weights or inputs computes in float16 (as MYRIAD does). */
-function isFp16Ir(model: Model): boolean {
-  const g = model.graph;
-  return g.inputs.some((v) => v.dtype === "float16") || [...g.initializers.values()].some((v) => v.dtype === "float16");
-}
-
-export function runCommand(file: string, options: RunOptions, io: CliIO): number {
-  const feeds = readNamedTensors("--input", options.input ?? []);
-  const loaded = loadModel(file);
-  let model = loaded.model;
-  let fp16 = false;
-  if (loaded.dialect === "openvino") {
-    fp16 = isFp16Ir(model);
-  } else {
-    runPipeline(model, fixPipeline());
-    model = lowerOrThrow(model, file);
-    eliminateDeadCode(model.graph);
-  }
-  for (const name of feeds.keys()) {
-    if (!model.graph.inputs.some((v) => v.name === name)) {
-      throw new MyriadcError(
-        "usage",
-        `--input: the model has no input ${JSON.stringify(name)} (inputs: ${model.graph.inputs
-          .filter((v) => !v.isInitializer)
-          .map((v) => v.name)
-          .join(", ")})`,
-        { file },
-      );
-    }
-  }
-  const outputs = runOpenvinoModel(model, feeds, { fp16 });
-  try {
-    if (!statSync(options.outputDir).isDirectory()) throw new MyriadcError("usage", `--output-dir ${options.outputDir} is not a folder`);
-  } catch (e) {
-    if (e instanceof MyriadcError) throw e;
-    mkdirSync(options.outputDir, { recursive: true });
-  }
+export function runCommand(file: string, flags: RunFlags, io: CliIO): number {
+  const feeds = readNamedTensors("--input", flags.input ?? []);
+  const outputs = run(loadModel(file), feeds, { file });
+  ensureFolder(flags.outputDir);
   const lines: string[] = [];
   for (const [name, t] of outputs) {
-    const path = join(options.outputDir, `${safeFileName(name)}.npy`);
+    const path = join(flags.outputDir, `${safeFileName(name)}.npy`);
     const data = t.dtype === "float16" ? Tensor.fromArray("float32", t.dims, t.toFloat32()) : t;
     writeNpyAtomic(path, { dtype: data.dtype, dims: [...data.dims], data: data.bytes() });
     lines.push(`${name}  ${data.dtype}${formatShape(t.dims)}  → ${path}`);
@@ -77,3 +40,13 @@ export function runCommand(file: string, options: RunOptions, io: CliIO): number
   io.stdout(`${lines.join("\n")}\n`);
   return 0;
 }
+
+export const defineRun: DefineCommand = (program, { io, setCode }) => {
+  program
+    .command("run")
+    .description("run a model with the reference interpreter and write its outputs as .npy")
+    .argument("<model>", "OpenVINO IR (.xml) or ONNX model (.onnx, converted in memory)")
+    .option("--input <name=file>", "an input value from a .npy or TensorProto .pb file (repeatable)", collect, [])
+    .requiredOption("--output-dir <dir>", "folder for one .npy per output (created when missing)")
+    .action((model: string, flags: RunFlags) => setCode(runCommand(model, flags, io)));
+};

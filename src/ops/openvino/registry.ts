@@ -16,7 +16,3 @@ const TABLE = new Map<string, OvOpDef>(PARTS.flatMap((part) => Object.entries(pa
 export function openvinoOp(type: string): OvOpDef | undefined {
   return TABLE.get(type);
 }
-
-export function knownOpenvinoOps(): string[] {
-  return [...TABLE.keys()].sort();
-}

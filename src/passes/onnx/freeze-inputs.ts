@@ -11,6 +11,7 @@ import type { Tensor } from "../../ir/tensor.js";
 import { ndToTensor } from "../../ops/ndarray.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { PassResult } from "../pass.js";
+import { findDataInput } from "./graph-inputs.js";
 
 export function parseFreeze(spec: string): [string, number[]] {
   const m = /^(.*?)=\[?\s*([-+0-9.eE,\s]*?)\s*\]?$/.exec(spec);
@@ -47,16 +48,8 @@ function tensorFor(name: string, dtype: DTypeName, dims: readonly number[], valu
 export function freezeInputs(model: Model, frozen: ReadonlyMap<string, readonly number[]>): PassResult {
   const g = model.graph;
   for (const [name, values] of frozen) {
-    const v = g.inputs.find((i) => i.name === name);
-    if (!v) {
-      throw new MyriadcError(
-        "usage",
-        `--freeze: the model has no input ${JSON.stringify(name)} (inputs: ${g.inputs
-          .filter((i) => !i.isInitializer)
-          .map((i) => i.name)
-          .join(", ")})`,
-      );
-    }
+    // An initializer that an old model also lists as an input may be frozen to a new value too.
+    const v = g.inputs.find((i) => i.name === name) ?? findDataInput(g, name, "--freeze");
     const dtype = v.dtype ?? "float32";
     const shape = v.shape;
     let dims: number[];

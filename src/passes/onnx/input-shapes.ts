@@ -7,6 +7,7 @@ import type { Model } from "../../ir/model.js";
 import { type Dim, formatShape } from "../../ir/shape.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { PassResult } from "../pass.js";
+import { findDataInput } from "./graph-inputs.js";
 
 export type InputShapes = ReadonlyMap<string, readonly number[]>;
 
@@ -30,11 +31,7 @@ export function setInputShapes(model: Model, shapes: InputShapes): PassResult {
   const bindings = new Map<string, number>();
   const reshaped: string[] = [];
   for (const [name, dims] of shapes) {
-    const v = g.inputs.find((i) => i.name === name && !i.isInitializer);
-    if (!v) {
-      const names = g.inputs.filter((i) => !i.isInitializer).map((i) => i.name);
-      throw new MyriadcError("usage", `--input-shape: the model has no input ${JSON.stringify(name)} (inputs: ${names.join(", ")})`);
-    }
+    const v = findDataInput(g, name, "--input-shape");
     const old = v.shape;
     // Like Model Optimizer's --input_shape, fixed sizes (even the rank) may be overridden; then
     // every shape derived from the inputs is forgotten and inferred again.

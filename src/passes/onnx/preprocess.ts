@@ -17,6 +17,7 @@ import { tensorType } from "../../ir/types.js";
 import { Value } from "../../ir/value.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { PassResult } from "../pass.js";
+import { findDataInput } from "./graph-inputs.js";
 
 export interface InputPreprocessing {
   mean?: number[];
@@ -60,14 +61,7 @@ export function addPreprocessing(model: Model, byInput: ReadonlyMap<string, Inpu
   const g = model.graph;
   let changed = false;
   for (const [name, p] of byInput) {
-    const x = g.inputs.find((v) => v.name === name && !v.isInitializer);
-    if (!x)
-      throw usage(
-        `the model has no input ${JSON.stringify(name)} (inputs: ${g.inputs
-          .filter((v) => !v.isInitializer)
-          .map((v) => v.name)
-          .join(", ")})`,
-      );
+    const x = findDataInput(g, name, "preprocessing");
     const shape = x.shape;
     const dtype = x.dtype ?? "float32";
     if (!isStaticShape(shape)) throw usage(`input ${JSON.stringify(name)} needs a static shape for preprocessing (use --input-shape)`);

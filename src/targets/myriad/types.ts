@@ -26,9 +26,6 @@ export function myriadTypeOf(dtype: DTypeName | undefined): MyriadType | undefin
   return dtype ? BY_DTYPE[dtype] : undefined;
 }
 
-/** The dtype an IR uses for a device type (our FP16 IRs keep f32 ports only at the edges). */
-export const DTYPE_OF: Readonly<Record<MyriadType, DTypeName>> = { FP16: "float16", I32: "int32", U8: "uint8" };
-
 /** The Convert pairs the MYRIAD Convert stage implements ("Conversion from %v to %v is unsupported" otherwise). */
 export const LEGAL_CONVERTS: readonly (readonly [MyriadType, MyriadType])[] = [
   ["U8", "FP16"],

@@ -10,6 +10,7 @@ import type { Node } from "../../../ir/node.js";
 import { isStaticShape } from "../../../ir/shape.js";
 import { Tensor } from "../../../ir/tensor.js";
 import type { Value } from "../../../ir/value.js";
+import { normalizeAxis } from "../../../ops/onnx/op-def.js";
 import { constantOf } from "../op-context.js";
 import { Emitter } from "./emitter.js";
 
@@ -87,7 +88,7 @@ function newAttributeValue(allowed: (node: Node) => boolean, why: string): Adapt
 const softmaxAxis: Adapter = ({ graph, node, target }) => {
   const rank = node.inputs[0]?.shape?.length;
   if (rank === undefined) return "the input's rank is unknown (run with --input-shape so shapes can be inferred)";
-  const axis = ((node.getInt("axis", -1) % rank) + rank) % rank;
+  const axis = normalizeAxis(node.getInt("axis", -1), rank);
   if (axis === rank - 1) {
     // Along the last axis the 2-D coercion is the same computation.
     node.setAttribute("axis", attr.int(rank - 1));
@@ -159,7 +160,7 @@ const split18: Adapter = ({ graph, node, target }) => {
   const shape = node.inputs[0]?.shape;
   const rank = shape?.length;
   const axis = node.getInt("axis", 0);
-  const dim = rank === undefined ? undefined : shape![(axis + rank) % rank];
+  const dim = rank === undefined ? undefined : shape![normalizeAxis(axis, rank)];
   if (typeof dim === "number" && dim % n === 0) return undefined; // an equal split is the default
   if (typeof dim !== "number") return "Split-18 num_outputs needs the split dimension, which is unknown";
   const chunk = Math.ceil(dim / n);

@@ -6,6 +6,7 @@
 import { attr } from "../../../ir/attribute.js";
 import { dtypeToOnnx } from "../../../ir/dtype.js";
 import type { Value } from "../../../ir/value.js";
+import { normalizeAxis } from "../../../ops/onnx/op-def.js";
 import type { Adapter } from "./adapters.js";
 import { Emitter } from "./emitter.js";
 
@@ -73,7 +74,7 @@ const layerNorm: Adapter = ({ graph, node, target }) => {
   const rank = x.shape?.length;
   if (rank === undefined) return "the input's rank is unknown (run with --input-shape so shapes can be inferred)";
   if (x.dtype && x.dtype !== "float32") return `only float32 LayerNormalization is decomposed (input is ${x.dtype})`;
-  const axis = ((node.getInt("axis", -1) % rank) + rank) % rank;
+  const axis = normalizeAxis(node.getInt("axis", -1), rank);
   const axes = Array.from({ length: rank - axis }, (_, i) => axis + i);
   const e = new Emitter(graph, node, target);
   const mean = reduceMean(e, x, axes);

@@ -13,6 +13,7 @@ import type { Model } from "../../../ir/model.js";
 import type { Node } from "../../../ir/node.js";
 import { changesBetween, opExistsAt, schemaVersionAt } from "../../../ops/onnx/versions.js";
 import { MyriadcError } from "../../../util/errors.js";
+import type { NodeFailure } from "../../../util/node-failures.js";
 import type { PassResult } from "../../pass.js";
 import { isOnnxDomain } from "../op-context.js";
 import { ADAPTERS } from "./adapters.js";
@@ -60,11 +61,7 @@ const TABLES_COMPLETE_TO = 25;
 /** Elementwise arithmetic accepted 8/16-bit integers only from op set 14 on. */
 const SMALL_INT_ARITH = new Set(["Add", "Sub", "Mul", "Div", "Relu"]);
 
-export interface DowngradeFailure {
-  node: string;
-  op: string;
-  reason: string;
-}
+export type DowngradeFailure = NodeFailure;
 
 function typeProblem(node: Node, target: number): string | undefined {
   for (const v of [...node.inputs, ...node.outputs]) {

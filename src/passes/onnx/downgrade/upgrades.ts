@@ -5,6 +5,7 @@
  */
 import { attr } from "../../../ir/attribute.js";
 import type { Node } from "../../../ir/node.js";
+import { normalizeAxis } from "../../../ops/onnx/op-def.js";
 import type { Adapter } from "./adapters.js";
 import { Emitter } from "./emitter.js";
 
@@ -32,7 +33,7 @@ const softmaxCoercion: Adapter = ({ graph, node, target }) => {
   const shape = node.inputs[0]?.shape;
   if (!shape) return "the input's rank is unknown (run with --input-shape so shapes can be inferred)";
   const rank = shape.length;
-  const axis = ((node.getInt("axis", 1) % rank) + rank) % rank;
+  const axis = normalizeAxis(node.getInt("axis", 1), rank);
   if (axis === rank - 1) {
     node.setAttribute("axis", attr.int(-1));
     return undefined;
