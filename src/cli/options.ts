@@ -4,6 +4,7 @@
  * flag goes here.
  */
 import type { Command } from "commander";
+import type { ConvertOptions } from "../api/convert.js";
 import { splitNames } from "../passes/common/cut.js";
 import { parseFreeze } from "../passes/onnx/freeze-inputs.js";
 import { parseInputShape } from "../passes/onnx/input-shapes.js";
@@ -102,6 +103,23 @@ export function conversionParameters(file: string, flags: ModelEditFlags & Prepr
   }
   parameters.target = target;
   return parameters;
+}
+
+/** The library's convert options from a command's flags (convert and compile read the same ones). */
+export function convertOptionsFrom(
+  file: string,
+  flags: ModelEditFlags & PreprocessingFlags,
+  dataType: "FP32" | "FP16",
+  target: "myriad" | "none",
+): ConvertOptions & { file: string } {
+  return {
+    ...modelEditsFrom(flags),
+    dataType,
+    target,
+    preprocessing: preprocessingFrom(flags),
+    parameters: conversionParameters(file, flags, target),
+    file,
+  };
 }
 
 /** --data-type FP32|FP16. */

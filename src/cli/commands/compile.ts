@@ -19,12 +19,10 @@ import {
   addDataTypeOption,
   addModelEditOptions,
   addPreprocessingOptions,
-  conversionParameters,
+  convertOptionsFrom,
   dataTypeFrom,
   type ModelEditFlags,
-  modelEditsFrom,
   type PreprocessingFlags,
-  preprocessingFrom,
   wholeNumber,
 } from "../options.js";
 import { ensureFolderFor, refuseOverwrite, requireEnding } from "../output.js";
@@ -113,14 +111,7 @@ export async function compileCommand(file: string, f: CompileFlags, io: CliIO): 
     // The IR MYRIAD gets: every MYRIAD fix applied, FP16 weights unless asked otherwise.
     const dataType = dataTypeFrom(f.dataType, "FP16");
     progress(`converting ${file} …`);
-    const converted = convert(loaded, {
-      ...modelEditsFrom(f),
-      dataType,
-      target: "myriad",
-      preprocessing: preprocessingFrom(f),
-      parameters: conversionParameters(file, f, "myriad"),
-      file,
-    });
+    const converted = convert(loaded, convertOptionsFrom(file, f, dataType, "myriad"));
     warnAboutRefusals(converted.report.remaining, file, io);
     source = converted;
   }

@@ -12,12 +12,10 @@ import {
   addDataTypeOption,
   addModelEditOptions,
   addPreprocessingOptions,
-  conversionParameters,
+  convertOptionsFrom,
   dataTypeFrom,
   type ModelEditFlags,
-  modelEditsFrom,
   type PreprocessingFlags,
-  preprocessingFrom,
   targetFrom,
 } from "../options.js";
 import { ensureFolderFor, refuseOverwrite, requireEnding } from "../output.js";
@@ -35,14 +33,7 @@ export function convertCommand(file: string, flags: ConvertFlags, io: CliIO): nu
   refuseOverwrite(file, flags.output);
   const target = targetFrom(flags.target, "myriad");
   const started = performance.now();
-  const result = convert(loadModel(file), {
-    ...modelEditsFrom(flags),
-    dataType,
-    target,
-    preprocessing: preprocessingFrom(flags),
-    parameters: conversionParameters(file, flags, target),
-    file,
-  });
+  const result = convert(loadModel(file), convertOptionsFrom(file, flags, dataType, target));
   const bin = binPathFor(flags.output);
   ensureFolderFor(flags.output);
   writeConverted(result, flags.output, bin);

@@ -238,19 +238,13 @@ export const SHAPE_OPS: Record<string, OnnxOpDef> = {
       const perm = transposePerm(node, x!.dims.length);
       const dims = perm.map((p) => x!.dims[p]!);
       const inStrides = stridesOf(x!.dims);
-      const n = shapeSize(dims);
-      const index = new Int32Array(n);
-      const counter = new Array<number>(dims.length).fill(0);
-      for (let i = 0; i < n; i++) {
-        let off = 0;
-        for (let d = 0; d < dims.length; d++) off += counter[d]! * inStrides[perm[d]!]!;
-        index[i] = off;
-        for (let d = dims.length - 1; d >= 0; d--) {
-          if (++counter[d]! < dims[d]!) break;
-          counter[d] = 0;
-        }
-      }
-      return [ndTake(x!, dims, index)];
+      return [
+        ndTake(
+          x!,
+          dims,
+          sourceIndex(dims, (at, d) => at * inStrides[perm[d]!]!),
+        ),
+      ];
     },
   },
   Concat: {
@@ -329,19 +323,13 @@ export const SHAPE_OPS: Record<string, OnnxOpDef> = {
       const reps = foldedInts(repsIn);
       const dims = x!.dims.map((d, i) => d * reps[i]!);
       const strides = stridesOf(x!.dims);
-      const n = shapeSize(dims);
-      const index = new Int32Array(n);
-      const counter = new Array<number>(dims.length).fill(0);
-      for (let i = 0; i < n; i++) {
-        let off = 0;
-        for (let d = 0; d < dims.length; d++) off += (counter[d]! % x!.dims[d]!) * strides[d]!;
-        index[i] = off;
-        for (let d = dims.length - 1; d >= 0; d--) {
-          if (++counter[d]! < dims[d]!) break;
-          counter[d] = 0;
-        }
-      }
-      return [ndTake(x!, dims, index)];
+      return [
+        ndTake(
+          x!,
+          dims,
+          sourceIndex(dims, (at, d) => (at % x!.dims[d]!) * strides[d]!),
+        ),
+      ];
     },
   },
   ConstantOfShape: {
@@ -420,6 +408,26 @@ export const SHAPE_OPS: Record<string, OnnxOpDef> = {
     },
   },
 };
+
+/**
+ * For each element of an output of shape `dims` (row-major order), the offset of the input
+ * element it copies: the sum over axes of `term(position on the axis, axis)`.
+ */
+function sourceIndex(dims: readonly number[], term: (at: number, axis: number) => number): Int32Array {
+  const n = shapeSize(dims);
+  const index = new Int32Array(n);
+  const counter = new Array<number>(dims.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    let off = 0;
+    for (let d = 0; d < dims.length; d++) off += term(counter[d]!, d);
+    index[i] = off;
+    for (let d = dims.length - 1; d >= 0; d--) {
+      if (++counter[d]! < dims[d]!) break;
+      counter[d] = 0;
+    }
+  }
+  return index;
+}
 
 function sumDims(dims: readonly Dim[]): Dim {
   let s = 0;

@@ -76,70 +76,71 @@ function typeProblem(node: Node, target: number): string | undefined {
   return undefined;
 }
 
-/** Upward: cross each schema change oldest first through its entry in UPGRADES. */
-function upgradeGraph(graph: Graph, from: number, target: number, failures: DowngradeFailure[]): boolean {
+/**
+ * Calls `convert` on every ONNX node of a graph and its subgraphs (inner ones first) that is
+ * still in the graph when its turn comes (an adapter may replace nodes); whether any changed.
+ */
+function convertNodes(graph: Graph, convert: (graph: Graph, node: Node) => boolean): boolean {
   let changed = false;
   for (const node of [...graph.nodes]) {
     if (!node.graph) continue;
-    for (const sg of node.subgraphs()) changed = upgradeGraph(sg, from, target, failures) || changed;
-    if (!isOnnxDomain(node)) continue;
-    for (const v of changesBetween(node.opType, from, target).reverse()) {
-      const adapter = UPGRADES[`${node.opType}@${v}`];
-      if (!adapter) continue;
-      const why = adapter({ graph, node, target });
-      changed = true;
-      if (why) {
-        failures.push({ node: node.name, op: node.opType, reason: `${why} (${node.opType} → ${node.opType}-${v})` });
-        break;
-      }
-      if (!node.graph) break;
-    }
+    for (const sg of node.subgraphs()) changed = convertNodes(sg, convert) || changed;
+    if (isOnnxDomain(node)) changed = convert(graph, node) || changed;
   }
   return changed;
 }
 
-function downgradeGraph(graph: Graph, from: number, target: number, failures: DowngradeFailure[]): boolean {
+/** Upward: cross each schema change oldest first through its entry in UPGRADES. */
+function upgradeNode(graph: Graph, node: Node, from: number, target: number, failures: DowngradeFailure[]): boolean {
   let changed = false;
-  for (const node of [...graph.nodes]) {
-    if (!node.graph) continue;
-    for (const sg of node.subgraphs()) changed = downgradeGraph(sg, from, target, failures) || changed;
-    if (!isOnnxDomain(node)) continue;
-    const fail = (reason: string): void => {
-      failures.push({ node: node.name, op: node.opType, reason });
-    };
-    const types = typeProblem(node, target);
-    if (types) {
-      fail(types);
-      continue;
+  for (const v of changesBetween(node.opType, from, target).reverse()) {
+    const adapter = UPGRADES[`${node.opType}@${v}`];
+    if (!adapter) continue;
+    const why = adapter({ graph, node, target });
+    changed = true;
+    if (why) {
+      failures.push({ node: node.name, op: node.opType, reason: `${why} (${node.opType} → ${node.opType}-${v})` });
+      break;
     }
-    if (!opExistsAt(node.opType, target)) {
-      const decompose = DECOMPOSITIONS[node.opType];
-      if (!decompose) {
-        fail(`${node.opType} does not exist before op set ${schemaVersionAt(node.opType, from)} and has no equivalent in older ops here`);
-        continue;
-      }
-      const why = decompose({ graph, node, target });
-      if (why) fail(why);
-      else changed = true;
-      continue;
+    if (!node.graph) break;
+  }
+  return changed;
+}
+
+/** Downward: refuse types the target lacks, decompose ops it lacks, cross each schema change newest first. */
+function downgradeNode(graph: Graph, node: Node, from: number, target: number, failures: DowngradeFailure[]): boolean {
+  const fail = (reason: string): false => {
+    failures.push({ node: node.name, op: node.opType, reason });
+    return false;
+  };
+  const types = typeProblem(node, target);
+  if (types) return fail(types);
+  if (!opExistsAt(node.opType, target)) {
+    const decompose = DECOMPOSITIONS[node.opType];
+    if (!decompose)
+      return fail(
+        `${node.opType} does not exist before op set ${schemaVersionAt(node.opType, from)} and has no equivalent in older ops here`,
+      );
+    const why = decompose({ graph, node, target });
+    return why ? fail(why) : true;
+  }
+  let changed = false;
+  for (const v of changesBetween(node.opType, target, from)) {
+    const added = TYPES_ADDED[`${node.opType}@${v}`];
+    const used = [...node.inputs, ...node.outputs].map((x) => x?.dtype).find((d) => d !== undefined && added?.includes(d));
+    if (used) {
+      fail(`${node.opType} accepts ${used} only from op set ${v}`);
+      break;
     }
-    for (const v of changesBetween(node.opType, target, from)) {
-      const added = TYPES_ADDED[`${node.opType}@${v}`];
-      const used = [...node.inputs, ...node.outputs].map((x) => x?.dtype).find((d) => d !== undefined && added?.includes(d));
-      if (used) {
-        fail(`${node.opType} accepts ${used} only from op set ${v}`);
-        break;
-      }
-      const adapter = ADAPTERS[`${node.opType}@${v}`];
-      if (!adapter) continue; // a type-only change, checked above
-      const why = adapter({ graph, node, target });
-      changed = true;
-      if (why) {
-        fail(`${why} (${node.opType}-${v} → older)`);
-        break;
-      }
-      if (!node.graph) break; // the adapter replaced the node with others
+    const adapter = ADAPTERS[`${node.opType}@${v}`];
+    if (!adapter) continue; // a type-only change, checked above
+    const why = adapter({ graph, node, target });
+    changed = true;
+    if (why) {
+      fail(`${why} (${node.opType}-${v} → older)`);
+      break;
     }
+    if (!node.graph) break; // the adapter replaced the node with others
   }
   return changed;
 }
@@ -185,8 +186,8 @@ export function convertOpset(model: Model, target: number): PassResult & { failu
     };
   }
   const failures: DowngradeFailure[] = [];
-  if (target < from) downgradeGraph(model.graph, from, target, failures);
-  else upgradeGraph(model.graph, from, target, failures);
+  if (target < from) convertNodes(model.graph, (graph, node) => downgradeNode(graph, node, from, target, failures));
+  else convertNodes(model.graph, (graph, node) => upgradeNode(graph, node, from, target, failures));
   if (failures.length === 0) {
     setVersions(model.graph, target);
     model.opsetImports.delete("ai.onnx");
