@@ -39,7 +39,7 @@ export const rewriteUnsupportedPass: RewritePass = rewritePass({
   unmatched(node) {
     const cap = capabilityOf(node.opType);
     if (!cap) return `MYRIAD has no layer for ${node.opType}`;
-    if (cap.supported) return `MYRIAD runs ${node.opType}-${node.version ?? 1} as it is`;
+    if (cap.supported) return `no rewrite turns ${node.opType}-${node.version ?? 1} into a version MYRIAD converts`;
     return `there is no exact rewrite of ${node.opType} into layers MYRIAD runs`;
   },
 });
