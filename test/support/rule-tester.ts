@@ -152,7 +152,7 @@ export function runRuleTests(name: string, rule: LintRule, cases: { valid: reado
           }
           if (!anyFixable) return;
           const outs = [...runOpenvinoModel(m, feeds).values()];
-          before.forEach((b, i) => expect(withinFp32(diff(outs[i]!, b)), `output ${i}`).toBe(true));
+          for (const [i, b] of before.entries()) expect(withinFp32(diff(outs[i]!, b)), `output ${i}`).toBe(true);
         });
       }
     });
