@@ -106,7 +106,8 @@ describe.skipIf(!corpusAvailable)("lint on a real dynamic export (YuNet, opset 9
       [
         "myriad/dynamic-shape",
         "input",
-        'input "input" has no static shape [batch_size,3,height,width]; 1 layer (Conv_0) cannot be converted without it, so it and what follows could not be checked',
+        'input "input" has no static shape [batch_size,3,height,width]; ' +
+          "1 layer (Conv_0) cannot be converted without it, so it and what follows could not be checked",
         "give it with --input-shape input=[<batch_size>,3,<height>,<width>]",
       ],
     ]);

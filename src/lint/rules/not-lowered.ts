@@ -45,9 +45,8 @@ function adviceFor(model: Model, node: Node | undefined): string | undefined {
   }
   const dynamic = node.inputs.flatMap((v) => (v ? inputDependence(model.graph, v).shape : [])).filter((v) => !isStaticShape(v.shape));
   const unique = [...new Set(dynamic)];
-  return unique.length
-    ? `it depends on the shape of ${quoted(unique)}; with ${unique.map((v) => `--input-shape ${inputShapeTemplate(v)}`).join(" ")} fix can compute it ahead of time`
-    : undefined;
+  const flags = unique.map((v) => `--input-shape ${inputShapeTemplate(v)}`).join(" ");
+  return unique.length ? `it depends on the shape of ${quoted(unique)}; with ${flags} fix can compute it ahead of time` : undefined;
 }
 
 /** The findings for what the lowering of `model` (ONNX) could not do. */
