@@ -46,7 +46,8 @@ export function dynamicInputFinding(v: Value, unchecked: Unchecked = {}): Findin
   const parts = [
     ...(blocked.length
       ? [
-          `${layers(blocked.length)} (${shown}) cannot be converted without it, so ${blocked.length === 1 ? "it" : "they"} and what follows could not be checked`,
+          `${layers(blocked.length)} (${shown}) cannot be converted without it, ` +
+            `so ${blocked.length === 1 ? "it" : "they"} and what follows could not be checked`,
         ]
       : []),
     ...(unchecked.unknownSizes

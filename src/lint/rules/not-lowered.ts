@@ -39,8 +39,8 @@ function adviceFor(model: Model, node: Node | undefined): string | undefined {
         `${data.map((v) => `--freeze ${v.name}=<value>`).join(" ")}) so fix keeps the branch that runs, or run the If on the host`
       );
     const dynamic = shape.filter((v) => !isStaticShape(v.shape));
-    if (dynamic.length)
-      return `its condition follows from the shape of ${quoted(dynamic)}: give it with ${dynamic.map((v) => `--input-shape ${inputShapeTemplate(v)}`).join(" ")}`;
+    const flags = dynamic.map((v) => `--input-shape ${inputShapeTemplate(v)}`).join(" ");
+    if (dynamic.length) return `its condition follows from the shape of ${quoted(dynamic)}: give it with ${flags}`;
     return undefined;
   }
   const dynamic = node.inputs.flatMap((v) => (v ? inputDependence(model.graph, v).shape : [])).filter((v) => !isStaticShape(v.shape));
