@@ -72,6 +72,18 @@ describe("lint with dynamic inputs", () => {
     ]);
   });
 
+  it("an If on the data the model computes on: no --freeze advice, the branch is only known at run time", () => {
+    const file = model("if-tensor", (b, x) => {
+      const [sum] = b.op("ReduceSum", [x], { keepdims: attr.int(0) });
+      return b.op("Greater", [sum!, b.floats("zero", [0], [])])[0]!;
+    });
+    expect(lintFile(file).findings.find((f) => f.rule === "myriad/not-lowered")).toMatchObject({
+      node: "choose",
+      suggestion:
+        'its condition is computed from the data of "x", so the branch is only known at run time: run the If on the host or export without it',
+    });
+  });
+
   it("an If on an input's shape: says which --input-shape lets fix decide it", () => {
     const file = model("if-shape", (b, x) => {
       const [shape] = b.op("Shape", [x]);

@@ -28,16 +28,24 @@ export const NOT_LOWERED: RuleMeta = {
 
 const quoted = (vs: readonly Value[]) => vs.map((v) => JSON.stringify(v.name)).join(", ");
 
+/** Inputs of a few values (a sample rate, a mode flag): ones a user can fix to a value with --freeze. */
+const MAX_SETTING_ELEMENTS = 8;
+const isSetting = (v: Value) => isStaticShape(v.shape) && v.shape.reduce((a, d) => a * d, 1) <= MAX_SETTING_ELEMENTS;
+
 /** What to do about a node that depends on model inputs: freeze the ones it reads, or give shapes. */
 function adviceFor(model: Model, node: Node | undefined): string | undefined {
   if (!node) return undefined;
   if (node.opType === "If" && node.inputs[0]) {
     const { data, shape } = inputDependence(model.graph, node.inputs[0]);
-    if (data.length)
+    // A flag or a rate (a few values) is what one freezes; a tensor of data is what the model computes on.
+    const settings = data.filter(isSetting);
+    if (data.length && settings.length === data.length)
       return (
         `its condition is computed from ${quoted(data)}: freeze ${data.length > 1 ? "them" : "it"} (fix ` +
         `${data.map((v) => `--freeze ${v.name}=<value>`).join(" ")}) so fix keeps the branch that runs, or run the If on the host`
       );
+    if (data.length)
+      return `its condition is computed from the data of ${quoted(data)}, so the branch is only known at run time: run the If on the host or export without it`;
     const dynamic = shape.filter((v) => !isStaticShape(v.shape));
     const flags = dynamic.map((v) => `--input-shape ${inputShapeTemplate(v)}`).join(" ");
     if (dynamic.length) return `its condition follows from the shape of ${quoted(dynamic)}: give it with ${flags}`;
