@@ -16,7 +16,7 @@ import { Model } from "../../ir/model.js";
 import { Node } from "../../ir/node.js";
 import type { Dim } from "../../ir/shape.js";
 import { Tensor } from "../../ir/tensor.js";
-import { tensorType } from "../../ir/types.js";
+import { type TensorType, tensorType } from "../../ir/types.js";
 import { Value } from "../../ir/value.js";
 import { NameTable, ONNX_OPSET, OpContext, opLabel, type SubgraphScope, signatureShape, TranslateError } from "./context.js";
 import { FlatError } from "./flat.js";
@@ -290,6 +290,13 @@ function toDims(t: TfliteTensor, symbolic = false): Dim[] {
   return signatureShape(t).map((d, i) => (d >= 0 ? d : symbolic ? (i === 0 ? "batch" : `${t.name}:${i}`) : null));
 }
 
+/** A graph input's type; 4-D inputs are NHWC, which the dim denotations say (preprocessing reads them). */
+function inputType(t: TfliteTensor): TensorType {
+  const type = tensorType(dtypeOf(t), toDims(t, true));
+  if (t.shape.length !== 4) return type;
+  return { ...type, dimDenotations: ["DATA_BATCH", "DATA_FEATURE", "DATA_FEATURE", "DATA_CHANNEL"] };
+}
+
 export interface Translated {
   model: Model;
   warnings: string[];
@@ -311,7 +318,7 @@ export function translateTflite(model: TfliteModel): Translated {
   const main = new SubgraphTranslation(shared, model.subgraphs[0]!, "");
   for (const ti of main.subgraph.inputs) {
     const t = main.subgraph.tensors[ti]!;
-    const v = new Value(shared.names.take(t.name), tensorType(dtypeOf(t), toDims(t, true)));
+    const v = new Value(shared.names.take(t.name), inputType(t));
     graph.addInput(v);
     main.bindInput(ti, v);
   }
