@@ -1,37 +1,33 @@
 /**
  * Shape-manipulating and data-movement ONNX ops: Shape, Size, Reshape, Flatten, Squeeze,
- * Unsqueeze, Transpose, Concat, Slice, Gather, Expand, Tile, ConstantOfShape, Range, Cast,
- * CastLike, Constant, Identity, Dropout, Split, Pad. These are what `Shape → Gather →
- * Unsqueeze → Concat → Reshape` chains are made of, so their folding must be exact (int64
- * as bigint).
+ * Unsqueeze, Transpose, Concat, Split, Slice, Pad, Expand, Tile, DepthToSpace/SpaceToDepth,
+ * CenterCropPad, ConstantOfShape, Range, Constant, Identity, Dropout. These are what
+ * `Shape → Gather → Unsqueeze → Concat → Reshape` chains are made of, so their folding must
+ * be exact (int64 as bigint).
  */
 
 import { isAttributeRef } from "../../ir/attribute.js";
-import { type DTypeName, dtypeFromOnnx } from "../../ir/dtype.js";
+import type { DTypeName } from "../../ir/dtype.js";
 import type { Node } from "../../ir/node.js";
 import { type Dim, type Shape, shapeSize, stridesOf } from "../../ir/shape.js";
 import type { Tensor } from "../../ir/tensor.js";
+import { broadcastDims, broadcastIndex, type NdArray, ndAlloc, ndFromTensor, ndTake, stridedIndex } from "../ndarray.js";
 import {
-  broadcastDims,
-  broadcastIndex,
-  type CastOptions,
-  type NdArray,
-  ndAlloc,
-  ndCast,
-  ndFromTensor,
-  ndTake,
-  stridedIndex,
-} from "../ndarray.js";
-import { broadcastShapes } from "./elementwise.js";
-import { constInts, dimProduct, type InferContext, normalizeAxis, type OnnxOpDef, type OutputType } from "./op-def.js";
+  broadcastShapes,
+  constInts,
+  dimProduct,
+  foldedInts,
+  type InferContext,
+  normalizeAxis,
+  type OnnxOpDef,
+  type OutputType,
+} from "./op-def.js";
 
 const int64 = (values: readonly number[] | readonly bigint[], dims: number[] = [values.length]): NdArray => ({
   dtype: "int64",
   dims,
   data: BigInt64Array.from(values as readonly (number | bigint)[], (v) => BigInt(v)),
 });
-
-const nums = (a: NdArray | undefined): number[] => (a ? Array.from(a.data as ArrayLike<number | bigint>, (v) => Number(v)) : []);
 
 /** Shape-15 start/end clamp. */
 function shapeRange(rank: number, node: Node): [number, number] {
@@ -136,18 +132,22 @@ function constantType(node: Node): OutputType | undefined {
   return v ? { dtype: v.dtype, shape: v.dims } : undefined;
 }
 
-function castTarget(node: Node): DTypeName | undefined {
-  const to = node.getInt("to");
-  return to === undefined ? undefined : dtypeFromOnnx(to);
-}
-
-function castOptions(node: Node): CastOptions {
-  return { saturate: node.getInt("saturate", 1) !== 0, roundMode: node.getString("round_mode", "up") as CastOptions["roundMode"] };
-}
-
 function transposePerm(node: Node, rank: number): number[] {
   return node.getInts("perm") ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
 }
+
+const spaceDepth = (toDepth: boolean): OnnxOpDef => ({
+  infer(ctx) {
+    const s = ctx.inputs[0]?.shape;
+    const b = ctx.node.getInt("blocksize", 1);
+    if (!s || s.length !== 4) return [{ dtype: ctx.inputs[0]?.dtype }];
+    const [n, c, h, w] = s;
+    const mul = (d: Dim | undefined, k: number): Dim => (typeof d === "number" ? d * k : null);
+    const div = (d: Dim | undefined, k: number): Dim => (typeof d === "number" ? d / k : null);
+    const shape: Shape = toDepth ? [n ?? null, mul(c, b * b), div(h, b), div(w, b)] : [n ?? null, div(c, b * b), mul(h, b), mul(w, b)];
+    return [{ dtype: ctx.inputs[0]?.dtype, shape }];
+  },
+});
 
 export const SHAPE_OPS: Record<string, OnnxOpDef> = {
   Identity: { infer: (ctx) => [{ dtype: ctx.inputs[0]?.dtype, shape: ctx.inputs[0]?.shape }], fold: ([x]) => [x!] },
@@ -168,14 +168,6 @@ export const SHAPE_OPS: Record<string, OnnxOpDef> = {
     // Folded by the constant-folding pass from the input's static shape, not its value.
   },
   Size: { infer: () => [{ dtype: "int64", shape: [] }] },
-  Cast: {
-    infer: (ctx) => [{ dtype: castTarget(ctx.node), shape: ctx.inputs[0]?.shape }],
-    fold: ([x], { node }) => [ndCast(x!, castTarget(node)!, castOptions(node))],
-  },
-  CastLike: {
-    infer: (ctx) => [{ dtype: ctx.inputs[1]?.dtype, shape: ctx.inputs[0]?.shape }],
-    fold: ([x, like], { node }) => [ndCast(x!, like!.dtype, castOptions(node))],
-  },
   Reshape: {
     infer(ctx) {
       const target = ctx.opset < 5 ? ctx.node.getInts("shape") : constInts(ctx.inputs[1]);
@@ -188,7 +180,7 @@ export const SHAPE_OPS: Record<string, OnnxOpDef> = {
       return [{ dtype: ctx.inputs[0]?.dtype, shape }];
     },
     fold([x, shape], { node, opset }) {
-      const target = opset < 5 ? node.getInts("shape")! : nums(shape);
+      const target = opset < 5 ? node.getInts("shape")! : foldedInts(shape);
       const dims = reshapeDims(x!.dims, target, node.getInt("allowzero", 0) === 1) as number[];
       return [{ ...x!, dims }];
     },
@@ -219,7 +211,7 @@ export const SHAPE_OPS: Record<string, OnnxOpDef> = {
       return [{ dtype: ctx.inputs[0]?.dtype, shape: s.filter((_, i) => !drop.has(i)) }];
     },
     fold([x, axesIn], { node, opset }) {
-      const axes = opset < 13 ? node.getInts("axes") : axesIn ? nums(axesIn) : undefined;
+      const axes = opset < 13 ? node.getInts("axes") : axesIn ? foldedInts(axesIn) : undefined;
       const drop = axes ? new Set(axes.map((a) => normalizeAxis(a, x!.dims.length))) : undefined;
       return [{ ...x!, dims: x!.dims.filter((d, i) => (drop ? !drop.has(i) : d !== 1)) }];
     },
@@ -232,7 +224,7 @@ export const SHAPE_OPS: Record<string, OnnxOpDef> = {
       return [{ dtype: ctx.inputs[0]?.dtype, shape: unsqueezeDims(s, axes) }];
     },
     fold([x, axesIn], { node, opset }) {
-      const axes = opset < 13 ? node.getInts("axes")! : nums(axesIn);
+      const axes = opset < 13 ? node.getInts("axes")! : foldedInts(axesIn);
       return [{ ...x!, dims: unsqueezeDims(x!.dims, axes) as number[] }];
     },
   },
@@ -302,7 +294,7 @@ export const SHAPE_OPS: Record<string, OnnxOpDef> = {
     },
     fold(inputs, { node, opset }) {
       const x = inputs[0]!;
-      const p = sliceParams(node, opset, (i) => (inputs[i] ? nums(inputs[i]) : undefined), x.dims.length)!;
+      const p = sliceParams(node, opset, (i) => (inputs[i] ? foldedInts(inputs[i]) : undefined), x.dims.length)!;
       const starts = x.dims.map(() => 0);
       const steps = x.dims.map(() => 1);
       const dims = [...x.dims];
@@ -315,27 +307,6 @@ export const SHAPE_OPS: Record<string, OnnxOpDef> = {
       return [ndTake(x, dims, stridedIndex(x.dims, starts, dims, steps))];
     },
   },
-  Gather: {
-    infer(ctx) {
-      const data = ctx.inputs[0]?.shape;
-      const idx = ctx.inputs[1]?.shape;
-      if (!data || !idx) return [{ dtype: ctx.inputs[0]?.dtype }];
-      const axis = normalizeAxis(ctx.node.getInt("axis", 0), data.length);
-      return [{ dtype: ctx.inputs[0]?.dtype, shape: [...data.slice(0, axis), ...idx, ...data.slice(axis + 1)] }];
-    },
-    fold([x, ind], { node }) {
-      const axis = normalizeAxis(node.getInt("axis", 0), x!.dims.length);
-      const indices = nums(ind).map((i) => (i < 0 ? i + x!.dims[axis]! : i));
-      const outer = shapeSize(x!.dims.slice(0, axis));
-      const inner = shapeSize(x!.dims.slice(axis + 1));
-      const dims = [...x!.dims.slice(0, axis), ...ind!.dims, ...x!.dims.slice(axis + 1)];
-      const index = new Int32Array(shapeSize(dims));
-      let o = 0;
-      for (let a = 0; a < outer; a++)
-        for (const i of indices) for (let k = 0; k < inner; k++) index[o++] = (a * x!.dims[axis]! + i) * inner + k;
-      return [ndTake(x!, dims, index)];
-    },
-  },
   Expand: {
     infer(ctx) {
       const target = constInts(ctx.inputs[1]);
@@ -343,7 +314,7 @@ export const SHAPE_OPS: Record<string, OnnxOpDef> = {
       return [{ dtype: ctx.inputs[0]?.dtype, shape: broadcastShapes([ctx.inputs[0]?.shape, target]) }];
     },
     fold([x, shape]) {
-      const dims = broadcastDims(x!.dims, nums(shape))!;
+      const dims = broadcastDims(x!.dims, foldedInts(shape))!;
       return [ndTake(x!, dims, broadcastIndex(x!.dims, dims))];
     },
   },
@@ -355,7 +326,7 @@ export const SHAPE_OPS: Record<string, OnnxOpDef> = {
       return [{ dtype: ctx.inputs[0]?.dtype, shape: s.map((d, i) => (typeof d === "number" ? d * reps[i]! : null)) }];
     },
     fold([x, repsIn]) {
-      const reps = nums(repsIn);
+      const reps = foldedInts(repsIn);
       const dims = x!.dims.map((d, i) => d * reps[i]!);
       const strides = stridesOf(x!.dims);
       const n = shapeSize(dims);
@@ -383,7 +354,7 @@ export const SHAPE_OPS: Record<string, OnnxOpDef> = {
     fold([shape], { node }) {
       const t = tensorAttr(node, "value");
       const fill = t ? ndFromTensor(t) : { dtype: "float32" as DTypeName, dims: [1], data: Float64Array.of(0) };
-      const dims = nums(shape);
+      const dims = foldedInts(shape);
       const out = ndAlloc(fill.dtype, shapeSize(dims));
       (out as Float64Array).fill(fill.data[0] as number);
       return [{ dtype: fill.dtype, dims, data: out }];
@@ -432,6 +403,19 @@ export const SHAPE_OPS: Record<string, OnnxOpDef> = {
         const d = s[axis];
         out[axis] = typeof d === "number" ? d + pads[i]! + pads[i + axes.length]! : null;
       });
+      return [{ dtype: ctx.inputs[0]?.dtype, shape: out }];
+    },
+  },
+  DepthToSpace: spaceDepth(false),
+  SpaceToDepth: spaceDepth(true),
+  CenterCropPad: {
+    infer(ctx) {
+      const x = ctx.inputs[0]?.shape;
+      const target = constInts(ctx.inputs[1]);
+      if (!x || !target) return [{ dtype: ctx.inputs[0]?.dtype }];
+      const axes = (ctx.node.getInts("axes") ?? x.map((_, i) => i)).map((a) => normalizeAxis(a, x.length));
+      const out: Dim[] = [...x];
+      for (const [i, a] of axes.entries()) out[a] = target[i]!;
       return [{ dtype: ctx.inputs[0]?.dtype, shape: out }];
     },
   },

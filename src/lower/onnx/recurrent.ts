@@ -6,9 +6,9 @@
  * which OpenVINO keeps as a fourth block; ONNX's [seq, dirs, batch, …] layout (layout=0) is
  * transposed to OpenVINO's batch-first one and back.
  */
-import type { Value } from "../ir/value.js";
-import type { LowerContext } from "./context.js";
-import { combine, type LoweringRule } from "./rule-helpers.js";
+import type { Value } from "../../ir/value.js";
+import type { LowerContext } from "../context.js";
+import { combine, type LoweringRule } from "../rule-helpers.js";
 
 /** ONNX gate blocks i, o, f, c → OpenVINO's f, i, c, o. */
 const ONNX_TO_OV_GATES = [2, 0, 3, 1];

@@ -4,12 +4,12 @@
  * q = saturate(round_half_even(x / scale) + zero_point). Per-tensor and per-axis scales;
  * blocked quantization and 8-bit float types are refused.
  */
-import type { DTypeName } from "../ir/dtype.js";
-import { dtypeFromOnnx } from "../ir/dtype.js";
-import type { Value } from "../ir/value.js";
-import { elementTypeOf } from "../ops/openvino/element-types.js";
-import type { LowerContext } from "./context.js";
-import { combine, type LoweringRule, positiveAxis, reshaped } from "./rule-helpers.js";
+import type { DTypeName } from "../../ir/dtype.js";
+import { dtypeFromOnnx } from "../../ir/dtype.js";
+import type { Value } from "../../ir/value.js";
+import { normalizeAxis } from "../../ops/onnx/op-def.js";
+import type { LowerContext } from "../context.js";
+import { combine, type LoweringRule, reshaped } from "../rule-helpers.js";
 
 const INTEGER_RANGE: Partial<Record<DTypeName, [number, number]>> = {
   uint8: [0, 255],
@@ -25,7 +25,7 @@ function aligned(c: LowerContext, i: number): Value {
   if (s.length === 0 || (s.length === 1 && s[0] === 1)) return c.input(i);
   if (c.node.getInt("block_size", 0) > 0 || s.length > 1) c.fail("blocked quantization is not supported");
   const rank = c.shape(0).length;
-  const axis = positiveAxis(c.node.getInt("axis", 1), rank);
+  const axis = normalizeAxis(c.node.getInt("axis", 1), rank);
   return reshaped(
     c,
     i,
@@ -34,14 +34,12 @@ function aligned(c: LowerContext, i: number): Value {
   );
 }
 
-const toFloat = (c: LowerContext, v: Value, dtype: DTypeName) => c.one("Convert", 1, [v], { destination_type: elementTypeOf(dtype)! });
-
 const dequantize: LoweringRule = (c) => {
   const from = c.dtype(0);
   if (!INTEGER_RANGE[from]) c.fail(`${from} data is not supported`);
   const floatType = c.dtype(1);
-  let x = toFloat(c, c.input(0), floatType);
-  if (c.node.inputs[2]) x = combine(c, "Subtract", x, toFloat(c, aligned(c, 2), floatType));
+  let x = c.convert(c.input(0), floatType);
+  if (c.node.inputs[2]) x = combine(c, "Subtract", x, c.convert(aligned(c, 2), floatType));
   return [combine(c, "Multiply", x, aligned(c, 1))];
 };
 
@@ -51,9 +49,9 @@ const quantize: LoweringRule = (c) => {
   const range = INTEGER_RANGE[to] ?? c.fail(`${to} output is not supported`);
   const floatType = c.dtype(0);
   let q = c.one("Round", 5, [combine(c, "Divide", c.input(0), aligned(c, 1))], { mode: "half_to_even" });
-  if (c.node.inputs[2]) q = combine(c, "Add", q, toFloat(c, aligned(c, 2), floatType));
+  if (c.node.inputs[2]) q = combine(c, "Add", q, c.convert(aligned(c, 2), floatType));
   const clamped = c.one("Clamp", 1, [q], { min: range[0], max: range[1] });
-  return [c.one("Convert", 1, [clamped], { destination_type: elementTypeOf(to)! })];
+  return [c.convert(clamped, to)];
 };
 
 export const QUANTIZATION_LOWERING: Readonly<Record<string, LoweringRule>> = { QuantizeLinear: quantize, DequantizeLinear: dequantize };
