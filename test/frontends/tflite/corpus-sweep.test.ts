@@ -63,7 +63,8 @@ describe.skipIf(!tfliteCorpusAvailable)("TFLite corpus → IR → interpreter", 
       const unit = expected.dtype === "float32" ? step : step !== undefined ? 1 : undefined;
       const inSteps = unit !== undefined ? d.maxAbs / unit : undefined;
       figures.push(
-        `${id.padEnd(48)} ${name}: ${d.maxAbs.toExponential(2)} / ${d.meanAbs.toExponential(2)}${inSteps !== undefined ? ` (${inSteps.toFixed(2)} steps)` : ""}`,
+        `${id.padEnd(48)} ${name}: ${d.maxAbs.toExponential(2)} / ${d.meanAbs.toExponential(2)}` +
+          (inSteps !== undefined ? ` (${inSteps.toFixed(2)} steps)` : ""),
       );
       if (dataType === "FP16" && FP16_DISCONTINUOUS.has(c.id)) {
         expect(d.maxAbs, `${id} ${name}`).toBeLessThanOrEqual(1);

@@ -13,7 +13,9 @@ import { CORPUS } from "../../support/corpus.js";
 
 export const TFLITE_CORPUS = join(CORPUS, "tflite");
 export const tfliteCorpusAvailable = existsSync(join(TFLITE_CORPUS, "models")) && existsSync(join(TFLITE_CORPUS, "ops"));
-export const TFLITE_MISSING = `SKIP: TFLite corpus not found at ${TFLITE_CORPUS} (set MYRIADC_CORPUS or place shared/ beside the repo); TFLite corpus tests are skipped`;
+export const TFLITE_MISSING =
+  `SKIP: TFLite corpus not found at ${TFLITE_CORPUS} (set MYRIADC_CORPUS or place shared/ beside the repo); ` +
+  "TFLite corpus tests are skipped";
 
 export interface TfliteCase {
   id: string;
