@@ -74,7 +74,7 @@ export { applyModelEdits, type ModelEdits } from "./passes/onnx/model-edits.js";
 export { addPreprocessing, type InputPreprocessing } from "./passes/onnx/preprocess.js";
 export { inferShapes, shapeInferencePass } from "./passes/onnx/shape-inference.js";
 // Passes (each usable alone) and pipelines
-export type { Dialect, Pass, PassResult } from "./passes/pass.js";
+export type { Pass, PassResult } from "./passes/pass.js";
 export { fixPipeline } from "./passes/pipelines.js";
 export { runOpenvinoModel } from "./runtime/interpreter.js";
 export { capabilityOf, type OpCapability } from "./targets/myriad/capabilities.js";
