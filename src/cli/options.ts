@@ -5,6 +5,7 @@
  */
 import type { Command } from "commander";
 import type { ConvertOptions } from "../api/convert.js";
+import { FRONTENDS } from "../frontends/registry.js";
 import { splitNames } from "../passes/common/cut.js";
 import { parseFreeze } from "../passes/onnx/freeze-inputs.js";
 import { parseInputShape } from "../passes/onnx/input-shapes.js";
@@ -12,9 +13,19 @@ import type { ModelEdits } from "../passes/onnx/model-edits.js";
 import { type InputPreprocessing, parseInputType, parseLayoutSpec, parseValuesSpec } from "../passes/onnx/preprocess.js";
 import { MyriadcError } from "../util/errors.js";
 
-/** For repeatable flags. */
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+/**
+ * The <model> argument every command takes: any format a frontend reads, listed from the
+ * frontend registry (a new format shows up in every --help); `note` says what the command
+ * does with some of them.
+ */
+export function addModelArgument(cmd: Command, note?: string): Command {
+  const formats = FRONTENDS.map((f) => `${f.label} (${f.extensions.join("/")})`).join(", ");
+  return cmd.argument("<model>", `the model: ${formats}${note ? `; ${note}` : ""}`);
+}
+
+/** For repeatable flags (absent, the flag is undefined: no "(default: [])" in --help). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 export interface ModelEditFlags {
@@ -27,8 +38,8 @@ export interface ModelEditFlags {
 /** --input-shape, --freeze, --inputs, --outputs: the model's interface, as Model Optimizer's flags change it. */
 export function addModelEditOptions(cmd: Command): Command {
   return cmd
-    .option("--input-shape <name=[dims]>", "make a dynamic input static, e.g. input=[1,3,224,224] (repeatable)", collect, [])
-    .option("--freeze <name=value>", "turn an input into a constant, e.g. sr=16000 or scale=[1,2] (repeatable)", collect, [])
+    .option("--input-shape <name=[dims]>", "make a dynamic input static, e.g. input=[1,3,224,224] (repeatable)", collect)
+    .option("--freeze <name=value>", "turn an input into a constant, e.g. sr=16000 or scale=[1,2] (repeatable)", collect)
     .option("--inputs <names>", "cut the graph: these values (comma-separated) become its inputs")
     .option("--outputs <names>", "cut the graph: these values (comma-separated) become its outputs");
 }
@@ -53,11 +64,11 @@ export interface PreprocessingFlags {
 /** Model Optimizer's preprocessing flags. */
 export function addPreprocessingOptions(cmd: Command): Command {
   return cmd
-    .option("--mean-values <name[v,...]>", "subtract per-channel means: input[123.675,116.28,103.53] (repeatable)", collect, [])
-    .option("--scale-values <name[v,...]>", "divide by per-channel scales: input[58.395,57.12,57.375] (repeatable)", collect, [])
+    .option("--mean-values <name[v,...]>", "subtract per-channel means: input[123.675,116.28,103.53] (repeatable)", collect)
+    .option("--scale-values <name[v,...]>", "divide by per-channel scales: input[58.395,57.12,57.375] (repeatable)", collect)
     .option("--reverse-input-channels", "swap the channel order (RGB <-> BGR) before mean/scale")
     .option("--input-type <type>", "the type the model is fed: U8, FP16 or FP32 (a Convert is added)")
-    .option("--layout <name(from->to)>", "the layout the model is fed, e.g. input(nhwc->nchw) (repeatable)", collect, []);
+    .option("--layout <name(from->to)>", "the layout the model is fed, e.g. input(nhwc->nchw) (repeatable)", collect);
 }
 
 /** The preprocessing per input ("" = every input). */

@@ -17,6 +17,7 @@ import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
 import {
   addDataTypeOption,
+  addModelArgument,
   addModelEditOptions,
   addPreprocessingOptions,
   convertOptionsFrom,
@@ -134,12 +135,13 @@ export async function compileCommand(file: string, f: CompileFlags, io: CliIO): 
 }
 
 export const defineCompile: DefineCommand = (program, { io, setCode, verbose }) => {
-  const cmd = program
-    .command("compile")
-    .description("compile a model to a MYRIAD .blob (ONNX is converted first, with every MYRIAD fix)")
-    .argument("<model>", "ONNX model (.onnx) or OpenVINO IR (.xml with its .bin)")
-    .requiredOption("-o, --output <file.blob>", "where to write the blob (missing folders are created)");
-  addDataTypeOption(cmd, "FP16", "FP16 (default) or FP32 weights when converting ONNX");
+  const cmd = addModelArgument(
+    program
+      .command("compile")
+      .description("compile a model to a MYRIAD .blob (converted first, with every MYRIAD fix, unless it is an IR)"),
+    "a model that is not an IR is converted first",
+  ).requiredOption("-o, --output <file.blob>", "where to write the blob (missing folders are created)");
+  addDataTypeOption(cmd, "FP16", "FP16 (default) or FP32 weights when converting the model");
   addModelEditOptions(cmd);
   addPreprocessingOptions(cmd);
   cmd

@@ -10,6 +10,7 @@ import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
 import {
   addDataTypeOption,
+  addModelArgument,
   addModelEditOptions,
   addPreprocessingOptions,
   convertOptionsFrom,
@@ -59,11 +60,11 @@ export function convertCommand(file: string, flags: ConvertFlags, io: CliIO): nu
 }
 
 export const defineConvert: DefineCommand = (program, { io, setCode }) => {
-  const cmd = program
-    .command("convert")
-    .description("convert a model to OpenVINO IR v11 (.xml + .bin) using only opset1–opset10 ops, with every MYRIAD fix")
-    .argument("<model>", "ONNX model (.onnx), or another format myriadc reads")
-    .requiredOption("-o, --output <file.xml>", "where to write the IR (.bin goes beside it; missing folders are created)");
+  const cmd = addModelArgument(
+    program
+      .command("convert")
+      .description("convert a model to OpenVINO IR v11 (.xml + .bin) using only opset1–opset10 ops, with every MYRIAD fix"),
+  ).requiredOption("-o, --output <file.xml>", "where to write the IR (.bin goes beside it; missing folders are created)");
   addDataTypeOption(cmd, "FP32", "FP32 or FP16 weights and precisions");
   addModelEditOptions(cmd);
   addPreprocessingOptions(cmd);

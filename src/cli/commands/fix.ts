@@ -15,7 +15,7 @@ import { formatStylish } from "../../lint/format/stylish.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
-import { addModelEditOptions, type ModelEditFlags, modelEditsFrom, targetFrom, wholeNumber } from "../options.js";
+import { addModelArgument, addModelEditOptions, type ModelEditFlags, modelEditsFrom, targetFrom, wholeNumber } from "../options.js";
 import { ensureFolderFor, refuseOverwrite, requireEnding } from "../output.js";
 
 export interface FixFlags extends ModelEditFlags {
@@ -120,11 +120,12 @@ export function formatFixSummary(s: FixSummary, color: boolean): string {
 }
 
 export const defineFix: DefineCommand = (program, { io, setCode }) => {
-  const cmd = program
-    .command("fix")
-    .description("clean up an ONNX model: infer shapes, fold constants, remove pass-through and dead nodes")
-    .argument("<model>", "ONNX model (.onnx), or OpenVINO IR (.xml) with --target myriad")
-    .requiredOption("-o, --output <file>", "where to write the fixed model (same format as the input; missing folders are created)");
+  const cmd = addModelArgument(
+    program
+      .command("fix")
+      .description("clean up a model (written as ONNX): infer shapes, fold constants, remove pass-through and dead nodes"),
+    "written back as ONNX; an OpenVINO IR needs --target myriad and is written as IR",
+  ).requiredOption("-o, --output <file>", "where to write the fixed model (same format as the input; missing folders are created)");
   addModelEditOptions(cmd);
   cmd
     .option("--opset <version>", "convert the default-domain op set to this version (e.g. 13 or 11)")

@@ -4,6 +4,7 @@ import { type ModelSummary, summarizeModel, type ValueSummary } from "../../anal
 import { loadModel } from "../../frontends/load-model.js";
 import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
+import { addModelArgument } from "../options.js";
 
 export interface InspectOptions {
   json?: boolean;
@@ -81,10 +82,9 @@ export function formatSummary(s: ModelSummary, color: boolean): string {
 }
 
 export const defineInspect: DefineCommand = (program, { io, setCode }) => {
-  program
-    .command("inspect")
-    .description("show what is in a model: opsets, inputs/outputs, op histogram, parameters, problems")
-    .argument("<model>", "ONNX model (.onnx) or OpenVINO IR (.xml with its .bin)")
+  addModelArgument(
+    program.command("inspect").description("show what is in a model: opsets, inputs/outputs, op histogram, parameters, problems"),
+  )
     .option("--json", "print one JSON object instead of text")
     .action((model: string, opts: InspectOptions) => setCode(inspectCommand(model, opts, io)));
 };

@@ -11,7 +11,7 @@ import { formatStylish } from "../../lint/format/stylish.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
-import { addModelEditOptions, collect, type ModelEditFlags, modelEditsFrom } from "../options.js";
+import { addModelArgument, addModelEditOptions, collect, type ModelEditFlags, modelEditsFrom } from "../options.js";
 
 export interface LintFlags extends ModelEditFlags {
   target?: string;
@@ -53,15 +53,14 @@ export function lintCommand(file: string, flags: LintFlags, io: CliIO): number {
 }
 
 export const defineLint: DefineCommand = (program, { io, setCode }) => {
-  const cmd = program
-    .command("lint")
-    .description("report what the MYRIAD plugin would refuse, at the node, with the fix (exit 1 on errors)")
-    .argument("<model>", "ONNX model (.onnx) or OpenVINO IR (.xml with its .bin)")
+  const cmd = addModelArgument(
+    program.command("lint").description("report what the MYRIAD plugin would refuse, at the node, with the fix (exit 1 on errors)"),
+  )
     .option("--target <target>", "the device to check for (myriad)", "myriad")
     .option("--format <format>", "stylish (text), json or sarif (2.1.0)", "stylish");
   addModelEditOptions(cmd);
   cmd
-    .option("--calibrate <name=file>", "FP16 range analysis on these input values (.npy or .pb; repeatable)", collect, [])
+    .option("--calibrate <name=file>", "FP16 range analysis on these input values (.npy or .pb; repeatable)", collect)
     .option("--calibrate-range <lo,hi>", "FP16 range analysis with uniform values in [lo,hi] for inputs without a file, e.g. 0,255")
     .action((model: string, flags: LintFlags) => setCode(lintCommand(model, flags, io)));
 };

@@ -12,7 +12,7 @@ import { formatShape } from "../../ir/shape.js";
 import { Tensor } from "../../ir/tensor.js";
 import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
-import { collect } from "../options.js";
+import { addModelArgument, collect } from "../options.js";
 import { ensureFolder } from "../output.js";
 
 export interface RunFlags {
@@ -42,11 +42,11 @@ export function runCommand(file: string, flags: RunFlags, io: CliIO): number {
 }
 
 export const defineRun: DefineCommand = (program, { io, setCode }) => {
-  program
-    .command("run")
-    .description("run a model with the reference interpreter and write its outputs as .npy")
-    .argument("<model>", "OpenVINO IR (.xml) or ONNX model (.onnx, converted in memory)")
-    .option("--input <name=file>", "an input value from a .npy or TensorProto .pb file (repeatable)", collect, [])
+  addModelArgument(
+    program.command("run").description("run a model with the reference interpreter and write its outputs as .npy"),
+    "a model that is not an IR is converted in memory",
+  )
+    .option("--input <name=file>", "an input value from a .npy or TensorProto .pb file (repeatable)", collect)
     .requiredOption("--output-dir <dir>", "folder for one .npy per output (created when missing)")
     .action((model: string, flags: RunFlags) => setCode(runCommand(model, flags, io)));
 };
