@@ -10,7 +10,7 @@ import type { Node } from "../../../ir/node.js";
 import { isStaticShape } from "../../../ir/shape.js";
 import { Tensor } from "../../../ir/tensor.js";
 import type { Value } from "../../../ir/value.js";
-import { normalizeAxis } from "../../../ops/onnx/op-def.js";
+import { normalizeAxis, tensorInts } from "../../../ops/onnx/op-def.js";
 import { constantOf } from "../op-context.js";
 import { Emitter } from "./emitter.js";
 
@@ -28,7 +28,7 @@ export type Adapter = (ctx: AdaptContext) => AdaptOutcome;
 
 function constIntsOf(v: Value | undefined): number[] | undefined {
   const t = constantOf(v);
-  return t ? t.toBigInts().map((b) => Number(b)) : undefined;
+  return t ? tensorInts(t) : undefined;
 }
 
 /** Moves an int-list input (axes, split) into the attribute of the same name. */
