@@ -59,7 +59,7 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
     pattern: /DynamicToStaticShape transformation encountered dynamic node (\S+)/,
     nodeGroup: 1,
     explain: () => "a layer with a run-time shape (e.g. If) that the plugin cannot make static",
-    suggestion: "freeze the inputs that decide it (fix --freeze) or cut it off (fix --outputs) and run it on the host",
+    suggestion: "freeze the inputs that decide it (--freeze) or cut it off (--outputs) and run it on the host",
     source: "§5.6 (openvino #14281, #11510)",
   },
   {

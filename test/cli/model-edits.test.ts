@@ -12,12 +12,15 @@ import { memoryIO } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/program.js";
 import { saveOnnxFile } from "../../src/frontends/onnx/save.js";
 import { readIr } from "../../src/frontends/openvino/read-ir.js";
+import { readNpy } from "../../src/io/npy.js";
 import { attr } from "../../src/ir/attribute.js";
 import { Graph } from "../../src/ir/graph.js";
 import { Node } from "../../src/ir/node.js";
+import { Tensor } from "../../src/ir/tensor.js";
 import { tensorType } from "../../src/ir/types.js";
 import { Value } from "../../src/ir/value.js";
 import { GraphBuilder } from "../support/build.js";
+import { diff, withinFp16, withinFp32 } from "../support/compare.js";
 import { REPO_ROOT } from "../support/corpus.js";
 
 const FAKE_TOOL = join(REPO_ROOT, "test/fixtures/backends/fake-compile-tool.mjs");
@@ -121,5 +124,34 @@ describe("--freeze / --inputs / --outputs on convert, lint and compile", () => {
     const io = memoryIO();
     expect(await runCli(["convert", vadLike(), "-o", join(dir, "z.xml"), "--freeze", "rate=1"], io)).toBe(2);
     expect(io.err).toBe('myriadc: error: --freeze: the model has no input "rate" (inputs: x, sr)\n');
+  });
+
+  it("the issue-14 VAD fixture (If on sr, dynamic sizes) converts in one command and runs as onnxruntime does", async () => {
+    const fixture = join(REPO_ROOT, "test/fixtures/realworld/vad_sr_if");
+    const meta = JSON.parse(readFileSync(join(fixture, "meta.json"), "utf8")) as {
+      cli_flags: string;
+      inputs: { name: string; file: string }[];
+      outputs: { name: string; file: string }[];
+    };
+    const npy = (path: string) => {
+      const a = readNpy(path);
+      return Tensor.fromBytes(a.dtype, a.dims, a.data);
+    };
+    for (const [dataType, within] of [
+      ["FP32", withinFp32],
+      ["FP16", withinFp16],
+    ] as const) {
+      const xml = join(dir, "vad", dataType, "vad.xml");
+      const c = memoryIO();
+      // meta.json's cli_flags, as a user would type them: --freeze sr=16000 and the --input-shapes.
+      const convert = ["convert", join(fixture, "model.onnx"), "-o", xml, "--data-type", dataType, ...meta.cli_flags.split(" ")];
+      expect(await runCli(convert, c), c.err).toBe(0);
+      const out = join(dir, "vad", dataType, "run");
+      const feeds = meta.inputs.filter((v) => v.name !== "sr").flatMap((v) => ["--input", `${v.name}=${join(fixture, v.file)}`]);
+      const r = memoryIO();
+      expect(await runCli(["run", xml, ...feeds, "--output-dir", out], r), r.err).toBe(0);
+      for (const v of meta.outputs)
+        expect(within(diff(npy(join(out, `${v.name}.npy`)), npy(join(fixture, v.file)))), `${dataType} ${v.name}`).toBe(true);
+    }
   });
 });

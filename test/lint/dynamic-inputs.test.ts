@@ -66,7 +66,8 @@ describe("lint with dynamic inputs", () => {
         node: "choose",
         fixable: false,
         suggestion:
-          'its condition is computed from "flag": freeze it (fix --freeze flag=<value>) so fix keeps the branch that runs, or run the If on the host',
+          'its condition is computed from "flag": freeze it (--freeze flag=<value> on convert, compile or lint) ' +
+          "so the branch that runs is kept, or run the If on the host",
       },
       { rule: "myriad/unsupported-op", node: "hsig", fixable: true, suggestion: "rewritten as Multiply, Add and Clamp" },
     ]);

@@ -41,8 +41,8 @@ function adviceFor(model: Model, node: Node | undefined): string | undefined {
     const settings = data.filter(isSetting);
     if (data.length && settings.length === data.length)
       return (
-        `its condition is computed from ${quoted(data)}: freeze ${data.length > 1 ? "them" : "it"} (fix ` +
-        `${data.map((v) => `--freeze ${v.name}=<value>`).join(" ")}) so fix keeps the branch that runs, or run the If on the host`
+        `its condition is computed from ${quoted(data)}: freeze ${data.length > 1 ? "them" : "it"} (` +
+        `${data.map((v) => `--freeze ${v.name}=<value>`).join(" ")} on convert, compile or lint) so the branch that runs is kept, or run the If on the host`
       );
     if (data.length)
       return `its condition is computed from the data of ${quoted(data)}, so the branch is only known at run time: run the If on the host or export without it`;

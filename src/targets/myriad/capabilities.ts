@@ -384,7 +384,7 @@ export const MYRIAD_OPS: Readonly<Record<string, OpCapability>> = {
   GridSample: no(`no MYRIAD layer; ${HOST}`, "[layers] not in the parser map"),
   If: {
     ...no(
-      "a data-dependent If cannot run on MYRIAD: freeze its condition input (fix --freeze) so fix inlines the taken branch, or run it on the host",
+      "a data-dependent If cannot run on MYRIAD: freeze its condition input (--freeze) so the taken branch is inlined, or run it on the host",
       "[layers]; DynamicToStaticShape refuses If (openvino #14281)",
     ),
     refusal: "DynamicToStaticShape transformation encountered dynamic node {name} of type If",
