@@ -34,7 +34,7 @@ export function checkGraphStructure(graph: Graph, dialect: GraphDialect, problem
     const loop = node.outputs.find((v) => v && own.has(v));
     if (loop) problems.push({ node, message: `${node.describe()}${where} reads its own output ${JSON.stringify(loop.name)} (a cycle)` });
     if (dialect === "openvino") {
-      const open = node.inputs.findIndex((v) => v === undefined);
+      const open = node.inputs.indexOf(undefined);
       if (open >= 0)
         problems.push({ node, message: `${node.describe()}${where} has nothing connected to its input ${open} (a missing edge)` });
     }
