@@ -107,8 +107,11 @@ export function workspace(prefix = "myriadc-rel-"): { dir: string; out: string; 
 }
 
 /** What dying of memory (or a bug) looks like in our output or in node's. */
-const CRASH =
-  /internal error|Invalid typed array length|Array buffer allocation failed|heap out of memory|Cannot read properties|cannot be converted to a BigInt|FATAL ERROR/;
+const CRASH = new RegExp(
+  ["internal error", "Invalid typed array length", "Array buffer allocation failed", "heap out of memory"]
+    .concat(["Cannot read properties", "cannot be converted to a BigInt", "FATAL ERROR"])
+    .join("|"),
+);
 
 export interface Refusal {
   /** The file the line must name (the model, or the input file at fault). */
