@@ -22,6 +22,7 @@ export class XmlSyntaxError extends Error {}
  * than tab, newline and carriage return, U+FFFE/U+FFFF and unpaired surrogates.
  */
 const NOT_XML =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this is for
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** What stands in for a character XML cannot hold (the Unicode replacement character). */
