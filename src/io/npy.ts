@@ -120,6 +120,8 @@ function fortranToC(data: Uint8Array, dims: readonly number[], width: number): U
 
 /** What an .npy header declares: enough to check the body's size before reading it. */
 export interface NpyHeader {
+  /** The dtype as numpy wrote it ("<f4"), for messages. */
+  descr: string;
   dtype: DTypeName;
   dims: number[];
   bigEndian: boolean;
@@ -160,8 +162,10 @@ export function parseNpyHeader(bytes: Uint8Array, source = "<buffer>"): NpyHeade
   const { dtype, bigEndian } = dtypeOfDescr(descr, source);
   const count = shapeSize(shape);
   if (!Number.isSafeInteger(count)) fail(source, `declares shape (${shape.join(", ")}), whose element count is beyond 2^53`);
-  return { dtype, dims: shape, bigEndian, fortran, dataOffset: end, dataBytes: byteLengthOf(dtype, count) };
+  return { descr, dtype, dims: shape, bigEndian, fortran, dataOffset: end, dataBytes: byteLengthOf(dtype, count) };
 }
+
+const describe = (h: NpyHeader) => `${h.descr} with shape (${h.dims.join(", ")})`;
 
 /** The array from its header and exactly `header.dataBytes` bytes of data (copied, aligned, C order). */
 function decodeBody(h: NpyHeader, body: Uint8Array): NpyArray {
@@ -177,7 +181,7 @@ function decodeBody(h: NpyHeader, body: Uint8Array): NpyArray {
 export function parseNpy(bytes: Uint8Array, source = "<buffer>"): NpyArray {
   const h = parseNpyHeader(bytes, source);
   const present = bytes.length - h.dataOffset;
-  if (present !== h.dataBytes) fail(source, `has ${present} bytes of data, but ${h.dtype}[${h.dims.join(",")}] needs ${h.dataBytes}`);
+  if (present !== h.dataBytes) fail(source, `has ${present} bytes of data, but ${describe(h)} needs ${h.dataBytes}`);
   return decodeBody(h, bytes.subarray(h.dataOffset));
 }
 
@@ -202,7 +206,7 @@ export function readNpy(path: string, options: ReadNpyOptions = {}): NpyArray {
     checkTensorSize({ dtype: h.dtype, dims: h.dims, what: "its .npy header declares", file: path });
     options.check?.(h);
     if (st.isFile() && st.size - h.dataOffset !== h.dataBytes)
-      fail(path, `has ${Math.max(0, st.size - h.dataOffset)} bytes of data, but ${h.dtype}[${h.dims.join(",")}] needs ${h.dataBytes}`);
+      fail(path, `has ${Math.max(0, st.size - h.dataOffset)} bytes of data, but ${describe(h)} needs ${h.dataBytes}`);
     const extra = prefix.length > head.length ? prefix.subarray(head.length) : new Uint8Array();
     const body = new Uint8Array(h.dataBytes);
     body.set(extra.subarray(0, h.dataBytes));
