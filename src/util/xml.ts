@@ -45,6 +45,15 @@ export function nonXmlStrings(root: XmlElement): string[] {
   return out;
 }
 
+/** A character reference (&#1;, &#xFFFE;) to a code point XML 1.0 excludes. */
+function referencesNonXmlChar(text: string): boolean {
+  for (const m of text.matchAll(/&#(x[0-9a-fA-F]+|[0-9]+);/g)) {
+    const cp = m[1]!.startsWith("x") ? Number.parseInt(m[1]!.slice(1), 16) : Number(m[1]);
+    if (cp > 0x10ffff || (cp < 0x10000 && hasNonXmlChars(String.fromCharCode(cp)))) return true;
+  }
+  return false;
+}
+
 function checkChars(root: XmlElement): void {
   const bad = nonXmlStrings(root)[0];
   if (bad !== undefined) throw new XmlSyntaxError(`${JSON.stringify(bad)} holds a character XML 1.0 does not allow`);
@@ -72,7 +81,8 @@ function convert(node: Ordered): XmlElement | undefined {
 export function parseXml(text: string): XmlElement {
   // A DOCTYPE can declare entities that expand without bound or name other files; IR never has one.
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new XmlSyntaxError("it has a DOCTYPE or entity declaration, which an IR never has (refused)");
-  if (hasNonXmlChars(text)) throw new XmlSyntaxError("it holds a character XML 1.0 does not allow (a control character)");
+  if (hasNonXmlChars(text) || referencesNonXmlChar(text))
+    throw new XmlSyntaxError("it holds a character XML 1.0 does not allow (a control character)");
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new XmlSyntaxError(`${valid.err.msg} (line ${valid.err.line})`);
   const parser = new XMLParser({
@@ -83,6 +93,8 @@ export function parseXml(text: string): XmlElement {
     parseAttributeValue: false,
     trimValues: true,
     processEntities: true,
+    // Decodes character references (&#9;, &#x1F600;), which the writer uses for tab and newline.
+    htmlEntities: true,
     ignoreDeclaration: true,
     ignorePiTags: true,
   });

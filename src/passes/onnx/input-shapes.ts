@@ -34,7 +34,15 @@ export function parseInputShape(spec: string): [string, number[]] {
   return [m[1]!, dims];
 }
 
-export function setInputShapes(model: Model, shapes: InputShapes): PassResult {
+export interface InputShapeOptions {
+  /**
+   * Let a shape change an input's rank, as Model Optimizer's --input_shape does. Off by default
+   * (and on the command line): a model's ops were built for the rank it declares.
+   */
+  allowRankChange?: boolean;
+}
+
+export function setInputShapes(model: Model, shapes: InputShapes, options: InputShapeOptions = {}): PassResult {
   const g = model.graph;
   const bindings = new Map<string, number>();
   const reshaped: string[] = [];
@@ -46,7 +54,7 @@ export function setInputShapes(model: Model, shapes: InputShapes): PassResult {
     }
     const old = v.shape;
     // A rank the model does not have cannot be right (its ops were built for the declared one).
-    if (old && old.length !== dims.length)
+    if (old && old.length !== dims.length && !options.allowRankChange)
       throw new MyriadcError(
         "usage",
         `--input-shape ${name}=${formatShape(dims)}: input ${JSON.stringify(name)} has rank ${old.length} (${formatShape(old)}), not ${dims.length}`,
