@@ -7,6 +7,7 @@
 
 import { type EmittedIr, emitOpenvinoIr } from "../emit/openvino-emitter.js";
 import { encodeIrXml } from "../emit/openvino-ir.js";
+import { netXml } from "../frontends/openvino/ir-document.js";
 import { irToModel } from "../frontends/openvino/to-graph.js";
 import type { Model } from "../ir/model.js";
 import type { Finding } from "../lint/finding.js";
@@ -22,6 +23,7 @@ import { fixPipeline } from "../passes/pipelines.js";
 import { observeTypes } from "../runtime/observe-types.js";
 import { type LegalizeReport, legalizeForMyriad } from "../targets/myriad/legalize.js";
 import { writeFilesAtomic } from "../util/atomic-write.js";
+import { nonXmlStrings } from "../util/xml.js";
 import { type ModelInput, modelOf } from "./model-input.js";
 
 export interface ConvertOptions extends ModelEdits {
@@ -80,6 +82,8 @@ export interface ConvertReport {
   myriadFixes: string[];
   /** What MYRIAD would still refuse in the IR (always empty for target "none"). */
   remaining: Finding[];
+  /** Names holding characters XML 1.0 cannot hold, written with U+FFFD instead. */
+  xmlReplaced: string[];
 }
 
 export interface ConvertResult {
@@ -125,6 +129,7 @@ export function convert(input: ModelInput, options: ConvertOptions & { file?: st
       weightsBytes: ir.weights.length,
       myriadFixes: ir.legalization.applied,
       remaining,
+      xmlReplaced: nonXmlStrings(netXml(ir.net)),
     },
     get ir() {
       readBack ??= irToModel(ir.net, ir.weights, file);

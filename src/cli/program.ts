@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { isMyriadcError } from "../util/errors.js";
+import { DEFAULT_MAX_TENSOR_BYTES, MAX_TENSOR_BYTES_FLAG, parseByteSize, setMaxTensorBytes } from "../util/limits.js";
 import { VERSION } from "../version.js";
 import type { CliContext, DefineCommand } from "./command.js";
 import { defineCompile } from "./commands/compile.js";
@@ -23,20 +24,33 @@ export const EXIT_INTERNAL = 70;
 /** The commands, in the order `--help` lists them; a new command is a file in commands/ and a line here. */
 const COMMANDS: readonly DefineCommand[] = [defineInspect, defineLint, defineFix, defineConvert, defineRun, defineCompile];
 
-/** Commander's "error: unknown option '-x'" (with its own newline) as our one line, with where to look. */
+/**
+ * Commander's "error: unknown option '-x'" (with its own newline, and sometimes a second
+ * line such as "(Did you mean …?)") as our one line, with where to look.
+ */
 function usageLine(message: string, command: Command): string {
-  const text = message.replace(/^error:\s*/, "").trim();
+  const text = message
+    .replace(/^error:\s*/, "")
+    .replace(/\s*\n\s*/g, " ")
+    .trim();
   const name = command.name() === "myriadc" ? "myriadc" : `myriadc ${command.name()}`;
   return `myriadc: error: ${text} (see ${name} --help)\n`;
 }
 
-function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
+function buildProgram(io: CliIO, setCode: (code: number) => void, setFile: (file: string | undefined) => void): Command {
   const program = new Command("myriadc")
     .description("Compile ONNX models for the Intel MyriadX VPU (OAK cameras, NCS2)")
     .version(VERSION, "-V, --version")
     .addOption(new Option("--verbose", "print stack traces and tool output on errors"))
+    .addOption(new Option(`${MAX_TENSOR_BYTES_FLAG} <size>`, "largest tensor anything may allocate or read, e.g. 4GiB (default 2GiB)"))
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    // One limit for every command, set before it runs (and reset, for in-process callers).
+    .hook("preAction", (_program, action) => {
+      const size = program.opts().maxTensorBytes as string | undefined;
+      setMaxTensorBytes(size === undefined ? DEFAULT_MAX_TENSOR_BYTES : parseByteSize(MAX_TENSOR_BYTES_FLAG, size));
+      setFile(action.args[0]);
+    });
   const ctx: CliContext = { io, setCode, verbose: () => program.opts().verbose === true };
   for (const define of COMMANDS) define(program, ctx);
   // Subcommands inherit neither the error format nor the exit override: give each its own.
@@ -51,9 +65,16 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   let code = EXIT_OK;
-  const program = buildProgram(io, (c) => {
-    code = c;
-  });
+  let file: string | undefined;
+  const program = buildProgram(
+    io,
+    (c) => {
+      code = c;
+    },
+    (f) => {
+      file = f;
+    },
+  );
   const verbose = argv.includes("--verbose");
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -64,7 +85,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (isMyriadcError(e)) {
-      io.stderr(`myriadc: error: ${e.oneLine()}\n`);
+      // A problem found deep inside (a kernel, a getter) knows the node but not the file: name the model.
+      const where = e.file === undefined && e.code !== "usage" && file !== undefined ? `${file}: ` : "";
+      io.stderr(`myriadc: error: ${where}${e.oneLine()}\n`);
       if (verbose && e.details) io.stderr(`${e.details.trimEnd()}\n`);
       if (verbose && e.stack) io.stderr(`${e.stack}\n`);
       return e.exitCode;

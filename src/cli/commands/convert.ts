@@ -49,6 +49,14 @@ export function convertCommand(file: string, flags: ConvertFlags, io: CliIO): nu
   ];
   for (const [t, n] of Object.entries(r.layersByType)) lines.push(`  ${String(n).padStart(5)}  ${t}`);
   if (target === "myriad") lines.push(`MYRIAD fixes applied: ${r.myriadFixes.join(", ") || "none needed"}`);
+  if (r.xmlReplaced.length)
+    lines.push(
+      `note: ${r.xmlReplaced.length} name${r.xmlReplaced.length === 1 ? "" : "s"} held characters XML 1.0 cannot hold; ` +
+        `written with U+FFFD instead: ${r.xmlReplaced
+          .slice(0, 3)
+          .map((n) => JSON.stringify(n))
+          .join(", ")}`,
+    );
   io.stdout(`${lines.join("\n")}\n`);
   if (target === "myriad")
     io.stdout(

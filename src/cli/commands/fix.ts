@@ -13,6 +13,7 @@ import { binPathFor } from "../../frontends/openvino/read-ir.js";
 import type { Finding } from "../../lint/finding.js";
 import { formatStylish } from "../../lint/format/stylish.js";
 import { MyriadcError } from "../../util/errors.js";
+import { parseByteSize } from "../../util/limits.js";
 import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
 import { addModelArgument, addModelEditOptions, type ModelEditFlags, modelEditsFrom, targetFrom, wholeNumber } from "../options.js";
@@ -25,14 +26,6 @@ export interface FixFlags extends ModelEditFlags {
   /** "myriad" adds the MYRIAD fixes and reports what remains. */
   target?: string;
   json?: boolean;
-}
-
-function parseBytes(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kKmMgG]i?[bB]?|[bB])?$/.exec(s.trim());
-  if (!m) throw new MyriadcError("usage", `--fold-limit ${JSON.stringify(s)}: expected a size such as 1048576, 512KiB or 4MiB`);
-  const unit = (m[2] ?? "b").toLowerCase()[0];
-  const mult = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
-  return Math.floor(Number(m[1]) * mult);
 }
 
 export interface FixSummary extends FixReport {
@@ -66,7 +59,7 @@ export function fixCommand(file: string, flags: FixFlags, io: CliIO): number {
   refuseOverwrite(file, flags.output);
   const target = flags.target === undefined ? "none" : targetFrom(flags.target, "none");
   const opset = wholeNumber("--opset", flags.opset);
-  const foldLimitBytes = flags.foldLimit ? parseBytes(flags.foldLimit) : undefined;
+  const foldLimitBytes = flags.foldLimit ? parseByteSize("--fold-limit", flags.foldLimit) : undefined;
   const loaded = loadModel(file);
   if (loaded.dialect === "openvino") {
     if (target !== "myriad") throw new MyriadcError("usage", "an OpenVINO IR can only be fixed for a target: add --target myriad");

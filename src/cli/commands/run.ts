@@ -10,6 +10,7 @@ import { writeNpyAtomic } from "../../io/npy.js";
 import { readNamedTensors } from "../../io/tensor-file.js";
 import { formatShape } from "../../ir/shape.js";
 import { Tensor } from "../../ir/tensor.js";
+import { findDataInput } from "../../passes/onnx/graph-inputs.js";
 import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
 import { addModelArgument, collect } from "../options.js";
@@ -27,8 +28,14 @@ export function safeFileName(name: string): string {
 }
 
 export function runCommand(file: string, flags: RunFlags, io: CliIO): number {
-  const feeds = readNamedTensors("--input", flags.input ?? []);
-  const outputs = run(loadModel(file), feeds, { file });
+  const loaded = loadModel(file);
+  // Each file is checked against its model input by its header, before its data is read.
+  const graph = loaded.model.graph;
+  const feeds = readNamedTensors("--input", flags.input ?? [], (name) => {
+    const v = findDataInput(graph, name, "--input", file);
+    return { name, dtype: v.dtype, shape: v.shape };
+  });
+  const outputs = run(loaded, feeds, { file });
   ensureFolder(flags.outputDir);
   const lines: string[] = [];
   for (const [name, t] of outputs) {

@@ -14,6 +14,11 @@ import { shapeInferencePass } from "./shape-inference.js";
 export interface ModelEdits {
   /** Static shapes for dynamic inputs, by input name. */
   inputShapes?: InputShapes;
+  /**
+   * Let inputShapes change an input's rank (Model Optimizer's behaviour); refused otherwise,
+   * and always on the command line.
+   */
+  allowRankChange?: boolean;
   /** Inputs that become constants, with their values (in the input's dtype and shape). */
   freeze?: ReadonlyMap<string, readonly number[]>;
   /** Values that become the graph's inputs (what computed them is dropped). */
@@ -28,7 +33,7 @@ export function hasModelEdits(edits: ModelEdits): boolean {
 }
 
 export function applyModelEdits(model: Model, edits: ModelEdits): void {
-  if (edits.inputShapes?.size) setInputShapes(model, edits.inputShapes);
+  if (edits.inputShapes?.size) setInputShapes(model, edits.inputShapes, { allowRankChange: edits.allowRankChange ?? false });
   if (edits.freeze?.size) freezeInputs(model, edits.freeze);
   if (edits.inputs?.length || edits.outputs?.length) {
     // New inputs need types: infer them first.
