@@ -32,7 +32,8 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .description("show what is in a model: opsets, inputs/outputs, op histogram, parameters, problems")
     .argument("<model>", "ONNX model (.onnx) or OpenVINO IR (.xml with its .bin)")
     .option("--json", "print one JSON object instead of text")
-    .action((model: string, opts: { json?: boolean }) => {
+    .option("--input-shape <name=[dims]>", "static input shapes for the MAC count and speed estimate (repeatable)", collect, [])
+    .action((model: string, opts: { json?: boolean; inputShape: string[] }) => {
       setCode(inspectCommand(model, opts, io));
     });
 
