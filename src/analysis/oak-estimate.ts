@@ -55,7 +55,8 @@ export const PUBLISHED_MEASUREMENTS: readonly PublishedMeasurement[] = [
     gmacs: 2.75 * (256 / 513) ** 2,
     mparams: 2.2,
     source:
-      "TensorFlow DeepLab model zoo (mobilenetv2_coco_voc_trainaug: 2.75 B multiply-adds at 513×513), scaled by area; params: MobileNetV2 features (torchvision 3.5 M less the 1.28 M classifier)",
+      "TensorFlow DeepLab model zoo (mobilenetv2_coco_voc_trainaug: 2.75 B multiply-adds at 513×513), scaled by area; " +
+      "params: MobileNetV2 features (torchvision 3.5 M less the 1.28 M classifier)",
   },
   {
     model: "DeepLab V3",

@@ -8,7 +8,6 @@
  * `dataType: "FP16"` stores float constants as f16 and gives every float port FP16 precision,
  * Parameters included (like Model Optimizer 2021.4's `--data_type FP16` in the corpus).
  */
-import { createHash } from "node:crypto";
 import type { IrLayer, IrNet, IrPort } from "../frontends/openvino/ir-document.js";
 import { isAttributeRef } from "../ir/attribute.js";
 import type { DTypeName } from "../ir/dtype.js";
@@ -18,6 +17,7 @@ import type { Tensor } from "../ir/tensor.js";
 import { topologicalOrder } from "../ir/topo.js";
 import type { Value } from "../ir/value.js";
 import { elementTypeOf, precisionOf } from "../ops/openvino/element-types.js";
+import { ContentIds } from "../util/content-ids.js";
 import { element } from "../util/xml.js";
 import { VERSION } from "../version.js";
 
@@ -54,6 +54,7 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
   const chunks: Uint8Array[] = [];
   let binSize = 0;
   const stored = new Map<string, { offset: number; size: number }>();
+  const contents = new ContentIds();
 
   const outPort = (id: number, v: Value): IrPort => {
     const t = typeOf(v);
@@ -112,7 +113,7 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
   const emitConst = (v: Value): void => {
     const t = v.initializer!;
     const bytes = constBytes(t);
-    const key = `${storedType(t.dtype)}|${t.dims.join(",")}|${createHash("sha256").update(bytes).digest("hex")}`;
+    const key = `${storedType(t.dtype)}|${t.dims.join(",")}|${contents.id(bytes)}`;
     let place = stored.get(key);
     if (!place) {
       // Keep every constant 8-byte aligned in the .bin, as typed readers prefer.

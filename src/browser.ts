@@ -1,0 +1,18 @@
+/**
+ * The node-free core, for browsers (bundled by scripts/build-web.mjs into dist/browser/): load
+ * models from bytes, convert, lint, compute statistics, build the report. It imports no
+ * `node:` module, directly or not (test/browser/core-imports.test.ts bundles it to check);
+ * file access and process spawning stay in the CLI and the backends.
+ */
+export { modelStatistics, type Statistics, statisticsJson } from "./analysis/statistics.js";
+export { summarizeModel } from "./analysis/summary.js";
+export { type Converted, type ConvertOptions, convertToIr } from "./convert.js";
+export { encodeIrXml } from "./emit/ir-xml.js";
+export { bytesFile, type Companion, CompanionError, memoryCompanion } from "./frontends/companion.js";
+export type { LoadedModel, ModelSource } from "./frontends/frontend.js";
+export { knownFormats, openModel } from "./frontends/open-model.js";
+export { formatJson as formatLintJson } from "./lint/format/json.js";
+export { type LintFileOptions, type LintFileReport, lintLoadedModel } from "./lint/lint-model.js";
+export { parseInputShape } from "./passes/onnx/input-shapes.js";
+export { isMyriadcError, MyriadcError } from "./util/errors.js";
+export { VERSION } from "./version.js";
