@@ -6,6 +6,7 @@
  */
 export { modelStatistics, type Statistics, statisticsJson } from "./analysis/statistics.js";
 export { summarizeModel } from "./analysis/summary.js";
+export { formatBytes as formatBytesText, formatCount } from "./analysis/units.js";
 export { type Converted, type ConvertOptions, convertToIr } from "./convert.js";
 export { encodeIrXml } from "./emit/ir-xml.js";
 export { bytesFile, type Companion, CompanionError, memoryCompanion } from "./frontends/companion.js";
@@ -14,5 +15,8 @@ export { knownFormats, openModel } from "./frontends/open-model.js";
 export { formatJson as formatLintJson } from "./lint/format/json.js";
 export { type LintFileOptions, type LintFileReport, lintLoadedModel } from "./lint/lint-model.js";
 export { parseInputShape } from "./passes/onnx/input-shapes.js";
+export { type BuiltReport, buildReport, type ReportOptions } from "./report/build-report.js";
+export { renderReportHtml } from "./report/render-html.js";
+export type { ReportData } from "./report/report-data.js";
 export { isMyriadcError, MyriadcError } from "./util/errors.js";
 export { VERSION } from "./version.js";

@@ -12,7 +12,7 @@ import { REPO_ROOT } from "../support/corpus.js";
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 describe("the node-free core", () => {
-  for (const entry of ["src/browser.ts"]) {
+  for (const entry of ["src/browser.ts", "web/app/main.ts", "web/viewer/main.ts"]) {
     it(`${entry} bundles for the browser with no Node built-in`, async () => {
       const result = await build({
         entryPoints: [join(REPO_ROOT, entry)],
@@ -22,12 +22,15 @@ describe("the node-free core", () => {
         write: false,
         metafile: true,
         logLevel: "silent",
+        loader: { ".css": "text" },
       });
       expect(result.errors).toEqual([]);
       const imported = Object.values(result.metafile.inputs).flatMap((i) => i.imports.map((x) => x.path));
       expect(imported.filter((p) => NODE_BUILTINS.has(p))).toEqual([]);
       const sources = Object.keys(result.metafile.inputs).filter((p) => p.startsWith("src/"));
-      expect(sources.filter((p) => /^src\/(cli|backends)\//.test(p) || p === "src/frontends/load-model.ts")).toEqual([]);
+      // File access and process spawning live in the CLI, the backends' runners and load-model.ts only.
+      const nodeSide = /^src\/(cli\/|io\/|frontends\/load-model\.ts|backends\/(?!compile-options\.ts))/;
+      expect(sources.filter((p) => nodeSide.test(p))).toEqual([]);
     });
   }
 });

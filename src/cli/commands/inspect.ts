@@ -2,6 +2,7 @@
 import pc from "picocolors";
 import { type ModelStatistics, modelStatistics, statisticsJson } from "../../analysis/statistics.js";
 import { type ModelSummary, summarizeModel, type ValueSummary } from "../../analysis/summary.js";
+import { formatBytes, formatCount } from "../../analysis/units.js";
 import { loadModel } from "../../frontends/load-model.js";
 import { parseInputShape } from "../../passes/onnx/input-shapes.js";
 import type { CliIO } from "../io.js";
@@ -30,13 +31,7 @@ export function inspectCommand(file: string, options: InspectOptions, io: CliIO)
   return 0;
 }
 
-/** 1810000000 → "1.81 G". */
-export function formatCount(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
-  return String(n);
-}
+export { formatCount };
 
 export function formatStatistics(s: ModelStatistics, summary: Pick<ModelSummary, "inputs">, color: boolean): string {
   const c = color ? pc : { bold: (x: string) => x, dim: (x: string) => x };
@@ -62,12 +57,7 @@ function formatValue(v: ValueSummary): string {
   return `${v.name}  ${v.dtype ?? "?"}${v.dtype?.includes("(") ? "" : shape}`;
 }
 
-function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
-}
+const bytes = formatBytes;
 
 export function formatSummary(s: ModelSummary, color: boolean): string {
   const c = color ? pc : { bold: (x: string) => x, dim: (x: string) => x, yellow: (x: string) => x, red: (x: string) => x };
