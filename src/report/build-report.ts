@@ -90,7 +90,8 @@ function attributeText(a: Attribute): string {
   }
 }
 
-function graphData(id: ReportGraph["id"], title: string, graph: Graph, findings: readonly Finding[]): ReportGraph {
+/** A graph as the viewer draws it, with its findings attached to their nodes by name. */
+export function reportGraph(id: ReportGraph["id"], title: string, graph: Graph, findings: readonly Finding[]): ReportGraph {
   const out = findings.map(reportFinding);
   const byNode = new Map<string, number[]>();
   out.forEach((f, i) => {
@@ -160,11 +161,17 @@ function traceToLayers(trace: ReadonlyMap<string, string[]>, layers: readonly st
       source,
       created.filter((n) => exists.has(n)),
     );
-  const sources = [...trace.keys()].sort((a, b) => b.length - a.length);
+  const traced = new Set([...out.values()].flat());
   for (const layer of layers) {
-    if ([...out.values()].some((l) => l.includes(layer))) continue;
-    const owner = sources.find((s) => layer.startsWith(`${s}/`));
-    if (owner) out.get(owner)!.push(layer);
+    if (traced.has(layer)) continue;
+    // A layer legalization made for source node "a/b" is named "a/b/…": its longest traced prefix owns it.
+    for (let cut = layer.lastIndexOf("/"); cut > 0; cut = layer.lastIndexOf("/", cut - 1)) {
+      const owner = out.get(layer.slice(0, cut));
+      if (owner) {
+        owner.push(layer);
+        break;
+      }
+    }
   }
   return out;
 }
@@ -188,7 +195,7 @@ export function buildReport(source: ModelSource, options: ReportOptions = {}): B
     ...(options.calibration ? { calibration: options.calibration } : {}),
     ...(options.calibrationRange ? { calibrationRange: options.calibrationRange } : {}),
   });
-  const sourceGraph = graphData(
+  const sourceGraph = reportGraph(
     "source",
     isIr ? "OpenVINO IR (as given)" : `${drawn.format === "onnx" ? "ONNX" : drawn.format} (as given)`,
     drawn.model.graph,
@@ -220,7 +227,7 @@ export function buildReport(source: ModelSource, options: ReportOptions = {}): B
       const written = irToModel(ir.net, ir.weights, built.xmlName);
       const remaining = target === "myriad" ? lintOpenvino(written, valueTypes(written, built.xmlName)) : [];
       refused = remaining.filter((f) => f.severity === "error");
-      irGraph = graphData("ir", `OpenVINO IR (${dataType}, as converted)`, written.graph, remaining);
+      irGraph = reportGraph("ir", `OpenVINO IR (${dataType}, as converted)`, written.graph, remaining);
       irInputs = written.graph.inputs.filter((v) => !v.isInitializer);
       const layers = traceToLayers(
         trace,
