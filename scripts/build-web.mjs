@@ -3,6 +3,7 @@
 //   dist/web/viewer.js     the report viewer (IIFE, dagre and its stylesheet inside), inlined into every report file
 //   dist/web/app.js        the web page (web/index.html loads it): the core, the viewer and the page's logic
 //   dist/browser/myriadc.js  the node-free core as an ES module, for use in other pages
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -19,12 +20,21 @@ export async function buildWeb(outDir = join(root, "dist")) {
     legalComments: "none",
     logLevel: "warning",
     loader: { ".css": "text" },
+    write: false,
   };
-  await Promise.all([
+  const results = await Promise.all([
     build({ ...common, entryPoints: [join(root, "web/viewer/main.ts")], format: "iife", outfile: join(outDir, "web/viewer.js") }),
     build({ ...common, entryPoints: [join(root, "web/app/main.ts")], format: "iife", outfile: join(outDir, "web/app.js") }),
     build({ ...common, entryPoints: [join(root, "src/browser.ts")], format: "esm", outfile: join(outDir, "browser/myriadc.js") }),
   ]);
+  // Each file is renamed into place once whole: tests running beside a rebuild (a report
+  // reading viewer.js) never see half of one.
+  for (const file of results.flatMap((r) => r.outputFiles)) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    const temp = `${file.path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(temp, file.contents);
+    renameSync(temp, file.path);
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildWeb();

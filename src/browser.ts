@@ -1,6 +1,6 @@
 /**
  * The node-free core, for browsers (bundled by scripts/build-web.mjs into dist/browser/): load
- * models from bytes, convert, lint, compute statistics, build the report. It imports no
+ * models from bytes, convert, lint, run (the interpreter), compute statistics, build the report. It imports no
  * `node:` module, directly or not (test/browser/core-imports.test.ts bundles it to check);
  * file access and process spawning stay in the CLI and the backends.
  */
@@ -18,5 +18,6 @@ export { parseInputShape } from "./passes/onnx/input-shapes.js";
 export { type BuiltReport, buildReport, type ReportOptions } from "./report/build-report.js";
 export { renderReportHtml } from "./report/render-html.js";
 export type { ReportData } from "./report/report-data.js";
+export { type RunOptions, runOpenvinoModel } from "./runtime/interpreter.js";
 export { isMyriadcError, MyriadcError } from "./util/errors.js";
 export { VERSION } from "./version.js";

@@ -11,6 +11,7 @@ import { modelStatistics } from "../analysis/statistics.js";
 import { compileToolArgs, myriadConfigText, shellQuote } from "../backends/compile-options.js";
 import { convertToIr } from "../convert.js";
 import { type ConvertFlags, convertOptionsFromFlags } from "../convert-flags.js";
+import { layerName } from "../emit/openvino-emitter.js";
 import type { LoadedModel, ModelSource } from "../frontends/frontend.js";
 import { openModel } from "../frontends/open-model.js";
 import { irToModel } from "../frontends/openvino/to-graph.js";
@@ -21,6 +22,7 @@ import type { Tensor } from "../ir/tensor.js";
 import { formatType } from "../ir/types.js";
 import type { Value } from "../ir/value.js";
 import type { Finding } from "../lint/finding.js";
+import { findingJson } from "../lint/format/json.js";
 import { lintOpenvino, valueTypes } from "../lint/lint.js";
 import { lintLoadedModel } from "../lint/lint-model.js";
 import { runPipeline } from "../passes/manager.js";
@@ -45,17 +47,9 @@ export interface BuiltReport {
   ir?: { xmlName: string; binName: string; net: import("../frontends/openvino/ir-document.js").IrNet; weights: Uint8Array };
 }
 
-/** A lint finding in `lint --format json`'s shape. */
+/** A lint finding in `lint --format json`'s shape (its own mapping, so the two cannot drift apart). */
 export function reportFinding(f: Finding): ReportFinding {
-  return {
-    rule: f.rule,
-    severity: f.severity,
-    node: f.node,
-    op: f.op,
-    message: f.message,
-    suggestion: f.suggestion ?? null,
-    fixable: f.fixable,
-  };
+  return findingJson(f);
 }
 
 function tensorRef(v: Value): ReportTensor {
@@ -229,8 +223,11 @@ export function buildReport(source: ModelSource, options: ReportOptions = {}): B
       refused = remaining.filter((f) => f.severity === "error");
       irGraph = reportGraph("ir", `OpenVINO IR (${dataType}, as converted)`, written.graph, remaining);
       irInputs = written.graph.inputs.filter((v) => !v.isInitializer);
+      // The trace names OpenVINO nodes; the emitter names a layer producing a graph output after that output.
+      const emitted = new Map(ir.openvino.graph.nodes.map((n) => [n.name, layerName(ir.openvino.graph, n)]));
+      const renamed = new Map([...trace].map(([s, made]) => [s, made.map((n) => emitted.get(n) ?? n)]));
       const layers = traceToLayers(
-        trace,
+        renamed,
         written.graph.nodes.map((n) => n.name),
       );
       const fromSource = new Map<string, string>();
@@ -244,6 +241,8 @@ export function buildReport(source: ModelSource, options: ReportOptions = {}): B
     } catch (e) {
       if (!isMyriadcError(e)) throw e;
       conversion = { error: e.message };
+      // No IR to check: what lint found against the source is what MYRIAD would refuse.
+      refused = lint.findings.filter((f) => f.severity === "error");
     }
   }
 

@@ -13,6 +13,8 @@ export interface ReportFinding {
   message: string;
   suggestion: string | null;
   fixable: boolean;
+  /** Why the fixing pass does not apply to this node, when a rule's fix exists but not here. */
+  whyNotFixable: string | null;
 }
 
 export interface ReportTensor {

@@ -86,7 +86,15 @@ async function lintJson(model: string): Promise<ReportFinding[]> {
 }
 
 /** Searches a node by name and clicks it in the graph; returns the details panel's findings. */
-async function clickNode(page: Page, name: string): Promise<{ message: string; suggestion: string | null; rule: string; json: string }[]> {
+interface ShownFinding {
+  message: string;
+  suggestion: string | null;
+  whyNot: string | null;
+  rule: string;
+  json: string;
+}
+
+async function clickNode(page: Page, name: string): Promise<ShownFinding[]> {
   await page.click(".search", { count: 3 });
   await page.type(".search", name);
   await page.waitForSelector(".search-results li");
@@ -99,6 +107,7 @@ async function clickNode(page: Page, name: string): Promise<{ message: string; s
       rule: e.querySelector(".rule")!.textContent!,
       message: e.querySelector(".message")!.textContent!,
       suggestion: e.querySelector(".suggestion")?.textContent ?? null,
+      whyNot: e.querySelector(".why-not-fixable")?.textContent ?? null,
       json: e.querySelector(".finding-json")!.textContent!,
     })),
   );
@@ -140,6 +149,18 @@ describe.skipIf(missing !== undefined)("the report in Chromium", () => {
         expect(ir).toBe(data.graphs[1].nodes.length);
         await page.click('button[data-mode="source"]');
       }
+      // The lowering trace: the heaviest layer's details list the IR layers it became, and the link leads there.
+      const heaviest = data.card.macsPerLayer[0];
+      if (heaviest && data.graphs[1]) {
+        await clickNode(page, heaviest.node);
+        const became = data.graphs[0]!.nodes.find((n) => n.name === heaviest.node)!.becameLayers!;
+        expect(became.length).toBeGreaterThan(0);
+        expect(await page.$$eval(".details .trace .layer-link", (x) => x.map((e) => e.textContent))).toEqual(became);
+        await page.click(".details .trace .layer-link");
+        await page.waitForSelector(`.details[data-node="${CSS.escape(became[0]!)}"]`);
+        await page.waitForSelector(`.graph-view[data-graph="ir"] g.node[data-name="${CSS.escape(became[0]!)}"]`);
+        await page.click('button[data-mode="source"]');
+      }
       const lint = await lintJson(file);
       expect(data.graphs[0]!.findings).toEqual(lint);
       const flagged = lint.find((f) => f.node && data.graphs[0]!.nodes.some((n) => n.name === f.node));
@@ -148,6 +169,7 @@ describe.skipIf(missing !== undefined)("the report in Chromium", () => {
         const expected = lint.filter((f) => f.node === flagged.node);
         expect(shown.map((s) => s.message)).toEqual(expected.map((f) => f.message));
         expect(shown.map((s) => s.suggestion)).toEqual(expected.map((f) => f.suggestion));
+        expect(shown.map((s) => s.whyNot)).toEqual(expected.map((f) => (f.whyNotFixable ? `not fixable: ${f.whyNotFixable}` : null)));
         expect(shown.map((s) => s.rule)).toEqual(expected.map((f) => f.rule));
         expect(shown.map((s) => JSON.parse(s.json))).toEqual(expected);
       }
@@ -183,23 +205,34 @@ describe.skipIf(missing !== undefined)("the report in Chromium", () => {
     }
   });
 
-  it("a model with a refused op: the card lists it, its node is red and says why", async () => {
+  it("refused layers: the card lists them, their nodes are red and say why, and why fix cannot help", async () => {
     const { GraphBuilder } = await import("../support/build.js");
     const b = new GraphBuilder(13);
     const x = b.input("x", "float32", [1, 2, 4, 4]);
     const y = b.op("Relu", [x])[0]!;
-    b.output(b.op("Einsum", [y, y], { equation: { type: "string", value: "bchw,bchw->bc" } })[0]!);
+    // Lint cuts the Einsum out to check what follows it.
+    b.output(b.op("Sin", [b.op("Einsum", [y, y], { equation: { type: "string", value: "bchw,bchw->bc" } })[0]!])[0]!);
     const file = join(dir, "refused.onnx");
     saveOnnxFile(b.model(), file);
     const { html, data } = await report(file, "refused");
     const lint = await lintJson(file);
-    const error = lint.find((f) => f.severity === "error")!;
-    expect(error).toBeDefined();
+    const refused = lint.filter((f) => f.severity === "error");
+    // Einsum has no OpenVINO opset1–10 layer; Sin has one that MYRIAD lacks, and no exact rewrite.
+    expect(refused.map((f) => f.op).sort()).toEqual(["Einsum", "Sin"]);
+    const sin = refused.find((f) => f.op === "Sin")!;
+    expect(sin.whyNotFixable).toEqual(expect.any(String));
     const { page, errors } = await open(pathToFileURL(html).href);
     await page.waitForSelector("#app[data-ready='1']");
-    expect(await page.$$eval("g.node.severity-error", (x) => x.map((e) => e.getAttribute("data-name")))).toEqual([error.node]);
-    const shown = await clickNode(page, error.node);
-    expect(shown[0]!.message).toBe(error.message);
+    expect((await page.$$eval("g.node.severity-error", (x) => x.map((e) => e.getAttribute("data-name")))).sort()).toEqual(
+      refused.map((f) => f.node).sort(),
+    );
+    expect(await page.$$eval(".card .refused .finding .message", (x) => x.map((e) => e.textContent))).toEqual(
+      refused.map((f) => f.message),
+    );
+    const shown = await clickNode(page, sin.node);
+    expect(shown.map((s) => s.message)).toEqual([sin.message]);
+    expect(shown.map((s) => s.whyNot)).toEqual([`not fixable: ${sin.whyNotFixable}`]);
+    expect(shown.map((s) => JSON.parse(s.json))).toEqual([sin]);
     expect(data.card.conversion).toHaveProperty("error");
     expect(errors).toEqual([]);
     await page.close();

@@ -3,7 +3,7 @@ import type { ReportCard, ReportData, ReportFinding, ReportGraph, ReportNode, Re
 import { bytes, count, el } from "./dom.js";
 import type { DrawnNode } from "./layout.js";
 
-/** A finding as lint gives it: rule, severity, message, suggestion, fixable; the JSON object below. */
+/** A finding as lint gives it: rule, severity, message, suggestion, fixable, why not; the JSON object below. */
 export function findingView(f: ReportFinding): HTMLElement {
   return el("div", { class: `finding severity-${f.severity}`, "data-rule": f.rule }, [
     el("div", { class: "finding-head" }, [
@@ -14,6 +14,7 @@ export function findingView(f: ReportFinding): HTMLElement {
     ]),
     el("div", { class: "message" }, [f.message]),
     f.suggestion ? el("div", { class: "suggestion" }, [f.suggestion]) : null,
+    f.whyNotFixable ? el("div", { class: "why-not-fixable" }, [`not fixable: ${f.whyNotFixable}`]) : null,
     el("details", {}, [el("summary", {}, ["as lint --format json"]), el("pre", { class: "finding-json" }, [JSON.stringify(f, null, 2)])]),
   ]);
 }
