@@ -17,8 +17,18 @@ export interface CompanionFile {
   read(offset: number, length: number): Uint8Array;
 }
 
+/** What is wrong with a companion, where a frontend treats the cases apart (an IR without a .bin needs none). */
+export type CompanionProblem = "missing" | "directory" | "not-a-file" | "refused";
+
 /** Why a companion could not be had; frontends put it into their own message ("external-data location … <reason>"). */
-export class CompanionError extends Error {}
+export class CompanionError extends Error {
+  constructor(
+    message: string,
+    readonly problem: CompanionProblem = "refused",
+  ) {
+    super(message);
+  }
+}
 
 /** Finds a file by its path relative to the model's folder; throws CompanionError when it is refused or missing. */
 export type Companion = (relativePath: string) => CompanionFile;
@@ -50,7 +60,7 @@ export function memoryCompanion(files: ReadonlyMap<string, Uint8Array>): Compani
     // Files dropped into a browser come without folders: match those by file name.
     const base = key.split("/").pop();
     const bytes = files.get(key) ?? [...files].find(([name]) => name.split("/").pop() === base)?.[1];
-    if (!bytes) throw new CompanionError("does not exist");
+    if (!bytes) throw new CompanionError("does not exist", "missing");
     return bytesFile(key, bytes);
   };
 }

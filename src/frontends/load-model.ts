@@ -56,10 +56,12 @@ export function folderCompanion(modelDir: string): Companion {
     try {
       real = realpathSync(join(modelDir, ...rel.split("/")));
     } catch {
-      throw new CompanionError("does not exist");
+      throw new CompanionError("does not exist", "missing");
     }
     if (!isInside(realpathSync(modelDir), real)) throw new CompanionError("is a link that leads outside the model's folder");
-    if (!statSync(real).isFile()) throw new CompanionError("is not a regular file");
+    const st = statSync(real);
+    if (st.isDirectory()) throw new CompanionError("is a directory", "directory");
+    if (!st.isFile()) throw new CompanionError("is not a regular file", "not-a-file");
     return { path: real, size: fileSize(real), read: (offset, length) => readRange(real, offset, length) };
   };
 }
@@ -115,7 +117,7 @@ export function frontendFor(path: string): Frontend | undefined {
   }
 }
 
-/** Loads any registered format from a file; the one entry every command goes through. */
+/** Loads any registered format from a file and validates it (openModel); the one entry every command goes through. */
 export function loadModel(path: string): LoadedModel {
   return openModel(readModelSource(path));
 }

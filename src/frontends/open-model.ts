@@ -4,6 +4,7 @@
  * opens and a file of no known format is reported as such, with the formats that are known.
  */
 import { MyriadcError } from "../util/errors.js";
+import { validateModel } from "../validate/validate.js";
 import type { Frontend, LoadedModel, ModelSource } from "./frontend.js";
 import { FRONTENDS } from "./registry.js";
 
@@ -20,8 +21,17 @@ export function knownFormats(): string {
   return FRONTENDS.map((f) => `${f.label} (${f.signature}, ${f.extensions.join("/")})`).join(", ");
 }
 
-/** Loads any registered format from bytes; the one entry every command and the browser page go through. */
+/**
+ * Loads any registered format from bytes and validates what it read; the one entry every
+ * command (through load-model.ts) and the browser page go through.
+ */
 export function openModel(source: ModelSource): LoadedModel {
+  const loaded = readAnyFormat(source);
+  validateModel(loaded.model, loaded.dialect, source.name);
+  return loaded;
+}
+
+function readAnyFormat(source: ModelSource): LoadedModel {
   const { name, bytes } = source;
   if (bytes.byteLength === 0) throw new MyriadcError("truncated", "is empty (0 bytes), not a model", { file: name });
   const frontend = frontendForHead(bytes, bytes.byteLength);

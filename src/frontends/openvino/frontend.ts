@@ -12,15 +12,25 @@ function looksLikeXml(head: Uint8Array): boolean {
   return head[i] === 0x3c;
 }
 
-/** The .bin beside the .xml, or undefined when there is none (an IR without weights needs none). */
-function weightsOf(source: ModelSource, binName: string): Uint8Array | undefined {
+/**
+ * The .bin beside the .xml, or undefined when there is none (an IR without weights needs
+ * none). A .bin that is there but cannot be read as a file is refused, naming it.
+ */
+function weightsOf(source: ModelSource, binName: string, binPath: string): Uint8Array | undefined {
   if (!source.companion) return undefined;
   let bin: ReturnType<NonNullable<ModelSource["companion"]>>;
   try {
     bin = source.companion(binName);
   } catch (e) {
-    if (e instanceof CompanionError) return undefined;
-    throw e;
+    if (!(e instanceof CompanionError)) throw e;
+    if (e.problem === "missing") return undefined;
+    const what =
+      e.problem === "directory"
+        ? "are a directory"
+        : e.problem === "not-a-file"
+          ? "are not a regular file"
+          : `cannot be read: it ${e.message}`;
+    throw new MyriadcError("not-a-file", `its weights ${binPath} ${what}`, { file: source.name });
   }
   return bin.read(0, bin.size);
 }
@@ -35,7 +45,7 @@ export const openvinoFrontend: Frontend = {
     const file = source.name;
     const net = parseIrXml(new TextDecoder().decode(source.bytes), file);
     const binName = binNameFor(file.split(/[\\/]/).pop()!);
-    const weights = weightsOf(source, binName);
+    const weights = weightsOf(source, binName, binNameFor(file));
     checkIrNet(net, weights?.length ?? 0, weights ? file : `${file} (no ${binNameFor(file)})`);
     if (net.layers.length === 0) throw new MyriadcError("bad-format", "is an IR with no layers", { file });
     const bytes = weights ?? new Uint8Array();

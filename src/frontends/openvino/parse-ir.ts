@@ -32,7 +32,10 @@ export function checkIrNet(net: IrNet, weightsLength: number, file: string): voi
     if (l.type === "Const") {
       const offset = Number(dataAttr(l.data, "offset") ?? NaN);
       const size = Number(dataAttr(l.data, "size") ?? NaN);
-      if (!Number.isInteger(offset) || !Number.isInteger(size)) fail(`Const layer ${JSON.stringify(l.name)} has no valid offset/size`);
+      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(size) || offset < 0 || size < 0)
+        fail(
+          `Const layer ${JSON.stringify(l.name)} has no valid offset/size (offset ${dataAttr(l.data, "offset")}, size ${dataAttr(l.data, "size")})`,
+        );
       if (offset + size > weightsLength) {
         fail(
           `Const layer ${JSON.stringify(l.name)} needs bytes ${offset}–${offset + size} of the weights, which have ${weightsLength} bytes`,

@@ -26,7 +26,12 @@ export function readIr(xmlPath: string, binPath = binPathFor(xmlPath)): IrFiles 
   if (!existsSync(xmlPath)) throw new MyriadcError("file-not-found", "no such file", { file: xmlPath });
   if (statSync(xmlPath).isDirectory()) throw new MyriadcError("not-a-file", "is a directory, not an IR .xml file", { file: xmlPath });
   const net: IrNet = parseIrXml(readFileSync(xmlPath, "utf8"), xmlPath);
-  const weights = existsSync(binPath) ? new Uint8Array(readFileSync(binPath)) : new Uint8Array();
+  const binStat = statSync(binPath, { throwIfNoEntry: false });
+  if (binStat && !binStat.isFile())
+    throw new MyriadcError("not-a-file", `its weights ${binPath} are ${binStat.isDirectory() ? "a directory" : "not a regular file"}`, {
+      file: xmlPath,
+    });
+  const weights = binStat ? new Uint8Array(readFileSync(binPath)) : new Uint8Array();
   checkIrNet(net, weights.length, existsSync(binPath) ? xmlPath : `${xmlPath} (no ${binPath})`);
   return { xmlPath, binPath, net, weights };
 }
