@@ -16,18 +16,30 @@ export {
   type ConvertResult,
   convert,
   convertToIr,
-  writeConverted,
 } from "./api/convert.js";
+export { type CheckedConvertOptions, type ConvertFlags, convertOptionsFromFlags, modelEditsFromFlags } from "./api/convert-flags.js";
 export { type FixOptions, type FixReport, fix, legalize } from "./api/fix.js";
 export { type LintOptions, lint } from "./api/lint.js";
 export { dialectOf, type ModelInput } from "./api/model-input.js";
 export { isFp16Ir, type RunOptions, run } from "./api/run.js";
+export { writeConverted } from "./api/write-ir.js";
 // OpenVINO IR: emitter, writer and reader; the lowering; the MYRIAD target
 export { type EmitOptions, type EmittedIr, emitOpenvinoIr } from "./emit/openvino-emitter.js";
 export { encodeIrXml, writeIr } from "./emit/openvino-ir.js";
 // Frontends: one entry for every format, and each format's own reader
-export { type Frontend, frontendFor, type GraphDialect, knownFormats, type LoadedModel, loadModel } from "./frontends/load-model.js";
-export { type LoadOptions, type LoadResult, loadOnnxBytes, loadOnnxFile } from "./frontends/onnx/load.js";
+export {
+  type Frontend,
+  frontendFor,
+  type GraphDialect,
+  knownFormats,
+  type LoadedModel,
+  type LoadOptions,
+  loadModel,
+  loadOnnxFile,
+  type ModelSource,
+  openModel,
+} from "./frontends/load-model.js";
+export { type LoadBytesOptions, type LoadResult, loadOnnxBytes } from "./frontends/onnx/load.js";
 export { encodeOnnx, type SaveOptions, type SaveResult, saveOnnxFile } from "./frontends/onnx/save.js";
 export type { IrNet } from "./frontends/openvino/ir-document.js";
 export { binPathFor, type IrFiles as IrDocument, readIr } from "./frontends/openvino/read-ir.js";

@@ -11,8 +11,9 @@ import type { BlobHeader } from "../backends/blob-header.js";
 import { type BackendName, type CompileRequest, compileBlob, describeCompile } from "../backends/compile.js";
 import type { CompileOptions as BlobOptions } from "../backends/compile-options.js";
 import type { IrFiles } from "../backends/local.js";
-import { type ConvertOptions, type ConvertResult, convert, emitIr, writeConverted } from "./convert.js";
+import { type ConvertOptions, type ConvertResult, convert, emitIr } from "./convert.js";
 import { type ModelInput, modelOf } from "./model-input.js";
+import { writeConverted } from "./write-ir.js";
 
 export type { BackendName, BlobHeader, IrFiles };
 

@@ -5,8 +5,8 @@
  * input shape to be static (set them with inputShapes).
  */
 
+import { encodeIrXml } from "../emit/ir-xml.js";
 import { type EmittedIr, emitOpenvinoIr } from "../emit/openvino-emitter.js";
-import { encodeIrXml } from "../emit/openvino-ir.js";
 import { netXml } from "../frontends/openvino/ir-document.js";
 import { irToModel } from "../frontends/openvino/to-graph.js";
 import type { Model } from "../ir/model.js";
@@ -22,7 +22,6 @@ import { shapeInferencePass } from "../passes/onnx/shape-inference.js";
 import { fixPipeline } from "../passes/pipelines.js";
 import { observeTypes } from "../runtime/observe-types.js";
 import { type LegalizeReport, legalizeForMyriad } from "../targets/myriad/legalize.js";
-import { writeFilesAtomic } from "../util/atomic-write.js";
 import { nonXmlStrings } from "../util/xml.js";
 import { type ModelInput, modelOf } from "./model-input.js";
 
@@ -37,6 +36,8 @@ export interface ConvertOptions extends ModelEdits {
    * Convert insertion); "none" keeps the plain lowering.
    */
   target?: "myriad" | "none";
+  /** Filled with the lowering trace: ONNX node name → the OpenVINO nodes it became (before legalization). */
+  loweringTrace?: Map<string, string[]>;
 }
 
 export interface Converted extends EmittedIr {
@@ -63,7 +64,7 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
     addPreprocessing(model, perInput);
   }
   runPipeline(model, fixPipeline());
-  const ov = lowerOrThrow(model, file);
+  const ov = lowerOrThrow(model, file, { trace: options.loweringTrace });
   eliminateDeadCode(ov.graph);
   const legalization = (options.target ?? "myriad") === "myriad" ? legalizeForMyriad(ov, file) : { applied: [], notes: [] };
   const types = observeTypes(ov, file);
@@ -154,12 +155,4 @@ export function emitIr(
     types,
   });
   return { xml: encodeIrXml(emitted.net), bin: emitted.weights };
-}
-
-/** Writes a conversion's .xml and .bin together, atomically (the folder must exist). */
-export function writeConverted(result: Pick<ConvertResult, "xml" | "bin">, xmlPath: string, binPath: string): void {
-  writeFilesAtomic([
-    { path: binPath, chunks: [result.bin] },
-    { path: xmlPath, chunks: [new TextEncoder().encode(result.xml)] },
-  ]);
 }

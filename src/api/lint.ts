@@ -3,11 +3,12 @@
  * the node, with the fix. A file is read as every command reads it; a model in memory is
  * left as it is (an ONNX model is checked as given and after fix, each on its own copy).
  */
-import type { LoadedModel } from "../frontends/load-model.js";
+import type { LoadedModel } from "../frontends/frontend.js";
 import { loadOnnxBytes } from "../frontends/onnx/load.js";
 import { encodeOnnx } from "../frontends/onnx/save.js";
 import type { Finding } from "../lint/finding.js";
-import { type LintFileOptions, lintFile, lintLoaded } from "../lint/lint-file.js";
+import { lintFile } from "../lint/lint-file.js";
+import { type LintFileOptions, lintLoadedModel } from "../lint/lint-model.js";
 import { type ModelInput, modelOf } from "./model-input.js";
 
 export interface LintOptions extends LintFileOptions {
@@ -28,7 +29,7 @@ export function lint(model: string | ModelInput, options: LintOptions = {}): Fin
     fileBytes: 0,
   });
   // An IR is only read; an ONNX model is copied through its encoding for each form lint checks.
-  if (dialect === "openvino") return lintLoaded(file, () => loaded(m), options).findings;
+  if (dialect === "openvino") return lintLoadedModel(() => loaded(m), file, options).findings;
   const bytes = encodeOnnx(m);
-  return lintLoaded(file, () => loaded(loadOnnxBytes(bytes, file).model), options).findings;
+  return lintLoadedModel(() => loaded(loadOnnxBytes(bytes, file).model), file, options).findings;
 }

@@ -2,7 +2,7 @@
  * What the library calls accept as a model: what `loadModel` returns, or a bare `Model`
  * (built or transformed in code), whose dialect is then read off its nodes.
  */
-import type { GraphDialect, LoadedModel } from "../frontends/load-model.js";
+import type { GraphDialect, LoadedModel } from "../frontends/frontend.js";
 import { Model } from "../ir/model.js";
 import { OPENVINO } from "../lower/builder.js";
 

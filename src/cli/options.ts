@@ -1,16 +1,13 @@
 /**
- * The flags several commands share, each defined once: how it is spelt and described, and
- * how its text becomes a library option. A command adds the groups it takes; a new shared
- * flag goes here.
+ * The flags several commands share, each defined once: how it is spelt and described on the
+ * command line. What their values mean (their reading into library options) is
+ * src/api/convert-flags.ts, shared with the browser page. A command adds the groups it takes;
+ * a new shared flag goes here. Global flags (--verbose, --max-tensor-bytes) are program.ts's.
  */
 import type { Command } from "commander";
-import type { ConvertOptions } from "../api/convert.js";
 import { FRONTENDS } from "../frontends/registry.js";
-import { splitNames } from "../passes/common/cut.js";
-import { parseFreeze } from "../passes/onnx/freeze-inputs.js";
-import { parseInputShape } from "../passes/onnx/input-shapes.js";
-import type { ModelEdits } from "../passes/onnx/model-edits.js";
-import { type InputPreprocessing, parseInputType, parseLayoutSpec, parseValuesSpec } from "../passes/onnx/preprocess.js";
+import { readNamedTensors } from "../io/tensor-file.js";
+import type { Tensor } from "../ir/tensor.js";
 import { MyriadcError } from "../util/errors.js";
 
 /**
@@ -28,13 +25,6 @@ export function collect(value: string, previous: string[] | undefined): string[]
   return [...(previous ?? []), value];
 }
 
-export interface ModelEditFlags {
-  inputShape?: string[];
-  freeze?: string[];
-  inputs?: string;
-  outputs?: string;
-}
-
 /** --input-shape, --freeze, --inputs, --outputs: the model's interface, as Model Optimizer's flags change it. */
 export function addModelEditOptions(cmd: Command): Command {
   return cmd
@@ -42,23 +32,6 @@ export function addModelEditOptions(cmd: Command): Command {
     .option("--freeze <name=value>", "turn an input into a constant, e.g. sr=16000 or scale=[1,2] (repeatable)", collect)
     .option("--inputs <names>", "cut the graph: these values (comma-separated) become its inputs")
     .option("--outputs <names>", "cut the graph: these values (comma-separated) become its outputs");
-}
-
-export function modelEditsFrom(flags: ModelEditFlags): ModelEdits {
-  return {
-    ...(flags.inputShape?.length ? { inputShapes: new Map(flags.inputShape.map(parseInputShape)) } : {}),
-    ...(flags.freeze?.length ? { freeze: new Map(flags.freeze.map(parseFreeze)) } : {}),
-    ...(flags.inputs ? { inputs: splitNames(flags.inputs) } : {}),
-    ...(flags.outputs ? { outputs: splitNames(flags.outputs) } : {}),
-  };
-}
-
-export interface PreprocessingFlags {
-  meanValues?: string[];
-  scaleValues?: string[];
-  reverseInputChannels?: boolean;
-  inputType?: string;
-  layout?: string[];
 }
 
 /** Model Optimizer's preprocessing flags. */
@@ -71,84 +44,46 @@ export function addPreprocessingOptions(cmd: Command): Command {
     .option("--layout <name(from->to)>", "the layout the model is fed, e.g. input(nhwc->nchw) (repeatable)", collect);
 }
 
-/** The preprocessing per input ("" = every input). */
-export function preprocessingFrom(flags: PreprocessingFlags): Map<string, InputPreprocessing> {
-  const m = new Map<string, InputPreprocessing>();
-  const entry = (name: string) => {
-    const e = m.get(name) ?? {};
-    m.set(name, e);
-    return e;
-  };
-  for (const s of flags.meanValues ?? []) {
-    const [name, values] = parseValuesSpec("--mean-values", s);
-    entry(name).mean = values;
-  }
-  for (const s of flags.scaleValues ?? []) {
-    const [name, values] = parseValuesSpec("--scale-values", s);
-    entry(name).scale = values;
-  }
-  for (const s of flags.layout ?? []) {
-    const [name, layout] = parseLayoutSpec(s);
-    entry(name).layout = layout;
-  }
-  if (flags.reverseInputChannels) entry("").reverseChannels = true;
-  if (flags.inputType) entry("").inputType = parseInputType(flags.inputType);
-  return m;
-}
-
-/** The conversion parameters an IR records in rt_info, named as Model Optimizer names them. */
-export function conversionParameters(file: string, flags: ModelEditFlags & PreprocessingFlags, target: string): Record<string, string> {
-  const parameters: Record<string, string> = { input_model: file };
-  for (const [k, v] of [
-    ["input_shape", flags.inputShape?.join(" ")],
-    ["freeze_placeholder_with_value", flags.freeze?.join(" ")],
-    ["input", flags.inputs],
-    ["output", flags.outputs],
-    ["mean_values", flags.meanValues?.join(" ")],
-    ["scale_values", flags.scaleValues?.join(" ")],
-    ["layout", flags.layout?.join(" ")],
-    ["input_type", flags.inputType],
-    ["reverse_input_channels", flags.reverseInputChannels ? "True" : undefined],
-  ] as const) {
-    if (v) parameters[k] = v;
-  }
-  parameters.target = target;
-  return parameters;
-}
-
-/** The library's convert options from a command's flags (convert and compile read the same ones). */
-export function convertOptionsFrom(
-  file: string,
-  flags: ModelEditFlags & PreprocessingFlags,
-  dataType: "FP32" | "FP16",
-  target: "myriad" | "none",
-): ConvertOptions & { file: string } {
-  return {
-    ...modelEditsFrom(flags),
-    dataType,
-    target,
-    preprocessing: preprocessingFrom(flags),
-    parameters: conversionParameters(file, flags, target),
-    file,
-  };
-}
-
 /** --data-type FP32|FP16. */
 export function addDataTypeOption(cmd: Command, fallback: "FP32" | "FP16", description: string): Command {
   return cmd.option("--data-type <type>", description, fallback);
 }
 
-export function dataTypeFrom(value: string | undefined, fallback: "FP32" | "FP16"): "FP32" | "FP16" {
-  const d = (value ?? fallback).toUpperCase();
-  if (d !== "FP32" && d !== "FP16") throw new MyriadcError("usage", `--data-type ${JSON.stringify(value)}: expected FP32 or FP16`);
-  return d;
+/** --target for the commands that convert. */
+export function addConvertTargetOption(cmd: Command): Command {
+  return cmd.option("--target <target>", "myriad (default): apply the MYRIAD fixes; none: plain lowering", "myriad");
 }
 
-/** --target: the device (myriad), or none. */
-export function targetFrom(value: string | undefined, fallback: "myriad" | "none"): "myriad" | "none" {
-  const t = (value ?? fallback).toLowerCase();
-  if (t !== "myriad" && t !== "none") throw new MyriadcError("usage", `--target ${JSON.stringify(value)}: expected myriad or none`);
-  return t;
+export interface CalibrationFlags {
+  calibrate?: string[];
+  calibrateRange?: string;
+}
+
+/** --calibrate, --calibrate-range: the FP16 range analysis (lint, report). */
+export function addCalibrationOptions(cmd: Command): Command {
+  return cmd
+    .option("--calibrate <name=file>", "FP16 range analysis on these input values (.npy or .pb; repeatable)", collect)
+    .option("--calibrate-range <lo,hi>", "FP16 range analysis with uniform values in [lo,hi] for inputs without a file, e.g. 0,255");
+}
+
+function parseCalibrateRange(spec: string): [number, number] {
+  const m = /^\s*(-?[\d.eE+-]+)\s*,\s*(-?[\d.eE+-]+)\s*$/.exec(spec);
+  const lo = Number(m?.[1]);
+  const hi = Number(m?.[2]);
+  if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi)
+    throw new MyriadcError("usage", `--calibrate-range ${JSON.stringify(spec)}: expected lo,hi such as 0,255`);
+  return [lo, hi];
+}
+
+/** The calibration options of lint (and report) from the flags; the files are read here. */
+export function calibrationFrom(flags: CalibrationFlags): {
+  calibration?: ReadonlyMap<string, Tensor>;
+  calibrationRange?: readonly [number, number];
+} {
+  return {
+    ...(flags.calibrate?.length ? { calibration: readNamedTensors("--calibrate", flags.calibrate) } : {}),
+    ...(flags.calibrateRange !== undefined ? { calibrationRange: parseCalibrateRange(flags.calibrateRange) } : {}),
+  };
 }
 
 /** A flag's whole-number value, or undefined when it is absent. */

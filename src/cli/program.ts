@@ -14,6 +14,7 @@ import { defineConvert } from "./commands/convert.js";
 import { defineFix } from "./commands/fix.js";
 import { defineInspect } from "./commands/inspect.js";
 import { defineLint } from "./commands/lint.js";
+import { defineReport } from "./commands/report.js";
 import { defineRun } from "./commands/run.js";
 import type { CliIO } from "./io.js";
 
@@ -22,7 +23,7 @@ export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 70;
 
 /** The commands, in the order `--help` lists them; a new command is a file in commands/ and a line here. */
-const COMMANDS: readonly DefineCommand[] = [defineInspect, defineLint, defineFix, defineConvert, defineRun, defineCompile];
+const COMMANDS: readonly DefineCommand[] = [defineInspect, defineLint, defineFix, defineConvert, defineReport, defineRun, defineCompile];
 
 /**
  * Commander's "error: unknown option '-x'" (with its own newline, and sometimes a second

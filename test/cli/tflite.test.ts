@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { memoryIO } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/program.js";
-import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../src/frontends/load-model.js";
 import { readIr } from "../../src/frontends/openvino/read-ir.js";
 import { readNpy } from "../../src/io/npy.js";
 import { Tensor } from "../../src/ir/tensor.js";

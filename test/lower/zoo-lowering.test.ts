@@ -6,7 +6,7 @@
  * is proven through the written files, with the legalization, in test/emit/zoo-ir.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../src/frontends/load-model.js";
 import { readNpy } from "../../src/io/npy.js";
 import { Tensor } from "../../src/ir/tensor.js";
 import { verifyModel } from "../../src/ir/verify.js";

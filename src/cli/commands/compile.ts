@@ -6,6 +6,7 @@
  */
 import { type CompileInput, type CompileOptions, compile, planCompile } from "../../api/compile.js";
 import { convert } from "../../api/convert.js";
+import { type ConvertFlags, convertOptionsFromFlags } from "../../api/convert-flags.js";
 import type { BackendName } from "../../backends/compile.js";
 import { loadModel } from "../../frontends/load-model.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
@@ -15,22 +16,12 @@ import { writeFileAtomic } from "../../util/atomic-write.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
-import {
-  addDataTypeOption,
-  addModelArgument,
-  addModelEditOptions,
-  addPreprocessingOptions,
-  convertOptionsFrom,
-  dataTypeFrom,
-  type ModelEditFlags,
-  type PreprocessingFlags,
-  wholeNumber,
-} from "../options.js";
+import { addDataTypeOption, addModelArgument, addModelEditOptions, addPreprocessingOptions, wholeNumber } from "../options.js";
 import { ensureFolderFor, refuseOverwrite, requireEnding } from "../output.js";
 
-export interface CompileFlags extends ModelEditFlags, PreprocessingFlags {
+/** The convert flags (all but --target: compile always applies the MYRIAD fixes) and compile_tool's. */
+export interface CompileFlags extends Omit<ConvertFlags, "target"> {
   output: string;
-  dataType?: string;
   shaves?: string;
   cmxSlices?: string;
   streams?: string;
@@ -110,9 +101,8 @@ export async function compileCommand(file: string, f: CompileFlags, io: CliIO): 
     warnAboutRefusals(findings, file, io);
   } else {
     // The IR MYRIAD gets: every MYRIAD fix applied, FP16 weights unless asked otherwise.
-    const dataType = dataTypeFrom(f.dataType, "FP16");
     progress(`converting ${file} …`);
-    const converted = convert(loaded, convertOptionsFrom(file, f, dataType, "myriad"));
+    const converted = convert(loaded, { ...convertOptionsFromFlags(f, file, { dataType: "FP16" }), file });
     warnAboutRefusals(converted.report.remaining, file, io);
     source = converted;
   }

@@ -2,39 +2,29 @@
  * `myriadc convert <model> -o <out.xml>`: the library's `convert`, written as IR v11 (.xml +
  * .bin together, atomically), with a summary and what MYRIAD would still refuse.
  */
-import { convert, writeConverted } from "../../api/convert.js";
+import { convert } from "../../api/convert.js";
+import { type ConvertFlags, convertOptionsFromFlags } from "../../api/convert-flags.js";
+import { writeConverted } from "../../api/write-ir.js";
 import { loadModel } from "../../frontends/load-model.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
 import { formatStylish } from "../../lint/format/stylish.js";
 import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
-import {
-  addDataTypeOption,
-  addModelArgument,
-  addModelEditOptions,
-  addPreprocessingOptions,
-  convertOptionsFrom,
-  dataTypeFrom,
-  type ModelEditFlags,
-  type PreprocessingFlags,
-  targetFrom,
-} from "../options.js";
+import { addConvertTargetOption, addDataTypeOption, addModelArgument, addModelEditOptions, addPreprocessingOptions } from "../options.js";
 import { ensureFolderFor, refuseOverwrite, requireEnding } from "../output.js";
 
-export interface ConvertFlags extends ModelEditFlags, PreprocessingFlags {
+export interface ConvertCommandFlags extends ConvertFlags {
   output: string;
-  dataType?: string;
-  target?: string;
   json?: boolean;
 }
 
-export function convertCommand(file: string, flags: ConvertFlags, io: CliIO): number {
-  const dataType = dataTypeFrom(flags.dataType, "FP32");
+export function convertCommand(file: string, flags: ConvertCommandFlags, io: CliIO): number {
+  const options = convertOptionsFromFlags(flags, file);
+  const { dataType, target } = options;
   requireEnding(flags.output, ".xml", "the IR file name must end in .xml (the .bin goes beside it)");
   refuseOverwrite(file, flags.output);
-  const target = targetFrom(flags.target, "myriad");
   const started = performance.now();
-  const result = convert(loadModel(file), convertOptionsFrom(file, flags, dataType, target));
+  const result = convert(loadModel(file), { ...options, file });
   const bin = binPathFor(flags.output);
   ensureFolderFor(flags.output);
   writeConverted(result, flags.output, bin);
@@ -76,8 +66,7 @@ export const defineConvert: DefineCommand = (program, { io, setCode }) => {
   addDataTypeOption(cmd, "FP32", "FP32 or FP16 weights and precisions");
   addModelEditOptions(cmd);
   addPreprocessingOptions(cmd);
-  cmd
-    .option("--target <target>", "myriad (default): apply the MYRIAD fixes; none: plain lowering", "myriad")
+  addConvertTargetOption(cmd)
     .option("--json", "print the summary as JSON")
-    .action((model: string, flags: ConvertFlags) => setCode(convertCommand(model, flags, io)));
+    .action((model: string, flags: ConvertCommandFlags) => setCode(convertCommand(model, flags, io)));
 };

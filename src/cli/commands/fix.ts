@@ -4,9 +4,11 @@
  * as IR again), with a short summary of what changed and what MYRIAD would still refuse.
  */
 import pc from "picocolors";
-import { emitIr, writeConverted } from "../../api/convert.js";
+import { emitIr } from "../../api/convert.js";
+import { type ModelEditFlags, modelEditsFromFlags, targetFrom } from "../../api/convert-flags.js";
 import { type FixReport, fix, legalize } from "../../api/fix.js";
 import { lint } from "../../api/lint.js";
+import { writeConverted } from "../../api/write-ir.js";
 import { type LoadedModel, loadModel } from "../../frontends/load-model.js";
 import { saveOnnxFile } from "../../frontends/onnx/save.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
@@ -16,7 +18,7 @@ import { MyriadcError } from "../../util/errors.js";
 import { parseByteSize } from "../../util/limits.js";
 import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
-import { addModelArgument, addModelEditOptions, type ModelEditFlags, modelEditsFrom, targetFrom, wholeNumber } from "../options.js";
+import { addModelArgument, addModelEditOptions, wholeNumber } from "../options.js";
 import { ensureFolderFor, refuseOverwrite, requireEnding } from "../output.js";
 
 export interface FixFlags extends ModelEditFlags {
@@ -66,7 +68,7 @@ export function fixCommand(file: string, flags: FixFlags, io: CliIO): number {
     return fixIr(loaded, file, flags, io);
   }
   const report = fix(loaded, {
-    ...modelEditsFrom(flags),
+    ...modelEditsFromFlags(flags),
     ...(opset !== undefined ? { opset } : {}),
     ...(foldLimitBytes !== undefined ? { foldLimitBytes } : {}),
     target,

@@ -10,7 +10,7 @@
  * The totals `it` of each target asserts at least today's figures on its own.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { loadOnnxFile } from "../../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../../src/frontends/load-model.js";
 import { encodeOnnx } from "../../../src/frontends/onnx/save.js";
 import { readTensorPb } from "../../../src/io/tensor-pb.js";
 import { dtypeInfo } from "../../../src/ir/dtype.js";
