@@ -1,69 +1,59 @@
 /**
  * Reference interpreter for graphs in the OpenVINO dialect: runs the op table's kernels in
- * topological order. With `fp16`, every floating-point result is rounded to float16 after
- * each op (as an FP16 IR would compute on MYRIAD), so precision loss and overflow show.
+ * topological order. Before each kernel the op's shape inference gives the output shapes,
+ * so a wrong model is reported at its node and a tensor above the size limit is refused
+ * before it is allocated. Float results are rounded once per op output (see rounding.ts);
+ * with `fp16` every floating-point result is rounded to float16 (as an FP16 IR computes on
+ * MYRIAD), so precision loss and overflow show.
  */
-
-import { dtypeInfo } from "../ir/dtype.js";
 import type { Model } from "../ir/model.js";
-import { f16round } from "../ir/numeric/float-bits.js";
-import { shapeSize } from "../ir/shape.js";
 import type { Tensor } from "../ir/tensor.js";
 import { topologicalOrder } from "../ir/topo.js";
 import type { Value } from "../ir/value.js";
-import { type NdArray, ndAlloc, ndFromTensor, ndToTensor } from "../ops/ndarray.js";
+import { DEFAULT_TENSOR_BYTE_LIMIT, type NdArray, ndToTensor, tensorSizeProblem } from "../ops/ndarray.js";
+import type { OvPortInfo, OvPortType } from "../ops/openvino/op-def.js";
 import { openvinoOp } from "../ops/openvino/registry.js";
 import { MyriadcError } from "../util/errors.js";
+import { nodeError, noKernelError } from "./op-errors.js";
+import { roundResult, runValueOf } from "./rounding.js";
 
 export interface RunOptions {
   /** Round floating-point results to float16 after every op. */
   fp16?: boolean;
   /** Called with every computed value (inputs and constants included): shapes, types, statistics. */
   observe?: (value: Value, result: NdArray) => void;
-  /**
-   * Only the types matter (type observation): ops that can tell their output types without
-   * computing (convolution, pooling, MatMul) produce zeros of the right shape instead.
-   */
-  typesOnly?: boolean;
+  /** Largest tensor the run may allocate, in bytes of the interpreter's storage (8 per element); 2 GiB by default. */
+  tensorByteLimit?: number;
 }
 
-/**
- * Integer and boolean results may be shapes, indices or conditions whose values decide later
- * shapes: they are always computed. Float results never are (value-dependent output sizes
- * such as NonMaxSuppression's are reported as dynamic).
- */
-function mayHoldShapes(dtype: NdArray["dtype"]): boolean {
-  const kind = dtypeInfo(dtype).kind;
-  return kind !== "float";
-}
-
-/**
- * float32 results are rounded to float32 after every op, as a float32 kernel stores them: the
- * kernels compute in double, and chained ops (Divide then Round, in quantization) would
- * otherwise see more precision than OpenVINO's.
- */
-function roundFp32(a: NdArray): NdArray {
-  if (a.dtype !== "float32" || !(a.data instanceof Float64Array)) return a;
-  const d = a.data;
-  for (let i = 0; i < d.length; i++) d[i] = Math.fround(d[i]!);
-  return a;
-}
-
-function roundFp16(a: NdArray): NdArray {
-  if (!(a.data instanceof Float64Array) || !/^(float|bfloat)/.test(a.dtype)) return a;
-  const out = new Float64Array(a.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = f16round(a.data[i]!);
-  return { ...a, data: out };
+/** A computed value as inference sees it: everything is known. */
+function portOf(a: NdArray): OvPortInfo {
+  return { dtype: a.dtype, dims: a.dims, value: () => a };
 }
 
 export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor>, options: RunOptions = {}): Map<string, Tensor> {
   const g = model.graph;
+  const fp16 = options.fp16 ?? false;
+  const limit = options.tensorByteLimit ?? DEFAULT_TENSOR_BYTE_LIMIT;
+  const order = topologicalOrder(g);
+  // Without an observer a value is dropped after its last reader, so a run holds only live tensors.
+  const keepAll = options.observe !== undefined;
+  const readers = new Map<Value, number>();
+  if (!keepAll) for (const n of order) for (const v of n.inputs) if (v) readers.set(v, (readers.get(v) ?? 0) + 1);
+  const outputs = new Set(g.outputs);
   const values = new Map<Value, NdArray>();
-  for (const v of g.initializers.values()) {
-    // An FP16 IR stores its weights as float16: round them too.
-    const a = ndFromTensor(v.initializer!);
-    values.set(v, options.fp16 ? roundFp16(a) : a);
-  }
+  const initializers = new Map<Value, NdArray>();
+  const read = (v: Value): NdArray | undefined => {
+    let a = values.get(v);
+    if (!a && v.initializer) {
+      a = initializers.get(v);
+      if (!a) {
+        a = runValueOf(v.initializer, fp16);
+        initializers.set(v, a);
+      }
+    }
+    return a;
+  };
   for (const v of g.inputs) {
     if (v.isInitializer) continue;
     const t = feeds.get(v.name);
@@ -72,38 +62,57 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
         "usage",
         `no value given for input ${JSON.stringify(v.name)} (inputs: ${g.inputs.map((i) => i.name).join(", ")})`,
       );
-    const a = ndFromTensor(t);
-    values.set(v, options.fp16 ? roundFp16(a) : a);
+    values.set(v, runValueOf(t, fp16));
   }
-  for (const node of topologicalOrder(g)) {
+  for (const node of order) {
     const def = openvinoOp(node.opType);
-    if (!def) throw new MyriadcError("unsupported", `the interpreter has no kernel for ${node.describe()}`);
+    if (!def) throw noKernelError(node);
     const inputs = node.inputs.map((v) => {
       if (!v) return undefined;
-      const a = values.get(v);
+      const a = read(v);
       if (!a) throw new Error(`${node.describe()} reads ${v.name} before it is computed`);
       return a;
     });
+    const ctx = { node, version: node.version ?? 1 };
     let outs: NdArray[];
     try {
-      const ctx = { node, version: node.version ?? 1 };
-      const types = options.typesOnly ? def.outputTypes?.(inputs as NdArray[], ctx) : undefined;
-      outs =
-        types && types.every((t) => !mayHoldShapes(t.dtype))
-          ? types.map((t) => ({ dtype: t.dtype, dims: t.dims, data: ndAlloc(t.dtype, shapeSize(t.dims)) }))
-          : def.run(inputs as NdArray[], ctx);
+      const types: OvPortType[] = def.infer(
+        inputs.map((a) => a && portOf(a)),
+        ctx,
+      );
+      types.forEach((t, i) => {
+        const problem = node.outputs[i] ? tensorSizeProblem(t.dims, limit) : undefined;
+        if (problem) throw new MyriadcError("unsupported", `${node.describe()}: output ${i} of shape [${t.dims.join(",")}] has ${problem}`);
+      });
+      outs = def.run(inputs as NdArray[], ctx);
     } catch (e) {
-      throw new MyriadcError("unsupported", `${node.describe()}: ${(e as Error).message}`, { cause: e });
+      throw nodeError(node, e);
     }
     node.outputs.forEach((v, i) => {
       const r = outs[i];
-      if (v && r) values.set(v, options.fp16 ? roundFp16(r) : roundFp32(r));
+      if (!v || !r) return;
+      // Results made of input elements (and results sharing their input's data) are rounded already.
+      if (!def.exact && !inputs.some((a) => a?.data === r.data)) roundResult(r, fp16);
+      values.set(v, r);
     });
+    if (!keepAll)
+      for (const v of node.inputs) {
+        if (!v) continue;
+        const left = readers.get(v)! - 1;
+        readers.set(v, left);
+        if (left === 0 && !outputs.has(v)) {
+          values.delete(v);
+          initializers.delete(v);
+        }
+      }
   }
-  if (options.observe) for (const [v, a] of values) options.observe(v, a);
+  if (options.observe) {
+    for (const v of g.initializers.values()) options.observe(v, read(v)!);
+    for (const [v, a] of values) options.observe(v, a);
+  }
   const result = new Map<string, Tensor>();
   for (const v of g.outputs) {
-    const a = values.get(v);
+    const a = read(v);
     if (!a) throw new Error(`output ${v.name} was not computed`);
     result.set(v.name, ndToTensor(a));
   }

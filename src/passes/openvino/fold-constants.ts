@@ -9,7 +9,7 @@ import type { Node } from "../../ir/node.js";
 import { isStaticShape, shapeSize } from "../../ir/shape.js";
 import { tensorType } from "../../ir/types.js";
 import { type NdArray, ndFromTensor, ndToTensor } from "../../ops/ndarray.js";
-import { strAttr } from "../../ops/openvino/op-def.js";
+import { constantPort, type OvOpDef, strAttr } from "../../ops/openvino/op-def.js";
 import { openvinoOp } from "../../ops/openvino/registry.js";
 import { VALUE_DEPENDENT_DIMS } from "../../ops/openvino/value-dependent-dims.js";
 import type { Pass, PassResult } from "../pass.js";
@@ -33,6 +33,18 @@ function inputsOf(node: Node): NdArray[] | undefined {
   return node.inputs.map((v) => (v ? ndFromTensor(v.initializer!) : { dtype: "float32", dims: [0], data: new Float64Array(0) }));
 }
 
+/** Whether inference gives every output a known size within the limit (nothing is decoded or computed). */
+function resultFits(kernel: OvOpDef, node: Node): boolean {
+  if (node.inputs.some((v) => v && !v.initializer)) return false;
+  try {
+    const ports = node.inputs.map((v) => v?.initializer && constantPort(v.initializer));
+    const types = kernel.infer(ports, { node, version: node.version ?? 1 });
+    return types.every((t) => t.dims.every((d) => d >= 0) && shapeSize(t.dims) <= MAX_FOLDED_ELEMENTS);
+  } catch {
+    return false; // left for the run-time kernel (and its error, if any)
+  }
+}
+
 export const foldConstantsPass: Pass = {
   name: "fold-constants-openvino",
   dialect: "openvino",
@@ -43,7 +55,7 @@ export const foldConstantsPass: Pass = {
     for (const node of [...g.nodes]) {
       if (VALUE_DEPENDENT_DIMS[node.opType] || node.opType === "Parameter" || isDecompression(node)) continue;
       const kernel = openvinoOp(node.opType);
-      const inputs = kernel ? inputsOf(node) : undefined;
+      const inputs = kernel && (node.opType === "ShapeOf" || resultFits(kernel, node)) ? inputsOf(node) : undefined;
       if (!kernel || !inputs) continue;
       if (node.opType === "ShapeOf") {
         // ShapeOf's result is the shape itself, not a kernel run on data.
