@@ -10,6 +10,7 @@
  */
 import { shapeSize, stridesOf } from "../../ir/shape.js";
 import type { NdArray } from "../ndarray.js";
+import { type SimdGemm, simdGemm } from "./matmul-simd.js";
 
 /** Columns per packed panel and rows per register tile: a 4×4 tile keeps 16 sums in registers. */
 export const PANEL = 4;
@@ -21,10 +22,13 @@ export type PackPanel = (n0: number, panel: Float64Array) => void;
 /** Packed bytes per block of panels: kept within L2 alongside a 4-row strip of A. */
 const BLOCK_BYTES = 1 << 19;
 
+/** Below this many multiply-adds the copies into WebAssembly memory cost more than they save. */
+const SIMD_MIN_WORK = 1 << 14;
+
 /**
  * out[outOffset + m·outStride + n] = Σ_k a[aOffset + m·K + k] · B[k, n] for m < M, n < N, where
  * B is given panel by panel by `pack`. Each A strip of 4 rows is reused across a block of
- * panels that fits in cache.
+ * panels that fits in cache. The tiles run as WebAssembly SIMD where available.
  */
 export function gemm(
   a: Float64Array,
@@ -37,8 +41,29 @@ export function gemm(
   outOffset: number,
   outStride: number,
 ): void {
+  const simd = M * N * K >= SIMD_MIN_WORK ? simdGemm() : null;
+  if (!simd || !gemmSimd(simd, a, aOffset, M, K, N, pack, out, outOffset, outStride))
+    gemmScalar(a, aOffset, M, K, N, pack, out, outOffset, outStride);
+}
+
+function panelsPerBlock(K: number, panelCount: number): number {
+  return Math.max(1, Math.min(panelCount, Math.floor(BLOCK_BYTES / (K * PANEL * 8))));
+}
+
+/** The GEMM with the scalar tiles below: the reference for the SIMD one. */
+export function gemmScalar(
+  a: Float64Array,
+  aOffset: number,
+  M: number,
+  K: number,
+  N: number,
+  pack: PackPanel,
+  out: Float64Array,
+  outOffset: number,
+  outStride: number,
+): void {
   const panelCount = Math.ceil(N / PANEL);
-  const perBlock = Math.max(1, Math.min(panelCount, Math.floor(BLOCK_BYTES / (K * PANEL * 8))));
+  const perBlock = panelsPerBlock(K, panelCount);
   const block = new Float64Array(perBlock * K * PANEL);
   for (let p0 = 0; p0 < panelCount; p0 += perBlock) {
     const panels = Math.min(perBlock, panelCount - p0);
@@ -55,6 +80,46 @@ export function gemm(
         tile1x4(a, aOffset + m * K, K, block, p * K * PANEL, out, outOffset + m * outStride + n0, Math.min(PANEL, N - n0));
       }
   }
+}
+
+/**
+ * The GEMM on the SIMD tile; false (nothing written) when its memory cannot grow that far.
+ * The memory holds A (rows padded with zeros to a multiple of 4), one block of packed panels
+ * and that block's C (every panel's 4 columns); the rows and columns that padding added are
+ * computed and dropped when the block's C is copied out. So the memory needed is about A's
+ * size plus the cache-sized block, whatever N is.
+ */
+function gemmSimd(
+  simd: SimdGemm,
+  a: Float64Array,
+  aOffset: number,
+  M: number,
+  K: number,
+  N: number,
+  pack: PackPanel,
+  out: Float64Array,
+  outOffset: number,
+  outStride: number,
+): boolean {
+  const Mp = Math.ceil(M / ROWS) * ROWS;
+  const panelCount = Math.ceil(N / PANEL);
+  const perBlock = panelsPerBlock(K, panelCount);
+  const blockCols = perBlock * PANEL;
+  const bBase = Mp * K;
+  const cBase = bBase + perBlock * K * PANEL;
+  const mem = simd.doubles((cBase + Mp * blockCols) * 8);
+  if (!mem) return false;
+  mem.set(a.subarray(aOffset, aOffset + M * K), 0);
+  mem.fill(0, M * K, Mp * K);
+  for (let p0 = 0; p0 < panelCount; p0 += perBlock) {
+    const panels = Math.min(perBlock, panelCount - p0);
+    for (let p = 0; p < panels; p++) pack((p0 + p) * PANEL, mem.subarray(bBase + p * K * PANEL, bBase + (p + 1) * K * PANEL));
+    simd.tiles(0, K * 8, bBase * 8, K, cBase * 8, blockCols * 8, Mp / ROWS, panels);
+    const n0 = p0 * PANEL;
+    const cols = Math.min(panels * PANEL, N - n0);
+    for (let m = 0, c = cBase; m < M; m++, c += blockCols) out.set(mem.subarray(c, c + cols), outOffset + m * outStride + n0);
+  }
+  return true;
 }
 
 /** Four rows of A times one packed panel; `cols` of the four results are stored. */

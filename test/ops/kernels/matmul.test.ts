@@ -5,7 +5,8 @@
  * transposes, the batch broadcasting and the 1-D promotions.
  */
 import { describe, expect, it } from "vitest";
-import { gemm, matmul, matmulDims, matrixPanels } from "../../../src/ops/kernels/matmul.js";
+import { gemm, gemmScalar, matmul, matmulDims, matrixPanels } from "../../../src/ops/kernels/matmul.js";
+import { simdGemm } from "../../../src/ops/kernels/matmul-simd.js";
 import type { NdArray } from "../../../src/ops/ndarray.js";
 import { lcg, randomArray, randomInt, sameBits } from "./random.js";
 
@@ -28,7 +29,16 @@ const transpose2d = (x: Float64Array, rows: number, cols: number) => {
 };
 
 describe("gemm", () => {
-  it("equals the triple loop bit for bit for M, N, K around the tile sizes and past one panel block", () => {
+  it("runs its tiles as WebAssembly SIMD on Node 20 (so the tests below exercise that path)", () => {
+    expect(simdGemm()).not.toBeNull();
+  });
+
+  it("the SIMD memory refuses to grow past 32-bit addresses (the GEMM then takes the scalar tiles)", () => {
+    expect(simdGemm()!.doubles(5 * 2 ** 30)).toBeNull();
+    expect(simdGemm()!.doubles(1024)!.length).toBeGreaterThanOrEqual(128);
+  });
+
+  it("the SIMD and the scalar tiles equal the triple loop bit for bit for M, N, K around the tile sizes and past one panel block", () => {
     const rnd = lcg(3);
     for (const [M, K, N] of [
       [1, 1, 1],
@@ -37,19 +47,26 @@ describe("gemm", () => {
       [5, 7, 9],
       [13, 33, 17],
       [8, 5000, 30],
+      [13, 5000, 30],
+      [70, 40, 45],
       [6, 1, 70],
       [0, 3, 4],
       [3, 0, 4],
     ] as const) {
       const a = randomArray([M, K], rnd).data as Float64Array;
       const b = randomArray([K, N], rnd).data as Float64Array;
-      const out = new Float64Array(M * N);
-      gemm(a, 0, M, K, N, matrixPanels(b, 0, K, N, false), out, 0, N);
       const want = tripleLoop(a, b, M, K, N);
-      expect(
-        out.every((v, i) => Object.is(v, want[i])),
-        `${M}×${K}×${N}`,
-      ).toBe(true);
+      for (const f of [gemm, gemmScalar]) {
+        // Rows of a wider output (stride N + 3, offset 2) show the strided writes too.
+        const out = new Float64Array(2 + M * (N + 3)).fill(-7);
+        f(a, 0, M, K, N, matrixPanels(b, 0, K, N, false), out, 2, N + 3);
+        const rows = Array.from({ length: M }, (_, m) => [...out.subarray(2 + m * (N + 3), 2 + m * (N + 3) + N)]).flat();
+        expect(
+          rows.every((v, i) => Object.is(v, want[i])),
+          `${f.name} ${M}×${K}×${N}`,
+        ).toBe(true);
+        expect(out[0], "nothing is written before the output").toBe(-7);
+      }
     }
   });
 });
