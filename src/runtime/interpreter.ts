@@ -7,6 +7,7 @@
  * MYRIAD), so precision loss and overflow show.
  */
 import type { Model } from "../ir/model.js";
+import type { Node } from "../ir/node.js";
 import type { Tensor } from "../ir/tensor.js";
 import { topologicalOrder } from "../ir/topo.js";
 import type { Value } from "../ir/value.js";
@@ -24,11 +25,31 @@ export interface RunOptions {
   observe?: (value: Value, result: NdArray) => void;
   /** Largest tensor the run may allocate, in bytes of the interpreter's storage (8 per element); 2 GiB by default. */
   tensorByteLimit?: number;
+  /** Named in error messages. */
+  file?: string;
 }
 
 /** A computed value as inference sees it: everything is known. */
 function portOf(a: NdArray): OvPortInfo {
   return { dtype: a.dtype, dims: a.dims, value: () => a };
+}
+
+/**
+ * Every computed output has the type inference gave it (where inference knew the size), so
+ * each run also checks the shape inference that convert and lint rely on. A difference is a
+ * bug in one of the two, not a problem of the model.
+ */
+function checkInferred(node: Node, types: readonly OvPortType[], outs: readonly NdArray[]): void {
+  node.outputs.forEach((v, i) => {
+    const t = types[i];
+    const r = outs[i];
+    if (!v || !t || !r) return;
+    const same = t.dtype === r.dtype && t.dims.length === r.dims.length && t.dims.every((d, k) => d < 0 || d === r.dims[k]);
+    if (!same)
+      throw new Error(
+        `${node.describe()}: output ${i} is ${r.dtype}[${r.dims.join(",")}] but inference gave ${t.dtype}[${t.dims.join(",")}]`,
+      );
+  });
 }
 
 export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor>, options: RunOptions = {}): Map<string, Tensor> {
@@ -61,6 +82,7 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
       throw new MyriadcError(
         "usage",
         `no value given for input ${JSON.stringify(v.name)} (inputs: ${g.inputs.map((i) => i.name).join(", ")})`,
+        { file: options.file },
       );
     values.set(v, runValueOf(t, fp16));
   }
@@ -74,20 +96,25 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
       return a;
     });
     const ctx = { node, version: node.version ?? 1 };
+    let types: OvPortType[];
     let outs: NdArray[];
     try {
-      const types: OvPortType[] = def.infer(
+      types = def.infer(
         inputs.map((a) => a && portOf(a)),
         ctx,
       );
       types.forEach((t, i) => {
         const problem = node.outputs[i] ? tensorSizeProblem(t.dims, limit) : undefined;
-        if (problem) throw new MyriadcError("unsupported", `${node.describe()}: output ${i} of shape [${t.dims.join(",")}] has ${problem}`);
+        if (problem)
+          throw new MyriadcError("unsupported", `${node.describe()}: output ${i} of shape [${t.dims.join(",")}] has ${problem}`, {
+            file: options.file,
+          });
       });
       outs = def.run(inputs as NdArray[], ctx);
     } catch (e) {
-      throw nodeError(node, e);
+      throw nodeError(node, e, options.file);
     }
+    checkInferred(node, types, outs);
     node.outputs.forEach((v, i) => {
       const r = outs[i];
       if (!v || !r) return;

@@ -38,3 +38,7 @@ export function sameBits(a: NdArray, b: NdArray): boolean {
   for (let i = 0; i < a.data.length; i++) if (!Object.is(a.data[i], b.data[i])) return false;
   return true;
 }
+
+/** A random rank in [1, maxRank] with sizes in [1, 4]. */
+export const randomDims = (rnd: () => number, maxRank = 4) =>
+  Array.from({ length: randomInt(rnd, 1, maxRank) }, () => randomInt(rnd, 1, 4));

@@ -1,25 +1,9 @@
-/** Data movement and gathering against coordinate-by-coordinate definitions; values are copied exactly (int64 stays bigint). */
+/** Data movement against coordinate-by-coordinate definitions; values are copied exactly (int64 stays bigint). */
 import { describe, expect, it } from "vitest";
-import { shapeSize, stridesOf } from "../../../src/ir/shape.js";
-import { gather } from "../../../src/ops/kernels/indexing.js";
 import { broadcastTo, concat, pad, tile, transpose } from "../../../src/ops/kernels/shape.js";
 import type { NdArray } from "../../../src/ops/ndarray.js";
-import { lcg, randomArray, randomInt, sameBits } from "./random.js";
-
-/** Coordinates of flat index i in dims. */
-const coords = (i: number, dims: readonly number[]) => {
-  const s = stridesOf(dims);
-  return dims.map((d, k) => Math.floor(i / s[k]!) % d);
-};
-const flat = (c: readonly number[], dims: readonly number[]) => c.reduce((o, v, k) => o * dims[k]! + v, 0);
-
-function define(dims: readonly number[], x: NdArray, source: (c: number[]) => number): NdArray {
-  const data = new Float64Array(shapeSize(dims));
-  for (let i = 0; i < data.length; i++) data[i] = x.data[source(coords(i, dims))] as number;
-  return { dtype: x.dtype, dims, data };
-}
-
-const randomDims = (rnd: () => number, maxRank = 4) => Array.from({ length: randomInt(rnd, 1, maxRank) }, () => randomInt(rnd, 1, 4));
+import { coords, define, flat } from "./coords.js";
+import { lcg, randomArray, randomDims, randomInt, sameBits } from "./random.js";
 
 describe("data movement kernels", () => {
   it("transpose puts input axis perm[d] at output axis d", () => {
@@ -94,34 +78,5 @@ describe("data movement kernels", () => {
     expect([...pad(x, [2], [2], 0, "edge").data]).toEqual([1, 1, 1, 2, 3, 3, 3]);
     expect([...pad(x, [2], [2], 0, "reflect").data]).toEqual([3, 2, 1, 2, 3, 2, 1]);
     expect([...pad(x, [2], [2], 0, "symmetric").data]).toEqual([2, 1, 1, 2, 3, 3, 2]);
-  });
-});
-
-describe("gather", () => {
-  it("picks slices along any axis, negative indices from the end", () => {
-    const rnd = lcg(35);
-    for (let i = 0; i < 40; i++) {
-      const dims = randomDims(rnd, 3);
-      const axis = randomInt(rnd, 0, dims.length - 1);
-      const idxDims = randomDims(rnd, 2);
-      const indices: NdArray = {
-        dtype: "int64",
-        dims: idxDims,
-        data: BigInt64Array.from({ length: shapeSize(idxDims) }, () => BigInt(randomInt(rnd, -dims[axis]!, dims[axis]! - 1))),
-      };
-      const x = randomArray(dims, rnd);
-      const out = [...dims.slice(0, axis), ...idxDims, ...dims.slice(axis + 1)];
-      const want = define(out, x, (c) => {
-        const k = Number(indices.data[flat(c.slice(axis, axis + idxDims.length), idxDims)]);
-        return flat([...c.slice(0, axis), k < 0 ? k + dims[axis]! : k, ...c.slice(axis + idxDims.length)], dims);
-      });
-      expect(sameBits(gather(x, indices, axis), want), `[${dims}] axis ${axis} indices [${idxDims}]`).toBe(true);
-    }
-  });
-
-  it("with batch_dims each batch entry uses its own indices", () => {
-    const x: NdArray = { dtype: "float32", dims: [2, 3], data: Float64Array.of(10, 11, 12, 20, 21, 22) };
-    const indices: NdArray = { dtype: "int32", dims: [2, 2], data: Float64Array.of(2, 0, 1, -1) };
-    expect(gather(x, indices, 1, 1)).toEqual({ dtype: "float32", dims: [2, 2], data: Float64Array.of(12, 10, 21, 22) });
   });
 });
