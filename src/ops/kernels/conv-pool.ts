@@ -10,13 +10,14 @@
  *    taps. Adding a ±0 product leaves a sum unchanged (a sum started at +0 never becomes −0),
  *    so this equals skipping them, as long as no weight is ±Inf or NaN (0·Inf is NaN): such
  *    weights take the direct path.
+ *    A pointwise window (1×1, unit strides, no padding) packs the input planes as they are.
  *  - depthwise (one input channel per group, 1-D and 2-D): taps accumulate into the output
  *    row in kernel order, over the output range where the tap is inside the input.
  *  - direct: the plain loop, for 3-D and more and for non-finite weights.
  */
 import { shapeSize, stridesOf } from "../../ir/shape.js";
 import type { NdArray } from "../ndarray.js";
-import { gemm, PANEL } from "./matmul.js";
+import { gemm, matrixPanels, PANEL, type PackPanel } from "./matmul.js";
 
 /** The window of each spatial axis and the resulting output size. */
 export interface Window {
@@ -84,36 +85,40 @@ function convolveGemm(xd: Float64Array, wd: Float64Array, out: Float64Array, s: 
   const K = cg * kh * kw;
   const P = OH * OW;
   const plane = H * W;
+  const pointwise = kh === 1 && kw === 1 && sy === 1 && sx === 1 && py === 0 && px === 0 && OH === H && OW === W;
   const iy0 = new Int32Array(PANEL);
   const ix0 = new Int32Array(PANEL);
   for (let n = 0; n < s.N; n++) {
     for (let g = 0; g < s.groups; g++) {
       const xBase = (n * s.C + g * cg) * plane;
-      // A panel holds PANEL output positions' windows, tap-major: panel[k·PANEL + j].
-      const pack = (p0: number, panel: Float64Array) => {
-        for (let j = 0; j < PANEL; j++) {
-          const p = p0 + j;
-          const oy = Math.floor(p / OW);
-          // Positions past the end read nothing: their row start is far outside the input.
-          iy0[j] = p < P ? oy * sy - py : -(1 << 30);
-          ix0[j] = p < P ? (p - oy * OW) * sx - px : 0;
-        }
-        let q = 0;
-        for (let c = 0; c < cg; c++) {
-          const chan = xBase + c * plane;
-          for (let ky = 0; ky < kh; ky++) {
-            const ty = ky * dy;
-            for (let kx = 0; kx < kw; kx++) {
-              const tx = kx * dx;
-              for (let j = 0; j < PANEL; j++) {
-                const iy = iy0[j]! + ty;
-                const ix = ix0[j]! + tx;
-                panel[q++] = iy >= 0 && iy < H && ix >= 0 && ix < W ? xd[chan + iy * W + ix]! : 0;
+      // A panel holds PANEL output positions' windows, tap-major: panel[k·PANEL + j]. A
+      // pointwise window's im2col matrix is the group's [C/G, H·W] input itself.
+      const pack: PackPanel = pointwise
+        ? matrixPanels(xd, xBase, K, P, false)
+        : (p0, panel) => {
+            for (let j = 0; j < PANEL; j++) {
+              const p = p0 + j;
+              const oy = Math.floor(p / OW);
+              // Positions past the end read nothing: their row start is far outside the input.
+              iy0[j] = p < P ? oy * sy - py : -(1 << 30);
+              ix0[j] = p < P ? (p - oy * OW) * sx - px : 0;
+            }
+            let q = 0;
+            for (let c = 0; c < cg; c++) {
+              const chan = xBase + c * plane;
+              for (let ky = 0; ky < kh; ky++) {
+                const ty = ky * dy;
+                for (let kx = 0; kx < kw; kx++) {
+                  const tx = kx * dx;
+                  for (let j = 0; j < PANEL; j++) {
+                    const iy = iy0[j]! + ty;
+                    const ix = ix0[j]! + tx;
+                    panel[q++] = iy >= 0 && iy < H && ix >= 0 && ix < W ? xd[chan + iy * W + ix]! : 0;
+                  }
+                }
               }
             }
-          }
-        }
-      };
+          };
       gemm(wd, g * og * K, og, K, P, pack, out, (n * s.O + g * og) * P, P);
     }
   }

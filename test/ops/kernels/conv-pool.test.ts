@@ -197,6 +197,23 @@ describe("convolution kernel", () => {
     expect(sameBits(convolution(x, w, win, 1, 19), referenceConvolution(x, w, win, 1, 19))).toBe(true);
   });
 
+  it("pointwise (1×1, unit strides, no padding) convolutions read the planes directly and equal the plain loop", () => {
+    const rnd = lcg(15);
+    for (const [C, O, H, W, groups] of [
+      [37, 19, 11, 13, 1],
+      [6, 9, 1, 7, 3],
+      [4, 4, 5, 5, 2],
+      [70, 5, 3, 1, 1],
+    ] as const) {
+      const x = randomArray([2, C, H, W], rnd, C % 2 === 0);
+      const win: Window = { kernel: [1, 1], strides: [1, 1], dilations: [1, 1], padsBegin: [0, 0], out: [H, W] };
+      const w = randomArray([O, C / groups, 1, 1], rnd);
+      expect(sameBits(convolution(x, w, win, groups, O), referenceConvolution(x, w, win, groups, O)), `x [${x.dims}] w [${w.dims}]`).toBe(
+        true,
+      );
+    }
+  });
+
   it("weights with Inf or NaN never multiply padding (0·Inf would be NaN): results equal the plain loop", () => {
     const rnd = lcg(14);
     const x = randomArray([1, 2, 5, 5], rnd);
