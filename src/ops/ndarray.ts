@@ -213,41 +213,12 @@ export function broadcastIndex(dims: readonly number[], outDims: readonly number
 }
 
 /**
- * The largest tensor any kernel allocates: element offsets are held in Int32Arrays. A run
- * refuses bigger tensors with a message naming the node before a kernel is called; this
- * bound only protects kernels called directly (constant folding, tests).
+ * The most elements any kernel allocates: element offsets are held in Int32Arrays. The
+ * interpreter refuses bigger outputs at their node, with the shared per-tensor byte limit
+ * (src/util/limits.ts), before a kernel is called; this bound also protects kernels called
+ * directly (constant folding, tests).
  */
 export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
-
-/** Default per-tensor limit of the interpreter (bytes of its 8-byte-per-element storage). */
-export const DEFAULT_TENSOR_BYTE_LIMIT = 2 ** 31;
-
-/** Bytes the kernels hold per element: every dtype is stored in a 64-bit typed array. */
-const STORAGE_BYTES = 8;
-
-function formatBytes(n: number): string {
-  const units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : Number(v.toPrecision(3))} ${units[u]}`;
-}
-
-/**
- * Why a tensor of `dims` may not be allocated (undefined when it may): more elements than
- * the kernels can index, or more bytes than `byteLimit`. Dims of -1 (unknown) are not checked.
- * The text reads after "shape [dims] has": "1000000000000 elements (7.28 TiB), above …".
- */
-export function tensorSizeProblem(dims: readonly number[], byteLimit = DEFAULT_TENSOR_BYTE_LIMIT): string | undefined {
-  if (dims.some((d) => d < 0)) return undefined;
-  const n = dims.reduce((p, d) => p * d, 1);
-  const bytes = n * STORAGE_BYTES;
-  if (n <= MAX_TENSOR_ELEMENTS && bytes <= byteLimit) return undefined;
-  return `${n} elements (${formatBytes(bytes)}), above the ${formatBytes(Math.min(byteLimit, MAX_TENSOR_ELEMENTS * STORAGE_BYTES))} per-tensor limit`;
-}
 
 /**
  * Walks an output of `outDims` that broadcasts two inputs of `aDims` and `bDims` as runs:
@@ -314,7 +285,8 @@ export function forEachBroadcastRun(
 
 /** Allocates data of the right class for a dtype (zero-filled). */
 export function ndAlloc(dtype: DTypeName, n: number): NdData {
-  if (!(n <= MAX_TENSOR_ELEMENTS)) throw new RangeError(`a tensor of ${tensorSizeProblem([n])}`);
+  if (!(n <= MAX_TENSOR_ELEMENTS))
+    throw new RangeError(`a tensor of ${n} elements, more than the ${MAX_TENSOR_ELEMENTS} the kernels can index`);
   if (dtype === "int64") return new BigInt64Array(n);
   if (dtype === "uint64") return new BigUint64Array(n);
   return new Float64Array(n);

@@ -8,13 +8,15 @@
  */
 import type { Model } from "../ir/model.js";
 import type { Node } from "../ir/node.js";
+import { shapeSize } from "../ir/shape.js";
 import type { Tensor } from "../ir/tensor.js";
 import { topologicalOrder } from "../ir/topo.js";
 import type { Value } from "../ir/value.js";
-import { DEFAULT_TENSOR_BYTE_LIMIT, type NdArray, ndToTensor, tensorSizeProblem } from "../ops/ndarray.js";
+import { MAX_TENSOR_ELEMENTS, type NdArray, ndToTensor } from "../ops/ndarray.js";
 import type { OvPortInfo, OvPortType } from "../ops/openvino/op-def.js";
 import { openvinoOp } from "../ops/openvino/registry.js";
 import { MyriadcError } from "../util/errors.js";
+import { checkTensorSize } from "../util/limits.js";
 import { nodeError, noKernelError } from "./op-errors.js";
 import { roundResult, runValueOf } from "./rounding.js";
 
@@ -23,8 +25,6 @@ export interface RunOptions {
   fp16?: boolean;
   /** Called with every computed value (inputs and constants included): shapes, types, statistics. */
   observe?: (value: Value, result: NdArray) => void;
-  /** Largest tensor the run may allocate, in bytes of the interpreter's storage (8 per element); 2 GiB by default. */
-  tensorByteLimit?: number;
   /** Named in error messages. */
   file?: string;
 }
@@ -32,6 +32,26 @@ export interface RunOptions {
 /** A computed value as inference sees it: everything is known. */
 function portOf(a: NdArray): OvPortInfo {
   return { dtype: a.dtype, dims: a.dims, value: () => a };
+}
+
+/**
+ * Refuses an output before its kernel allocates it: above the shared per-tensor limit
+ * (src/util/limits.ts, `--max-tensor-bytes`), or more elements than the kernels can index.
+ * Sizes only known at run time (-1) are the kernel's to check.
+ */
+function checkOutputSize(node: Node, index: number, t: OvPortType, file: string | undefined): void {
+  if (t.dims.some((d) => d < 0)) return;
+  const what = `${node.describe()}: output ${index}`;
+  checkTensorSize({ dtype: t.dtype, dims: t.dims, what, file });
+  const n = shapeSize(t.dims);
+  if (n > MAX_TENSOR_ELEMENTS)
+    throw new MyriadcError(
+      "too-large",
+      `${what}: ${t.dtype}[${t.dims.join(",")}] has ${n} elements, more than the ${MAX_TENSOR_ELEMENTS} the interpreter can index`,
+      {
+        file,
+      },
+    );
 }
 
 /**
@@ -55,7 +75,6 @@ function checkInferred(node: Node, types: readonly OvPortType[], outs: readonly 
 export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor>, options: RunOptions = {}): Map<string, Tensor> {
   const g = model.graph;
   const fp16 = options.fp16 ?? false;
-  const limit = options.tensorByteLimit ?? DEFAULT_TENSOR_BYTE_LIMIT;
   const order = topologicalOrder(g);
   // Without an observer a value is dropped after its last reader, so a run holds only live tensors.
   const keepAll = options.observe !== undefined;
@@ -104,11 +123,7 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
         ctx,
       );
       types.forEach((t, i) => {
-        const problem = node.outputs[i] ? tensorSizeProblem(t.dims, limit) : undefined;
-        if (problem)
-          throw new MyriadcError("unsupported", `${node.describe()}: output ${i} of shape [${t.dims.join(",")}] has ${problem}`, {
-            file: options.file,
-          });
+        if (node.outputs[i]) checkOutputSize(node, i, t, options.file);
       });
       outs = def.run(inputs as NdArray[], ctx);
     } catch (e) {

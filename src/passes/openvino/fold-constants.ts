@@ -11,6 +11,7 @@ import { type NdArray, ndFromTensor, ndToTensor } from "../../ops/ndarray.js";
 import { constantPort, type OvOpDef, type OvPortType, strAttr } from "../../ops/openvino/op-def.js";
 import { openvinoOp } from "../../ops/openvino/registry.js";
 import { VALUE_DEPENDENT_DIMS } from "../../ops/openvino/value-dependent-dims.js";
+import { formatBytes, maxTensorBytes, tensorBytes } from "../../util/limits.js";
 import { staticDims, type ValueFacts } from "../rewrite/facts.js";
 import { type RewritePass, rewritePass } from "../rewrite/pass.js";
 import { defineRule } from "../rewrite/rule.js";
@@ -51,6 +52,8 @@ function resultTooLarge(node: Node, kernel: OvOpDef): string | undefined {
     if (t.dims.some((d) => d < 0)) return "the size of its result is only known at run time";
     const n = shapeSize(t.dims);
     if (n > MAX_FOLDED_ELEMENTS) return `its result has ${n} elements, more than the ${MAX_FOLDED_ELEMENTS} folded ahead of time`;
+    if (tensorBytes(t.dtype, t.dims) > maxTensorBytes())
+      return `its result would be larger than the per-tensor limit (${formatBytes(maxTensorBytes())})`;
   }
   return undefined;
 }
