@@ -31,6 +31,8 @@ export interface ConvertOptions {
    * Convert insertion); "none" keeps the plain lowering.
    */
   target?: "myriad" | "none";
+  /** Filled with the lowering trace: ONNX node name → the OpenVINO nodes it became (before legalization). */
+  loweringTrace?: Map<string, string[]>;
 }
 
 export interface Converted extends EmittedIr {
@@ -55,7 +57,7 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
     addPreprocessing(model, perInput);
   }
   runPipeline(model, fixPipeline());
-  const ov = lowerOrThrow(model, file);
+  const ov = lowerOrThrow(model, file, { trace: options.loweringTrace });
   eliminateDeadCode(ov.graph);
   const legalization = (options.target ?? "myriad") === "myriad" ? legalizeForMyriad(ov, file) : { applied: [], notes: [] };
   const types = observeTypes(ov, file);
