@@ -1,7 +1,7 @@
 /**
  * `convert` as a library call: a model → fix (shapes, folding, simplification) → lowering
  * to OpenVINO ops → MYRIAD legalization → IR v11 document and weights. Value shapes for the
- * IR ports are observed by one run of the interpreter on zero inputs, which needs every
+ * IR ports come from OpenVINO shape inference (no activation is computed), which needs every
  * input shape to be static (set them with inputShapes).
  */
 

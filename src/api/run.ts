@@ -41,5 +41,5 @@ export function run(
   }
   const feeds = inputs instanceof Map ? inputs : new Map(Object.entries(inputs));
   for (const name of feeds.keys()) findDataInput(model.graph, name, "--input", file);
-  return runOpenvinoModel(model, feeds, { fp16: options.fp16 ?? (dialect === "openvino" && isFp16Ir(model)) });
+  return runOpenvinoModel(model, feeds, { fp16: options.fp16 ?? (dialect === "openvino" && isFp16Ir(model)), file });
 }

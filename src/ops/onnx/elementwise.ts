@@ -6,6 +6,7 @@
  */
 import { type DTypeName, dtypeInfo } from "../../ir/dtype.js";
 import type { Node } from "../../ir/node.js";
+import { erf, roundHalfEven } from "../kernels/elementwise.js";
 import { broadcastDims, broadcastIndex, type CastOptions, isBigDtype, type NdArray, ndAlloc, ndCast } from "../ndarray.js";
 import {
   broadcastOp,
@@ -125,30 +126,6 @@ function variadic(op: Binary): OnnxOpDef {
     },
   };
 }
-
-export const erf = (x: number): number => {
-  // Abramowitz–Stegun 7.1.26 is too coarse for folding; use the series/continued fraction split.
-  const t = Math.abs(x);
-  if (t < 2.5) {
-    let sum = x;
-    let term = x;
-    for (let n = 1; n < 60; n++) {
-      term *= (-x * x) / n;
-      sum += term / (2 * n + 1);
-    }
-    return (2 / Math.sqrt(Math.PI)) * sum;
-  }
-  // erfc continued fraction for large |x|.
-  let f = 0;
-  for (let n = 60; n >= 1; n--) f = n / 2 / (t + f);
-  const erfc = Math.exp(-t * t) / Math.sqrt(Math.PI) / (t + f);
-  return x > 0 ? 1 - erfc : erfc - 1;
-};
-
-const roundHalfEven = (x: number): number => {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
-};
 
 const sameShapeAs =
   (dtype: DTypeName) =>
