@@ -7,7 +7,7 @@
 
 import { type EmittedIr, emitOpenvinoIr } from "./emit/openvino-emitter.js";
 import type { Model } from "./ir/model.js";
-import { lowerOrThrow } from "./lower/lower.js";
+import { type LoweringNote, lowerOrThrow } from "./lower/lower.js";
 import { eliminateDeadCode } from "./passes/common/dead-code.js";
 import { runPipeline } from "./passes/manager.js";
 import { type InputShapes, setInputShapes } from "./passes/onnx/input-shapes.js";
@@ -29,6 +29,8 @@ export interface ConvertOptions {
    * Convert insertion); "none" keeps the plain lowering.
    */
   target?: "myriad" | "none";
+  /** Drop activation quantization of quantized models (see LowerOptions.dequantize). */
+  dequantize?: boolean;
 }
 
 export interface Converted extends EmittedIr {
@@ -36,6 +38,8 @@ export interface Converted extends EmittedIr {
   openvino: Model;
   /** What MYRIAD legalization changed (empty for target "none"). */
   legalization: LegalizeReport;
+  /** How particular nodes were lowered (an If as both branches and a Select, quantized ops in float). */
+  notes: LoweringNote[];
 }
 
 export function convertToIr(model: Model, file: string, options: ConvertOptions = {}): Converted {
@@ -53,12 +57,12 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
     addPreprocessing(model, perInput);
   }
   runPipeline(model, fixPipeline());
-  const ov = lowerOrThrow(model, file);
+  const { model: ov, notes } = lowerOrThrow(model, file, { dequantize: options.dequantize ?? false });
   eliminateDeadCode(ov.graph);
   const legalization = (options.target ?? "myriad") === "myriad" ? legalizeForMyriad(ov, file) : { applied: [], notes: [] };
   const types = observeTypes(ov, file);
   const emitted = emitOpenvinoIr(ov, { dataType: options.dataType ?? "FP32", parameters: options.parameters ?? {}, types });
-  return { ...emitted, openvino: ov, legalization };
+  return { ...emitted, openvino: ov, legalization, notes };
 }
 
 export { observeTypes };

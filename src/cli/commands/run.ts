@@ -45,7 +45,7 @@ export function runCommand(file: string, options: RunOptions, io: CliIO): number
     fp16 = isFp16Ir(model);
   } else {
     runPipeline(model, fixPipeline());
-    model = lowerOrThrow(model, file);
+    model = lowerOrThrow(model, file).model;
     eliminateDeadCode(model.graph);
   }
   for (const name of feeds.keys()) {
