@@ -7,6 +7,7 @@
 
 import { type EmittedIr, emitOpenvinoIr } from "./emit/openvino-emitter.js";
 import type { Model } from "./ir/model.js";
+import { type CalibrationData, checkFp16, type Fp16Check } from "./lint/fp16-calibration.js";
 import { type LoweringNote, lowerOrThrow } from "./lower/lower.js";
 import { eliminateDeadCode } from "./passes/common/dead-code.js";
 import { runPipeline } from "./passes/manager.js";
@@ -31,6 +32,11 @@ export interface ConvertOptions {
   target?: "myriad" | "none";
   /** Drop activation quantization of quantized models (see LowerOptions.dequantize). */
   dequantize?: boolean;
+  /**
+   * Check FP16 precision on this data: the converted model runs in float32 and in FP16 and the
+   * first node losing more than 1% is reported. Without it nothing is computed.
+   */
+  fp16Check?: CalibrationData;
 }
 
 export interface Converted extends EmittedIr {
@@ -40,6 +46,8 @@ export interface Converted extends EmittedIr {
   legalization: LegalizeReport;
   /** How particular nodes were lowered (an If as both branches and a Select, quantized ops in float). */
   notes: LoweringNote[];
+  /** The FP16 check (checked: false unless fp16Check data was given). */
+  fp16: Fp16Check;
 }
 
 export function convertToIr(model: Model, file: string, options: ConvertOptions = {}): Converted {
@@ -62,7 +70,8 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
   const legalization = (options.target ?? "myriad") === "myriad" ? legalizeForMyriad(ov, file) : { applied: [], notes: [] };
   const types = observeTypes(ov, file);
   const emitted = emitOpenvinoIr(ov, { dataType: options.dataType ?? "FP32", parameters: options.parameters ?? {}, types });
-  return { ...emitted, openvino: ov, legalization, notes };
+  const fp16 = checkFp16(ov, options.fp16Check ?? {});
+  return { ...emitted, openvino: ov, legalization, notes, fp16 };
 }
 
 export { observeTypes };

@@ -96,6 +96,9 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option("--input-type <type>", "the type the model is fed: U8, FP16 or FP32 (a Convert is added)")
     .option("--layout <name(from->to)>", "the layout the model is fed, e.g. input(nhwc->nchw) (repeatable)", collect, [])
     .option("--target <target>", "myriad (default): apply the MYRIAD fixes; none: plain lowering", "myriad")
+    .option("--dequantize", "quantized models: drop activation quantization, dequantize weights (outputs may differ slightly)")
+    .option("--calibrate <name=file>", "check FP16 against FP32 on these input values (.npy or .pb; repeatable)", collect, [])
+    .option("--calibrate-range <lo,hi>", "check FP16 with uniform values in [lo,hi] for inputs without a file, e.g. 0,255")
     .option("--json", "print the summary as JSON")
     .action(
       (
@@ -111,6 +114,9 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
           inputType?: string;
           layout: string[];
           json?: boolean;
+          dequantize?: boolean;
+          calibrate: string[];
+          calibrateRange?: string;
         },
       ) => {
         setCode(convertCommand(model, opts, io));
@@ -139,6 +145,9 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option("--reverse-input-channels", "swap the channel order (RGB <-> BGR) before mean/scale")
     .option("--input-type <type>", "the type the model is fed: U8, FP16 or FP32")
     .option("--layout <name(from->to)>", "the layout the model is fed, e.g. input(nhwc->nchw) (repeatable)", collect, [])
+    .option("--dequantize", "quantized models: drop activation quantization, dequantize weights (outputs may differ slightly)")
+    .option("--calibrate <name=file>", "check FP16 against FP32 on these input values (.npy or .pb; repeatable)", collect, [])
+    .option("--calibrate-range <lo,hi>", "check FP16 with uniform values in [lo,hi] for inputs without a file, e.g. 0,255")
     .option("--shaves <n>", "SHAVE cores to compile for (1-16; with --cmx-slices)")
     .option("--cmx-slices <n>", "CMX slices (1-16, at least --shaves)")
     .option("--streams <n>", "throughput streams (1-3)")

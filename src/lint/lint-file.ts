@@ -9,18 +9,19 @@
 import { convertToIr } from "../convert.js";
 import { loadModel } from "../frontends/load-model.js";
 import type { Model } from "../ir/model.js";
-import { isStaticShape, shapeSize } from "../ir/shape.js";
-import { Tensor } from "../ir/tensor.js";
+import { isStaticShape } from "../ir/shape.js";
+import type { Tensor } from "../ir/tensor.js";
 import { lowerToOpenvino } from "../lower/lower.js";
 import { eliminateDeadCode } from "../passes/common/dead-code.js";
 import { runPipeline } from "../passes/manager.js";
 import { type InputShapes, setInputShapes } from "../passes/onnx/input-shapes.js";
 import { shapeInferencePass } from "../passes/onnx/shape-inference.js";
 import { myriadFixPipeline } from "../targets/myriad/onnx-fixes.js";
-import { isMyriadcError, MyriadcError } from "../util/errors.js";
+import { isMyriadcError } from "../util/errors.js";
 import type { Finding } from "./finding.js";
-import { fp16Calibration, syntheticValues } from "./fp16-calibration.js";
+import { calibrationFeeds, fp16Calibration } from "./fp16-calibration.js";
 import { lintOpenvino, valueTypes } from "./lint.js";
+import { quantizedModelFinding } from "./quantized-model.js";
 import { at } from "./rule.js";
 
 export interface LintFileOptions {
@@ -71,19 +72,24 @@ function lintOnnx(model: Model, file: string): Lowered {
     };
   }
   const lowered = lowerToOpenvino(model);
+  // How rules lowered particular nodes (an If as both branches and a Select): warnings, with the way to avoid the cost.
+  const notes = lowered.notes.map((n) => at({ name: n.node, opType: n.op }, n.rule, "warning", n.message, n.suggestion, false));
   if (lowered.failures.length) {
     return {
       complete: false,
-      findings: lowered.failures.map((f) =>
-        at(
-          { name: f.node, opType: f.op },
-          "myriad/not-lowered",
-          "error",
-          `${f.op} cannot be converted to OpenVINO opset1–opset10: ${f.reason}`,
-          undefined,
-          false,
+      findings: [
+        ...notes,
+        ...lowered.failures.map((f) =>
+          at(
+            { name: f.node, opType: f.op },
+            "myriad/not-lowered",
+            "error",
+            `${f.op} cannot be converted to OpenVINO opset1–opset10: ${f.reason}`,
+            undefined,
+            false,
+          ),
         ),
-      ),
+      ],
     };
   }
   const ov = lowered.model;
@@ -99,7 +105,7 @@ function lintOnnx(model: Model, file: string): Lowered {
   }
   return {
     complete: true,
-    findings: findings.map((f) => {
+    findings: [...notes, ...findings].map((f) => {
       const node = sourceName(f.node, onnxNames);
       return { ...f, node, message: f.node ? f.message.split(f.node).join(node) : f.message };
     }),
@@ -111,28 +117,7 @@ const key = (f: Finding) => `${f.rule}|${f.node}`;
 /** The FP16 range analysis on the model MYRIAD would run. */
 function calibrate(model: Model, options: LintFileOptions): Finding[] {
   if (!options.calibration && !options.calibrationRange) return [];
-  const [lo, hi] = options.calibrationRange ?? [-1, 1];
-  const feeds = new Map<string, Tensor>();
-  for (const v of model.graph.inputs) {
-    if (v.isInitializer) continue;
-    const given = options.calibration?.get(v.name);
-    if (given) feeds.set(v.name, given);
-    else if (isStaticShape(v.shape) && (v.dtype === "float32" || v.dtype === "float16"))
-      feeds.set(v.name, Tensor.fromArray("float32", v.shape, syntheticValues(shapeSize(v.shape), lo, hi)));
-    else
-      throw new MyriadcError(
-        "usage",
-        `--calibrate: no values for input ${JSON.stringify(v.name)} (${v.dtype ?? "?"}${v.shape ? `[${v.shape.join(",")}]` : ""}); give name=file.npy`,
-      );
-  }
-  for (const name of options.calibration?.keys() ?? []) {
-    if (!model.graph.inputs.some((v) => v.name === name))
-      throw new MyriadcError(
-        "usage",
-        `--calibrate: the model has no input ${JSON.stringify(name)} (inputs: ${model.graph.inputs.map((v) => v.name).join(", ")})`,
-      );
-  }
-  return fp16Calibration(model, feeds);
+  return fp16Calibration(model, calibrationFeeds(model, options));
 }
 
 export function lintFile(file: string, options: LintFileOptions = {}): LintFileReport {
@@ -162,6 +147,15 @@ export function lintFile(file: string, options: LintFileOptions = {}): LintFileR
     f.fixable || afterFix.has(key(f)) ? f : { ...f, fixable: true, suggestion: f.suggestion ?? "fix --target myriad resolves it" };
   // Calibration runs on what convert produces: the fixed, lowered and legalized model.
   const calibrated = options.calibration || options.calibrationRange ? calibrate(convertToIr(load(), file).openvino, options) : [];
+  const quantized = quantizedModelFinding(asGiven, (dequantize) => {
+    try {
+      return convertToIr(load(), file, { dequantize }).net.layers.filter((l) => !["Const", "Parameter", "Result"].includes(l.type)).length;
+    } catch (e) {
+      if (!isMyriadcError(e)) throw e;
+      return undefined;
+    }
+  });
+  calibrated.push(...quantized);
   if (given.complete) return { file, format: "onnx", findings: [...given.findings.map(mark), ...calibrated] };
   const seen = new Set(given.findings.map(key));
   return {

@@ -32,8 +32,8 @@ export interface LoweringSession {
   lowerSubgraph(sg: Graph, what: string): Value[];
   /** Lowers a later ONNX node with `rule` instead of its own (a chain lowered as one; each value stays right). */
   lowerLater(node: Node, rule: (c: LowerContext) => (Value | undefined)[]): void;
-  /** A note for the user about how a node was lowered. */
-  note(node: Node, message: string): void;
+  /** A note for the user about how a node was lowered: a rule id (documented with the lint rules), the message, what to do. */
+  note(node: Node, rule: string, message: string, suggestion?: string): void;
   /** The outputs of ONNX op `opType` on these inputs, built by that op's rule with the current node's attributes. */
   lowerAs(c: LowerContext, opType: string, operands: readonly (Operand | undefined)[], outputs?: number): (Value | undefined)[];
 }
@@ -53,9 +53,9 @@ export class LowerContext extends OvBuilder {
     super(graph, node.name || node.opType);
   }
 
-  /** Tells the user something about how this node was lowered (convert prints it, lint reports it). */
-  note(message: string): void {
-    this.session.note(this.node, message);
+  /** Tells the user something about how this node was lowered (convert prints it, lint reports it as a warning). */
+  note(rule: string, message: string, suggestion?: string): void {
+    this.session.note(this.node, rule, message, suggestion);
   }
 
   /** The outputs of ONNX op `opType` on these operands (the current node's attributes apply). */

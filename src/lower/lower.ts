@@ -61,7 +61,10 @@ export interface LoweringFailure {
 export interface LoweringNote {
   node: string;
   op: string;
+  /** The rule id lint reports it under (e.g. "myriad/if-both-branches"). */
+  rule: string;
   message: string;
+  suggestion?: string;
 }
 
 export interface LowerOptions {
@@ -167,8 +170,8 @@ class Session implements LoweringSession {
     this.overrides.set(node, rule);
   }
 
-  note(node: Node, message: string): void {
-    this.notes.push({ node: node.name, op: node.qualifiedType, message });
+  note(node: Node, rule: string, message: string, suggestion?: string): void {
+    this.notes.push({ node: node.name, op: node.qualifiedType, rule, message, ...(suggestion ? { suggestion } : {}) });
   }
 
   lowerAs(c: LowerContext, opType: string, operands: readonly (Operand | undefined)[], outputs = 1): (Value | undefined)[] {

@@ -11,7 +11,7 @@ import { shapeSize } from "../ir/shape.js";
 import type { Tensor } from "../ir/tensor.js";
 import { topologicalOrder } from "../ir/topo.js";
 import type { Value } from "../ir/value.js";
-import { type NdArray, ndAlloc, ndFromTensor, ndToTensor } from "../ops/ndarray.js";
+import { type NdArray, ndAlloc, ndCast, ndFromTensor, ndToTensor } from "../ops/ndarray.js";
 import { openvinoOp } from "../ops/openvino/registry.js";
 import { MyriadcError } from "../util/errors.js";
 
@@ -49,6 +49,8 @@ function roundFp32(a: NdArray): NdArray {
   return a;
 }
 
+const isInteger = (dtype: NdArray["dtype"]) => dtypeInfo(dtype).kind === "int" || dtypeInfo(dtype).kind === "uint";
+
 function roundFp16(a: NdArray): NdArray {
   if (!(a.data instanceof Float64Array) || !/^(float|bfloat)/.test(a.dtype)) return a;
   const out = new Float64Array(a.data.length);
@@ -72,7 +74,9 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
         "usage",
         `no value given for input ${JSON.stringify(v.name)} (inputs: ${g.inputs.map((i) => i.name).join(", ")})`,
       );
-    const a = ndFromTensor(t);
+    // An integer feed takes the input's declared type, as the device converts it (I64 inputs become I32 on MYRIAD).
+    const given = ndFromTensor(t);
+    const a = v.dtype && v.dtype !== given.dtype && isInteger(v.dtype) && isInteger(given.dtype) ? ndCast(given, v.dtype) : given;
     values.set(v, options.fp16 ? roundFp16(a) : a);
   }
   for (const node of topologicalOrder(g)) {
@@ -86,7 +90,7 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
     });
     let outs: NdArray[];
     try {
-      const ctx = { node, version: node.version ?? 1 };
+      const ctx = { node, version: node.version ?? 1, fp16: options.fp16 ?? false };
       const types = options.typesOnly ? def.outputTypes?.(inputs as NdArray[], ctx) : undefined;
       outs =
         types && types.every((t) => !mayHoldShapes(t.dtype))

@@ -17,12 +17,13 @@ import { loadModel } from "../../frontends/load-model.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
 import type { Model } from "../../ir/model.js";
 import type { Finding } from "../../lint/finding.js";
+import { checkFp16, describeFp16Check } from "../../lint/fp16-calibration.js";
 import { lintOpenvino, valueTypes } from "../../lint/lint.js";
 import { parseInputShape } from "../../passes/onnx/input-shapes.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { CliIO } from "../io.js";
-import { type ConvertOptions, preprocessingFlags } from "./convert.js";
+import { type ConvertOptions, calibrationFlags, preprocessingFlags } from "./convert.js";
 
 export interface CompileCliOptions extends Omit<ConvertOptions, "output" | "json" | "target"> {
   output: string;
@@ -98,7 +99,10 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
         inputShapes,
         preprocessing: preprocessingFlags({ ...o, output: "" }),
         parameters: { input_model: file, target: "myriad" },
+        dequantize: o.dequantize ?? false,
       });
+      for (const n of converted.notes)
+        io.stderr(`myriadc: note: ${n.node} (${n.op}): ${n.message}${n.suggestion ? `; ${n.suggestion}` : ""}\n`);
       const stem =
         file
           .split(/[\\/]/)
@@ -112,6 +116,10 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
       lowered = converted.openvino;
     }
     warnAboutRefusals(lowered, file, io);
+    // A precision loss found with --calibrate is a warning now; otherwise the summary says what was (not) checked.
+    const fp16 = checkFp16(lowered, calibrationFlags(o));
+    if (fp16.first) io.stderr(`myriadc: ${describeFp16Check(fp16)}\n`);
+    const fp16Line = fp16.first ? "" : `${describeFp16Check(fp16)}\n`;
     const req: CompileRequest = {
       ir,
       options: {
@@ -134,7 +142,7 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
     };
     if (o.dryRun) {
       const plan = describeCompile(req, o.output);
-      io.stdout(`# backend: ${plan.backend}${ir.xml !== file ? ` (converted IR written to ${ir.xml})` : ""}\n${plan.text}`);
+      io.stdout(`# backend: ${plan.backend}${ir.xml !== file ? ` (converted IR written to ${ir.xml})` : ""}\n${plan.text}# ${fp16Line}`);
       return 0;
     }
     progress(`compiling ${ir.xml} (backend ${backend}) …`);
@@ -142,7 +150,7 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
     writeFileAtomic(o.output, blob);
     io.stdout(
       `${o.output}: ${blob.length.toLocaleString("en-US")} bytes, MYRIAD blob version ${header.versionMajor}.${header.versionMinor}, backend ${used}, ` +
-        `${Math.round(performance.now() - started)} ms\n`,
+        `${Math.round(performance.now() - started)} ms\n${fp16Line}`,
     );
     return 0;
   } finally {

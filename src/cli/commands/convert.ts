@@ -7,7 +7,9 @@ import { convertToIr } from "../../convert.js";
 import { writeIr } from "../../emit/openvino-ir.js";
 import { loadModel } from "../../frontends/load-model.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
+import { readNamedTensors } from "../../io/tensor-file.js";
 import { formatStylish } from "../../lint/format/stylish.js";
+import { type CalibrationData, describeFp16Check, parseCalibrationRange } from "../../lint/fp16-calibration.js";
 import { lintOpenvino, valueTypes } from "../../lint/lint.js";
 import { parseInputShape } from "../../passes/onnx/input-shapes.js";
 import { type InputPreprocessing, parseInputType, parseLayoutSpec, parseValuesSpec } from "../../passes/onnx/preprocess.js";
@@ -25,6 +27,18 @@ export interface ConvertOptions {
   layout?: string[];
   target?: string;
   json?: boolean;
+  /** FP16 check data: name=file.npy per input, and/or a lo,hi range for float inputs without a file. */
+  calibrate?: string[];
+  calibrateRange?: string;
+  dequantize?: boolean;
+}
+
+/** The --calibrate/--calibrate-range flags (convert, compile, lint) as calibration data; empty when neither is given. */
+export function calibrationFlags(o: { calibrate?: string[] | undefined; calibrateRange?: string | undefined }): CalibrationData {
+  return {
+    ...(o.calibrate?.length ? { calibration: readNamedTensors("--calibrate", o.calibrate) } : {}),
+    ...(o.calibrateRange !== undefined ? { calibrationRange: parseCalibrationRange(o.calibrateRange) } : {}),
+  };
 }
 
 /** Collects the preprocessing flags per input ("" = every input). */
@@ -80,7 +94,15 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
   if (target !== "myriad" && target !== "none")
     throw new MyriadcError("usage", `--target ${JSON.stringify(options.target)}: expected myriad or none`);
   parameters.target = target;
-  const ir = convertToIr(model, file, { dataType, inputShapes, parameters, preprocessing: pre, target });
+  const ir = convertToIr(model, file, {
+    dataType,
+    inputShapes,
+    parameters,
+    preprocessing: pre,
+    target,
+    dequantize: options.dequantize ?? false,
+    fp16Check: calibrationFlags(options),
+  });
   // What MYRIAD would still refuse in the written IR (nothing to report for target none).
   const remaining = target === "myriad" ? lintOpenvino(ir.openvino, valueTypes(ir.openvino, file)) : [];
   const bin = binPathFor(options.output);
@@ -101,6 +123,8 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
     target,
     myriadFixes: ir.legalization.applied,
     remaining,
+    notes: ir.notes,
+    fp16: { checked: ir.fp16.checked, ...(ir.fp16.first ? { first: ir.fp16.first } : {}), summary: describeFp16Check(ir.fp16) },
   };
   if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   else {
@@ -109,6 +133,8 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
     ];
     for (const [t, n] of Object.entries(summary.layersByType)) lines.push(`  ${String(n).padStart(5)}  ${t}`);
     if (target === "myriad") lines.push(`MYRIAD fixes applied: ${summary.myriadFixes.join(", ") || "none needed"}`);
+    for (const n of ir.notes) lines.push(`note: ${n.node} (${n.op}): ${n.message}${n.suggestion ? `; ${n.suggestion}` : ""}`);
+    lines.push(describeFp16Check(ir.fp16));
     io.stdout(`${lines.join("\n")}\n`);
     if (target === "myriad")
       io.stdout(

@@ -4,7 +4,6 @@
  * warnings, 1 with errors, 2 for usage and input problems.
  */
 
-import { readNamedTensors } from "../../io/tensor-file.js";
 import { formatJson } from "../../lint/format/json.js";
 import { formatSarif } from "../../lint/format/sarif.js";
 import { formatStylish } from "../../lint/format/stylish.js";
@@ -12,6 +11,7 @@ import { lintFile } from "../../lint/lint-file.js";
 import { parseInputShape } from "../../passes/onnx/input-shapes.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { CliIO } from "../io.js";
+import { calibrationFlags } from "./convert.js";
 
 export interface LintOptions {
   target?: string;
@@ -30,21 +30,7 @@ export function lintCommand(file: string, options: LintOptions, io: CliIO): numb
   if (!(FORMATS as readonly string[]).includes(format))
     throw new MyriadcError("usage", `--format ${JSON.stringify(options.format)}: expected one of ${FORMATS.join(", ")}`);
   const inputShapes = new Map((options.inputShape ?? []).map(parseInputShape));
-  const calibration = options.calibrate?.length ? readNamedTensors("--calibrate", options.calibrate) : undefined;
-  let calibrationRange: [number, number] | undefined;
-  if (options.calibrateRange !== undefined) {
-    const m = /^\s*(-?[\d.eE+-]+)\s*,\s*(-?[\d.eE+-]+)\s*$/.exec(options.calibrateRange);
-    const lo = Number(m?.[1]);
-    const hi = Number(m?.[2]);
-    if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi)
-      throw new MyriadcError("usage", `--calibrate-range ${JSON.stringify(options.calibrateRange)}: expected lo,hi such as 0,255`);
-    calibrationRange = [lo, hi];
-  }
-  const { findings } = lintFile(file, {
-    inputShapes,
-    ...(calibration ? { calibration } : {}),
-    ...(calibrationRange ? { calibrationRange } : {}),
-  });
+  const { findings } = lintFile(file, { inputShapes, ...calibrationFlags(options) });
   const text =
     format === "json"
       ? formatJson(file, findings)

@@ -266,7 +266,10 @@ function fuseRescale(c: LowerContext, acc: Value, shift: number, dequantizedProd
   const wScale = c.session.options.dequantize ? weightScale(c.node, s) : undefined;
   const product = wScale ? dequantizedProduct(wScale) : undefined;
   if (c.session.options.dequantize && !product)
-    c.note("kept exact: its rescaling is not x_scale·w_scale of a DynamicQuantizeLinear input and constant weight scales");
+    c.note(
+      "myriad/dequantize-incomplete",
+      "kept quantized under --dequantize: its rescaling is not x_scale·w_scale of a DynamicQuantizeLinear input and constant weight scales",
+    );
   c.session.lowerLater(mul, (mc) => {
     if (product) return [product];
     const scaleBy = shift ? combine(mc, "Multiply", mc.input(k), mc.floats("post_scale", [2 ** shift], F32, [])) : mc.input(k);

@@ -1,0 +1,64 @@
+/**
+ * myriad/quantized (warning): the model is quantized (onnxruntime's quantize_dynamic or
+ * quantize_static, QDQ or QOperator, or a TFLite int8 model). MYRIAD has no integer
+ * arithmetic, so convert computes the quantized ops with float/I32 layers; the finding says
+ * which format it is and what each way of converting costs, in layers of the result.
+ */
+import type { Graph } from "../ir/graph.js";
+import type { Model } from "../ir/model.js";
+import type { Finding } from "./finding.js";
+import { at } from "./rule.js";
+
+/** Ops that only quantized models have, by the format they belong to. */
+const FORMAT_OF: Readonly<Record<string, "dynamic" | "QOperator" | "QDQ">> = {
+  DynamicQuantizeLinear: "dynamic",
+  ConvInteger: "dynamic",
+  MatMulInteger: "dynamic",
+  QLinearConv: "QOperator",
+  QLinearMatMul: "QOperator",
+  QLinearAdd: "QOperator",
+  QLinearMul: "QOperator",
+  QLinearGlobalAveragePool: "QOperator",
+  QLinearAveragePool: "QOperator",
+  QLinearConcat: "QOperator",
+  QLinearSigmoid: "QOperator",
+  QLinearLeakyRelu: "QOperator",
+  QuantizeLinear: "QDQ",
+  DequantizeLinear: "QDQ",
+};
+
+function countOps(g: Graph, out = new Map<string, number>()): Map<string, number> {
+  for (const n of g.nodes) {
+    if (FORMAT_OF[n.opType]) out.set(n.qualifiedType, (out.get(n.qualifiedType) ?? 0) + 1);
+    for (const sg of n.subgraphs()) countOps(sg, out);
+  }
+  return out;
+}
+
+/**
+ * The finding for a quantized ONNX model, or none. `layers(dequantize)` converts the model
+ * in memory and counts the layers of the result (undefined when it does not convert).
+ */
+export function quantizedModelFinding(model: Model, layers: (dequantize: boolean) => number | undefined): Finding[] {
+  const ops = countOps(model.graph);
+  if (!ops.size) return [];
+  const formats = new Set([...ops.keys()].map((op) => FORMAT_OF[op.replace(/^.*::/, "")]));
+  // Q/DQ pairs next to QLinear ops are QOperator's input and output conversions.
+  const format = formats.has("dynamic") ? "dynamic (quantize_dynamic)" : formats.has("QOperator") ? "QOperator" : "QDQ";
+  const list = [...ops].map(([op, n]) => (n > 1 ? `${op} ×${n}` : op)).join(", ");
+  const exact = layers(false);
+  const dequantized = layers(true);
+  const cost = (n: number | undefined) => (n === undefined ? "does not convert" : `${n.toLocaleString("en-US")} layers`);
+  return [
+    at(
+      { name: "", opType: "" },
+      "myriad/quantized",
+      "warning",
+      `the model is quantized, ${format} format (${list}); MYRIAD has no integer arithmetic, so convert computes these ops ` +
+        `with float/I32 layers: exactly, ${cost(exact)} (onnxruntime's outputs to within one quantization step), ` +
+        `or with --dequantize, ${cost(dequantized)} (activation quantization dropped, weights dequantized; outputs may differ slightly)`,
+      "convert --dequantize when the float model's accuracy is what matters; the float model itself converts best",
+      false,
+    ),
+  ];
+}
