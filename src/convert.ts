@@ -8,6 +8,7 @@
 import { type EmittedIr, emitOpenvinoIr } from "./emit/openvino-emitter.js";
 import type { Model } from "./ir/model.js";
 import { type CalibrationData, checkFp16, type Fp16Check } from "./lint/fp16-calibration.js";
+import { quantizedOps } from "./lint/quantized-model.js";
 import { type LoweringNote, lowerOrThrow } from "./lower/lower.js";
 import { eliminateDeadCode } from "./passes/common/dead-code.js";
 import { runPipeline } from "./passes/manager.js";
@@ -64,8 +65,20 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
     }
     addPreprocessing(model, perInput);
   }
+  const quantized = options.dequantize ? quantizedOps(model.graph) : undefined;
   runPipeline(model, fixPipeline());
   const { model: ov, notes } = lowerOrThrow(model, file, { dequantize: options.dequantize ?? false });
+  if (quantized?.size) {
+    const count = [...quantized.values()].reduce((a, b) => a + b, 0);
+    notes.push({
+      node: "",
+      op: "",
+      rule: "myriad/dequantized",
+      message:
+        `--dequantize: the activation quantization of ${count} quantized op(s) is dropped and their weights are dequantized; ` +
+        "the outputs may differ slightly from the quantized model's (by about its quantization error)",
+    });
+  }
   eliminateDeadCode(ov.graph);
   const legalization = (options.target ?? "myriad") === "myriad" ? legalizeForMyriad(ov, file) : { applied: [], notes: [] };
   const types = observeTypes(ov, file);

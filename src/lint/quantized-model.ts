@@ -27,10 +27,11 @@ const FORMAT_OF: Readonly<Record<string, "dynamic" | "QOperator" | "QDQ">> = {
   DequantizeLinear: "QDQ",
 };
 
-function countOps(g: Graph, out = new Map<string, number>()): Map<string, number> {
+/** The quantized ops of a graph and its subgraphs, by qualified type ("com.microsoft::QLinearAdd"), with counts. */
+export function quantizedOps(g: Graph, out = new Map<string, number>()): Map<string, number> {
   for (const n of g.nodes) {
     if (FORMAT_OF[n.opType]) out.set(n.qualifiedType, (out.get(n.qualifiedType) ?? 0) + 1);
-    for (const sg of n.subgraphs()) countOps(sg, out);
+    for (const sg of n.subgraphs()) quantizedOps(sg, out);
   }
   return out;
 }
@@ -40,7 +41,7 @@ function countOps(g: Graph, out = new Map<string, number>()): Map<string, number
  * in memory and counts the layers of the result (undefined when it does not convert).
  */
 export function quantizedModelFinding(model: Model, layers: (dequantize: boolean) => number | undefined): Finding[] {
-  const ops = countOps(model.graph);
+  const ops = quantizedOps(model.graph);
   if (!ops.size) return [];
   const formats = new Set([...ops.keys()].map((op) => FORMAT_OF[op.replace(/^.*::/, "")]));
   // Q/DQ pairs next to QLinear ops are QOperator's input and output conversions.

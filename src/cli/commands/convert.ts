@@ -133,7 +133,8 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
     ];
     for (const [t, n] of Object.entries(summary.layersByType)) lines.push(`  ${String(n).padStart(5)}  ${t}`);
     if (target === "myriad") lines.push(`MYRIAD fixes applied: ${summary.myriadFixes.join(", ") || "none needed"}`);
-    for (const n of ir.notes) lines.push(`note: ${n.node} (${n.op}): ${n.message}${n.suggestion ? `; ${n.suggestion}` : ""}`);
+    for (const n of ir.notes)
+      lines.push(`note: ${n.node ? `${n.node} (${n.op}): ` : ""}${n.message}${n.suggestion ? `; ${n.suggestion}` : ""}`);
     lines.push(describeFp16Check(ir.fp16));
     io.stdout(`${lines.join("\n")}\n`);
     if (target === "myriad")
