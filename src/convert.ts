@@ -8,7 +8,7 @@
 import { type EmittedIr, emitOpenvinoIr } from "./emit/openvino-emitter.js";
 import type { Model } from "./ir/model.js";
 import { type CalibrationData, checkFp16, type Fp16Check } from "./lint/fp16-calibration.js";
-import { quantizedOps } from "./lint/quantized-model.js";
+import { quantizedOps } from "./lint/rules/quantized.js";
 import { type LoweringNote, lowerOrThrow } from "./lower/lower.js";
 import { eliminateDeadCode } from "./passes/common/dead-code.js";
 import { runPipeline } from "./passes/manager.js";

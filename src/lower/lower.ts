@@ -114,11 +114,14 @@ class Session implements LoweringSession {
     const dialect = DIALECT_LOWERING[normalizeDomain(node.domain)];
     const override = this.overrides.get(node);
     if (!dialect && !override) {
-      fail(
-        `ops of domain ${JSON.stringify(node.domain)} cannot be lowered (known: ${Object.keys(DIALECT_LOWERING)
-          .map((d) => JSON.stringify(d || "ai.onnx"))
-          .join(", ")})`,
-      );
+      // A frontend that could not translate an op says why and what to do in the doc string.
+      if (node.docString) fail(node.docString);
+      else
+        fail(
+          `ops of domain ${JSON.stringify(node.domain)} cannot be lowered (known: ${Object.keys(DIALECT_LOWERING)
+            .map((d) => JSON.stringify(d || "ai.onnx"))
+            .join(", ")})`,
+        );
       return;
     }
     const rule = override ?? dialect!(node.opType);
@@ -126,7 +129,12 @@ class Session implements LoweringSession {
       fail(`${node.opType} has no OpenVINO lowering here`);
       return;
     }
-    if (node.inputs.some((v) => v && !this.map.has(v))) return; // an earlier failure feeds it
+    if (node.inputs.some((v) => v && !this.map.has(v))) {
+      // An earlier failure feeds it; what the rule knows from the ONNX node alone is still said.
+      const why = rule.precheck?.(node);
+      if (why) fail(why);
+      return;
+    }
     const ctx = new LowerContext(
       this.graph,
       node,

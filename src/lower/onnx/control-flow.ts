@@ -16,6 +16,9 @@ import type { Value } from "../../ir/value.js";
 import type { LowerContext } from "../context.js";
 import type { LoweringRule } from "../rule-helpers.js";
 
+/** Inputs of at most this many values are settings one may freeze (as lint's not-lowered advice counts them). */
+const MAX_SETTING_ELEMENTS = 8;
+
 /** Ops whose results are not a function of their inputs: computing both branches would change what they do. */
 const NOT_PURE = new Set(["RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike", "Multinomial", "Bernoulli"]);
 
@@ -124,27 +127,37 @@ function select(c: LowerContext, cond: Value, a: readonly Value[], b: readonly V
   });
 }
 
-const ifRule: LoweringRule = (c) => {
-  const thenG = c.node.getGraph("then_branch") ?? c.fail("then_branch is missing");
-  const elseG = c.node.getGraph("else_branch") ?? c.fail("else_branch is missing");
+/** Why an If with a condition known only at run time cannot be computed as both branches and a Select, or undefined. */
+function notSelectable(node: Node): string | undefined {
+  const thenG = node.getGraph("then_branch");
+  const elseG = node.getGraph("else_branch");
+  if (!thenG || !elseG) return "a branch is missing";
+  if (node.inputs[0]?.initializer && !node.inputs[0].isGraphInput()) return undefined;
+  const { names, freeze } = describeInputs([...inputsBehind(node.inputs[0])]);
+  const impure = impureNode(thenG) ?? impureNode(elseG);
+  const why = impure ? `its branches are not free of side effects (${impure.describe()})` : mismatch(thenG, elseG);
+  if (!why) return undefined;
+  return (
+    `its condition depends on ${names} at run time, and ${why}, so it cannot be computed as both branches and a Select; ` +
+    `cut the model before or after it (--inputs/--outputs), or freeze what the condition depends on (${freeze}) if that is a setting`
+  );
+}
+
+const lowerIf = (c: LowerContext): (Value | undefined)[] => {
+  const why = notSelectable(c.node);
+  if (why) c.fail(why);
+  const thenG = c.node.getGraph("then_branch")!;
+  const elseG = c.node.getGraph("else_branch")!;
   const known = c.constant(0);
   if (known) return c.session.lowerSubgraph(known.toFloat32()[0] !== 0 ? thenG : elseG, "the branch that runs");
   const behind = [...inputsBehind(c.source[0])];
   const { names, freeze } = describeInputs(behind);
-  const impure = impureNode(thenG) ?? impureNode(elseG);
-  const why = impure ? `its branches are not free of side effects (${impure.describe()})` : mismatch(thenG, elseG);
-  if (why)
-    c.fail(
-      `its condition depends on ${names} at run time, and ${why}, so it cannot be computed as both branches and a Select; ` +
-        `cut the model before or after it (--inputs/--outputs), or freeze what the condition depends on (${freeze}) if that is a setting`,
-    );
   const a = c.session.lowerSubgraph(thenG, "then_branch");
   const b = c.session.lowerSubgraph(elseG, "else_branch");
-  const cond = c.input(0);
   const ranks = thenG.outputs.map((v) => v.shape?.length ?? 0);
   const [macsThen, macsElse] = [macsOf(thenG), macsOf(elseG)];
-  // Only settings (integer or boolean inputs such as a sample rate) are worth freezing; data is not.
-  const settings = behind.filter((v) => v.dtype !== undefined && !/^(b?float)/.test(v.dtype));
+  // Only settings (inputs of a few values: a sample rate, a flag) are worth freezing; data is not (lint's criterion too).
+  const settings = behind.filter((v) => isStaticShape(v.shape) && shapeSize(v.shape) <= MAX_SETTING_ELEMENTS);
   c.note(
     "myriad/if-both-branches",
     `the condition depends on ${names} at run time: both branches are computed and Select picks each output, ` +
@@ -154,7 +167,9 @@ const ifRule: LoweringRule = (c) => {
       ? `if that is a fixed setting, ${freeze} keeps only the branch that runs`
       : undefined,
   );
-  return select(c, cond, a, b, ranks);
+  return select(c, c.input(0), a, b, ranks);
 };
+
+const ifRule: LoweringRule = Object.assign(lowerIf, { precheck: notSelectable });
 
 export const CONTROL_FLOW_LOWERING: Readonly<Record<string, LoweringRule>> = { If: ifRule };

@@ -4,10 +4,23 @@
  * arithmetic, so convert computes the quantized ops with float/I32 layers; the finding says
  * which format it is and what each way of converting costs, in layers of the result.
  */
-import type { Graph } from "../ir/graph.js";
-import type { Model } from "../ir/model.js";
-import type { Finding } from "./finding.js";
-import { at } from "./rule.js";
+import type { Graph } from "../../ir/graph.js";
+import type { Model } from "../../ir/model.js";
+import type { Finding } from "../finding.js";
+import { type RuleMeta, report } from "../rule.js";
+
+export const QUANTIZED: RuleMeta = {
+  id: "myriad/quantized",
+  severity: "warning",
+  description: "a quantized model (QDQ, QOperator or quantize_dynamic): which format, and what convert and convert --dequantize cost",
+  docs:
+    "MYRIAD computes in FP16 and I32 only; it has no integer convolution or matrix product, and its FakeQuantize does not exist " +
+    "on the device. convert lowers quantized ops exactly with float/I32 layers (Round, Clamp, ReduceMin/ReduceMax for " +
+    "DynamicQuantizeLinear), pre-scaling integer accumulations so FP16 does not overflow: onnxruntime's outputs to within one " +
+    "quantization step. --dequantize drops the activation quantization instead (the saturation ranges, i.e. fused ReLUs, stay) " +
+    "and dequantizes the weights: fewer layers, outputs as far from the quantized model's as its quantization error.",
+  fixedBy: [],
+};
 
 /** Ops that only quantized models have, by the format they belong to. */
 const FORMAT_OF: Readonly<Record<string, "dynamic" | "QOperator" | "QDQ">> = {
@@ -51,15 +64,13 @@ export function quantizedModelFinding(model: Model, layers: (dequantize: boolean
   const dequantized = layers(true);
   const cost = (n: number | undefined) => (n === undefined ? "does not convert" : `${n.toLocaleString("en-US")} layers`);
   return [
-    at(
+    report(
+      QUANTIZED,
       { name: "", opType: "" },
-      "myriad/quantized",
-      "warning",
       `the model is quantized, ${format} format (${list}); MYRIAD has no integer arithmetic, so convert computes these ops ` +
         `with float/I32 layers: exactly, ${cost(exact)} (onnxruntime's outputs to within one quantization step), ` +
         `or with --dequantize, ${cost(dequantized)} (activation quantization dropped, weights dequantized; outputs may differ slightly)`,
-      "convert --dequantize when the float model's accuracy is what matters; the float model itself converts best",
-      false,
+      { suggestion: "convert --dequantize when the float model's accuracy is what matters; the float model itself converts best" },
     ),
   ];
 }
