@@ -13,6 +13,7 @@ import { topologicalOrder } from "../ir/topo.js";
 import type { ValueType } from "../ir/types.js";
 import { Value } from "../ir/value.js";
 import { MyriadcError } from "../util/errors.js";
+import { uncomputableReason } from "../validate/computable.js";
 import { LowerContext, LoweringError, type LoweringSession, OPENVINO, type Operand } from "./context.js";
 import { MICROSOFT_LOWERING } from "./onnx/quantization.js";
 import { ONNX_LOWERING } from "./onnx-rules.js";
@@ -122,6 +123,11 @@ class Session implements LoweringSession {
             .map((d) => JSON.stringify(d || "ai.onnx"))
             .join(", ")})`,
         );
+      return;
+    }
+    const untyped = uncomputableReason(node);
+    if (untyped) {
+      fail(untyped);
       return;
     }
     const rule = override ?? dialect!(node.opType);
