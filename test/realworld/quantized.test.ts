@@ -11,6 +11,10 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
+import { convertToIr } from "../../src/convert.js";
+import { Tensor } from "../../src/ir/tensor.js";
+import { runOpenvinoModel } from "../../src/runtime/interpreter.js";
+import { GraphBuilder } from "../support/build.js";
 import { withinFp16 } from "../support/compare.js";
 import { cleanScratch, cli, convert, describeDiffs, fixtureNames, modelOf, readMeta, runAndCompare } from "./support.js";
 
@@ -88,4 +92,22 @@ describe.skipIf(!present)("onnxruntime-quantized models (issue 14 part 4)", () =
       expect(withinFp16(d.diff), describeDiffs(diffs)).toBe(true);
     }
   }, 120_000);
+
+  it("a scale below FP16's range (a dead channel's 8.8e-9) saturates in FP16 instead of dividing 0 by 0", () => {
+    const b = new GraphBuilder(13);
+    const x = b.input("x", "float32", [4]);
+    const scale = b.floats("s", [8.76e-9], []);
+    const zp = b.const("zp", Tensor.fromArray("int8", [], Int8Array.of(0)));
+    const [q] = b.op("QuantizeLinear", [x, scale, zp]);
+    const [y] = b.op("DequantizeLinear", [q!, scale, zp]);
+    b.output(y!);
+    const ir = convertToIr(b.model(), "tiny-scale.onnx", { dataType: "FP16" });
+    const feeds = new Map([["x", Tensor.fromArray("float32", [4], Float32Array.of(0, 4e-9, 6, -6))]]);
+    const fp32 = [...runOpenvinoModel(ir.openvino, feeds).get(y!.name)!.toFloat32()];
+    const fp16 = [...runOpenvinoModel(ir.openvino, feeds, { fp16: true }).get(y!.name)!.toFloat32()];
+    // 0 stays 0, 4e-9 rounds to 0 steps, ±6 saturate at 127 and -128 steps.
+    expect(fp32.map((v) => Math.round(v / 8.76e-9))).toEqual([0, 0, 127, -128]);
+    expect(fp16.every(Number.isFinite)).toBe(true);
+    expect(fp16[0]).toBe(0);
+  });
 });

@@ -41,6 +41,9 @@ const FLOAT_FORM = new WeakMap<Value, Value>();
 /** With --dequantize: lowered quantized tensors → the float value they stand for. */
 const UNQUANTIZED = new WeakMap<Value, Value>();
 
+/** FP16's smallest normal number: a scale below it loses precision in FP16, or becomes 0. */
+const FP16_MIN_NORMAL = 2 ** -14;
+
 /** Largest partial sum allowed in an integer accumulation computed in float (FP16 tops out at 65504). */
 const ACCUMULATION_LIMIT = 2 ** 15;
 
@@ -158,12 +161,32 @@ function saturated(c: LowerContext, x: Value, s: Value, zp: Value | undefined, t
   return combine(c, "Minimum", combine(c, "Maximum", x, bound(lo, "lowest")), bound(hi, "highest"));
 }
 
+/**
+ * x / scale. A constant scale below FP16's normal range (a dead channel's 8.8e-9 in TFLite's
+ * int8 mobilenet) would be 0 in FP16 and make 0/0: numerator and scale are multiplied by the
+ * same power of two first, which changes nothing in float32 and lets FP16 saturate instead.
+ */
+function divideByScale(c: LowerContext, x: Value, s: Value): Value {
+  const values = s.initializer?.toFloat32();
+  const smallest = values ? Math.min(...Array.from(values, Math.abs)) : 0;
+  if (!values || smallest === 0 || smallest >= FP16_MIN_NORMAL) return combine(c, "Divide", x, s);
+  const k = 2 ** Math.ceil(Math.log2(FP16_MIN_NORMAL / smallest));
+  const scaled = c.constTensor(
+    "scale_normal",
+    floatTensor(
+      Array.from(values, (v) => v * k),
+      s.initializer!.dims,
+    ),
+  );
+  return combine(c, "Divide", combine(c, "Multiply", x, c.floats("scale_up", [k], F32, [])), scaled);
+}
+
 /** Quantizes float x with output scale s and zero point zp (inputs of the node), per tensor. */
 function quantized(c: LowerContext, x: Value, s: number, zp: number, to: DTypeName): Value {
   const rank = c.node.outputs[0]?.shape?.length ?? 0;
   const sv = scale(c, s, rank, 0);
   const z = zeroPoint(c, zp, rank, 0);
-  return requantize(c, combine(c, "Divide", x, sv), z, to, saturated(c, x, sv, z, to));
+  return requantize(c, divideByScale(c, x, sv), z, to, saturated(c, x, sv, z, to));
 }
 
 /** The largest |q − zp| input q can have: from its values when constant, else from its type's range. */
@@ -387,7 +410,7 @@ const quantizeLinear: LoweringRule = (c) => {
   const x = c.input(0);
   const s = scale(c, 1, rank, axis);
   const z = zeroPoint(c, 2, rank, axis);
-  return [requantize(c, combine(c, "Divide", x, s), z, to, saturated(c, x, s, z, to))];
+  return [requantize(c, divideByScale(c, x, s), z, to, saturated(c, x, s, z, to))];
 };
 
 export const QUANTIZATION_LOWERING: Readonly<Record<string, LoweringRule>> = {
@@ -459,7 +482,7 @@ const qlinearConcat: LoweringRule = (c) => {
   const [lo, hi] = range(c, to);
   const zp = zeroPoint(c, 1, rank, 0);
   const parts = floats.map((f) => {
-    let q = c.one("Round", 5, [combine(c, "Divide", f, scale(c, 0, rank, 0))], { mode: "half_to_even" });
+    let q = c.one("Round", 5, [divideByScale(c, f, scale(c, 0, rank, 0))], { mode: "half_to_even" });
     if (zp) q = combine(c, "Add", q, zp);
     return c.one("Clamp", 1, [q], { min: lo, max: hi });
   });
