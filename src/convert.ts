@@ -1,8 +1,8 @@
 /**
  * The `convert` pipeline as a library call: ONNX model → fix (shapes, folding,
  * simplification) → lowering to OpenVINO ops → IR document and weights. Value shapes for
- * the IR ports are observed by one run of the interpreter on zero inputs, which needs every
- * input shape to be static (set them with inputShapes).
+ * the IR ports come from OpenVINO shape inference (no activation is computed), which needs
+ * every input shape to be static (set them with inputShapes).
  */
 
 import { type EmittedIr, emitOpenvinoIr } from "./emit/openvino-emitter.js";
@@ -40,6 +40,8 @@ export interface ConvertOptions {
    * first node losing more than 1% is reported. Without it nothing is computed.
    */
   fp16Check?: CalibrationData;
+  /** Filled with the lowering trace: ONNX node name → the OpenVINO nodes it became (before legalization). */
+  loweringTrace?: Map<string, string[]>;
 }
 
 export interface Converted extends EmittedIr {
@@ -69,7 +71,7 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
   }
   const quantized = options.dequantize ? quantizedOps(model.graph) : undefined;
   runPipeline(model, fixPipeline());
-  const { model: ov, notes } = lowerOrThrow(model, file, { dequantize: options.dequantize ?? false });
+  const { model: ov, notes } = lowerOrThrow(model, file, { dequantize: options.dequantize ?? false, trace: options.loweringTrace });
   if (quantized?.size) {
     const count = [...quantized.values()].reduce((a, b) => a + b, 0);
     notes.push({

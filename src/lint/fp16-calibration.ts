@@ -138,16 +138,6 @@ export interface CalibrationData {
   calibrationRange?: readonly [number, number] | undefined;
 }
 
-/** `--calibrate-range lo,hi` as numbers, or a usage error. */
-export function parseCalibrationRange(text: string): [number, number] {
-  const m = /^\s*(-?[\d.eE+-]+)\s*,\s*(-?[\d.eE+-]+)\s*$/.exec(text);
-  const lo = Number(m?.[1]);
-  const hi = Number(m?.[2]);
-  if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi)
-    throw new MyriadcError("usage", `--calibrate-range ${JSON.stringify(text)}: expected lo,hi such as 0,255`);
-  return [lo, hi];
-}
-
 /** The input values an OpenVINO-dialect model is calibrated on: the given files, synthetic values for float inputs without one. */
 export function calibrationFeeds(model: Model, data: CalibrationData): Map<string, Tensor> {
   const [lo, hi] = data.calibrationRange ?? [-1, 1];

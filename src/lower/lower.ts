@@ -75,6 +75,8 @@ export interface LowerOptions {
    * slightly from the quantized model's.
    */
   dequantize?: boolean;
+  /** Filled with, for every lowered node (by name), the names of the OpenVINO nodes its rule created (the report's lowering trace). */
+  trace?: Map<string, string[]>;
 }
 
 export interface Lowered {
@@ -150,6 +152,7 @@ class Session implements LoweringSession {
       this,
     );
     let outs: (Value | undefined)[];
+    const before = this.graph.nodes.length;
     try {
       outs = rule(ctx);
     } catch (e) {
@@ -166,6 +169,11 @@ class Session implements LoweringSession {
       if (v) this.map.set(v, outs[i]);
     });
     nameResults(this.graph, node, outs);
+    if (this.options.trace && node.name)
+      this.options.trace.set(
+        node.name,
+        this.graph.nodes.slice(before).map((n) => n.name),
+      );
   }
 
   lowerSubgraph(sg: Graph, what: string): Value[] {

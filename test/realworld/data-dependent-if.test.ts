@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../src/frontends/load-model.js";
 import { attr } from "../../src/ir/attribute.js";
 import { Node } from "../../src/ir/node.js";
 import { Value } from "../../src/ir/value.js";

@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { convertToIr } from "../../src/convert.js";
-import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../src/frontends/load-model.js";
 import { REPO_ROOT } from "../support/corpus.js";
 import { calibrateFlags, cleanScratch, cli, convert, fixtureNames, modelOf, readMeta, runAndCompare, scratchDir } from "./support.js";
 

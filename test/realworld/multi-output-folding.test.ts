@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../src/frontends/load-model.js";
 import { cleanScratch, cli, fixtureNames, modelOf, scratchDir } from "./support.js";
 
 afterAll(cleanScratch);

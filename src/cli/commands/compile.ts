@@ -12,9 +12,11 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { type BackendName, type CompileRequest, compileBlob, describeCompile } from "../../backends/compile.js";
 import { convertToIr } from "../../convert.js";
+import { calibrationFromFlags } from "../../convert-flags.js";
 import { writeIr } from "../../emit/openvino-ir.js";
 import { loadModel } from "../../frontends/load-model.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
+import { readNamedTensors } from "../../io/tensor-file.js";
 import type { Model } from "../../ir/model.js";
 import type { Finding } from "../../lint/finding.js";
 import { checkFp16, describeFp16Check } from "../../lint/fp16-calibration.js";
@@ -23,7 +25,7 @@ import { parseInputShape } from "../../passes/onnx/input-shapes.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { CliIO } from "../io.js";
-import { type ConvertOptions, calibrationFlags, preprocessingFlags } from "./convert.js";
+import { type ConvertOptions, preprocessingFlags } from "./convert.js";
 
 export interface CompileCliOptions extends Omit<ConvertOptions, "output" | "json" | "target"> {
   output: string;
@@ -117,7 +119,7 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
     }
     warnAboutRefusals(lowered, file, io);
     // A precision loss found with --calibrate is a warning now; otherwise the summary says what was (not) checked.
-    const fp16 = checkFp16(lowered, calibrationFlags(o));
+    const fp16 = checkFp16(lowered, calibrationFromFlags(o, readNamedTensors));
     if (fp16.first) io.stderr(`myriadc: ${describeFp16Check(fp16)}\n`);
     const fp16Line = fp16.first ? "" : `${describeFp16Check(fp16)}\n`;
     const req: CompileRequest = {

@@ -4,6 +4,8 @@
  * warnings, 1 with errors, 2 for usage and input problems.
  */
 
+import { calibrationFromFlags } from "../../convert-flags.js";
+import { readNamedTensors } from "../../io/tensor-file.js";
 import { formatJson } from "../../lint/format/json.js";
 import { formatSarif } from "../../lint/format/sarif.js";
 import { formatStylish } from "../../lint/format/stylish.js";
@@ -11,7 +13,6 @@ import { lintFile } from "../../lint/lint-file.js";
 import { parseInputShape } from "../../passes/onnx/input-shapes.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { CliIO } from "../io.js";
-import { calibrationFlags } from "./convert.js";
 
 export interface LintOptions {
   target?: string;
@@ -30,7 +31,7 @@ export function lintCommand(file: string, options: LintOptions, io: CliIO): numb
   if (!(FORMATS as readonly string[]).includes(format))
     throw new MyriadcError("usage", `--format ${JSON.stringify(options.format)}: expected one of ${FORMATS.join(", ")}`);
   const inputShapes = new Map((options.inputShape ?? []).map(parseInputShape));
-  const { findings } = lintFile(file, { inputShapes, ...calibrationFlags(options) });
+  const { findings } = lintFile(file, { inputShapes, ...calibrationFromFlags(options, readNamedTensors) });
   const text =
     format === "json"
       ? formatJson(file, findings)

@@ -7,7 +7,7 @@
  * TopK, Unique, DynamicQuantizeLinear) are counted apart: each of their tests must fold.
  */
 import { describe, expect, it } from "vitest";
-import { loadOnnxFile } from "../../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../../src/frontends/load-model.js";
 import { readTensorPb } from "../../../src/io/tensor-pb.js";
 import { Node } from "../../../src/ir/node.js";
 import type { Tensor } from "../../../src/ir/tensor.js";
