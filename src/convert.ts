@@ -12,6 +12,8 @@ import { eliminateDeadCode } from "./passes/common/dead-code.js";
 import { runPipeline } from "./passes/manager.js";
 import { type InputShapes, setInputShapes } from "./passes/onnx/input-shapes.js";
 import { addPreprocessing, type InputPreprocessing } from "./passes/onnx/preprocess.js";
+import { dequantizeGraph } from "./passes/onnx/quantization/dequantize.js";
+import { qdqToArithmetic } from "./passes/onnx/quantization/qdq-arithmetic.js";
 import { shapeInferencePass } from "./passes/onnx/shape-inference.js";
 import { fixPipeline } from "./passes/pipelines.js";
 import { observeTypes } from "./runtime/observe-types.js";
@@ -29,6 +31,19 @@ export interface ConvertOptions {
    * Convert insertion); "none" keeps the plain lowering.
    */
   target?: "myriad" | "none";
+  /**
+   * A quantized (QDQ) model in float: activation quantize/dequantize pairs removed (faster,
+   * outputs differ slightly). Without it, target "myriad" keeps them as exact float arithmetic.
+   */
+  dequantize?: boolean;
+}
+
+/** What happened to the quantization of a QDQ model. */
+export interface QuantizationReport {
+  /** "exact": pairs as round/clamp arithmetic; "dequantized": pairs removed (--dequantize). */
+  mode: "exact" | "dequantized";
+  pairs: number;
+  weights: number;
 }
 
 export interface Converted extends EmittedIr {
@@ -36,6 +51,8 @@ export interface Converted extends EmittedIr {
   openvino: Model;
   /** What MYRIAD legalization changed (empty for target "none"). */
   legalization: LegalizeReport;
+  /** Present when the model had quantize/dequantize pairs or quantized weights. */
+  quantization?: QuantizationReport;
 }
 
 export function convertToIr(model: Model, file: string, options: ConvertOptions = {}): Converted {
@@ -52,13 +69,26 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
     }
     addPreprocessing(model, perInput);
   }
+  const quantization = quantize(model, options);
   runPipeline(model, fixPipeline());
   const ov = lowerOrThrow(model, file);
   eliminateDeadCode(ov.graph);
   const legalization = (options.target ?? "myriad") === "myriad" ? legalizeForMyriad(ov, file) : { applied: [], notes: [] };
   const types = observeTypes(ov, file);
   const emitted = emitOpenvinoIr(ov, { dataType: options.dataType ?? "FP32", parameters: options.parameters ?? {}, types });
-  return { ...emitted, openvino: ov, legalization };
+  return { ...emitted, openvino: ov, legalization, ...(quantization ? { quantization } : {}) };
+}
+
+/** MYRIAD has no integer tensors: QDQ pairs become exact float arithmetic, or go with --dequantize. */
+function quantize(model: Model, options: ConvertOptions): QuantizationReport | undefined {
+  const myriad = (options.target ?? "myriad") === "myriad";
+  if (!options.dequantize && !myriad) return undefined;
+  runPipeline(model, [shapeInferencePass]);
+  const mode = options.dequantize ? "dequantized" : "exact";
+  const { pairs, weights } = options.dequantize
+    ? dequantizeGraph(model.graph)
+    : qdqToArithmetic(model.graph, { fp16: options.dataType === "FP16" });
+  return pairs + weights > 0 ? { mode, pairs, weights } : undefined;
 }
 
 export { observeTypes };

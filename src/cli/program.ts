@@ -45,8 +45,12 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option("--input-shape <name=[dims]>", "make a dynamic input static, e.g. input=[1,3,224,224] (repeatable)", collect, [])
     .option("--calibrate <name=file>", "FP16 range analysis on these input values (.npy or .pb; repeatable)", collect, [])
     .option("--calibrate-range <lo,hi>", "FP16 range analysis with uniform values in [lo,hi] for inputs without a file, e.g. 0,255")
+    .option("--dequantize", "run a quantized model in float: drop activation quantize/dequantize pairs (faster, outputs differ slightly)")
     .action(
-      (model: string, opts: { target: string; format: string; inputShape: string[]; calibrate: string[]; calibrateRange?: string }) => {
+      (
+        model: string,
+        opts: { target: string; format: string; inputShape: string[]; calibrate: string[]; calibrateRange?: string; dequantize?: boolean },
+      ) => {
         setCode(lintCommand(model, opts, io));
       },
     );
@@ -63,6 +67,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option("--opset <version>", "convert the default-domain op set to this version (e.g. 13 or 11)")
     .option("--fold-limit <bytes>", "largest ConstantOfShape/Expand/Tile/Range result to fold (default 1MiB)")
     .option("--target <target>", "also apply the fixes for a device (myriad) and report what remains; required for an IR (.xml)")
+    .option("--dequantize", "run a quantized model in float: drop activation quantize/dequantize pairs (faster, outputs differ slightly)")
     .option("--json", "print the summary as JSON")
     .action(
       (
@@ -76,6 +81,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
           opset?: string;
           foldLimit?: string;
           target?: string;
+          dequantize?: boolean;
           json?: boolean;
         },
       ) => {
@@ -96,6 +102,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option("--input-type <type>", "the type the model is fed: U8, FP16 or FP32 (a Convert is added)")
     .option("--layout <name(from->to)>", "the layout the model is fed, e.g. input(nhwc->nchw) (repeatable)", collect, [])
     .option("--target <target>", "myriad (default): apply the MYRIAD fixes; none: plain lowering", "myriad")
+    .option("--dequantize", "run a quantized model in float: drop activation quantize/dequantize pairs (faster, outputs differ slightly)")
     .option("--json", "print the summary as JSON")
     .action(
       (
@@ -110,6 +117,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
           reverseInputChannels?: boolean;
           inputType?: string;
           layout: string[];
+          dequantize?: boolean;
           json?: boolean;
         },
       ) => {
@@ -139,6 +147,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option("--reverse-input-channels", "swap the channel order (RGB <-> BGR) before mean/scale")
     .option("--input-type <type>", "the type the model is fed: U8, FP16 or FP32")
     .option("--layout <name(from->to)>", "the layout the model is fed, e.g. input(nhwc->nchw) (repeatable)", collect, [])
+    .option("--dequantize", "run a quantized model in float: drop activation quantize/dequantize pairs (faster, outputs differ slightly)")
     .option("--shaves <n>", "SHAVE cores to compile for (1-16; with --cmx-slices)")
     .option("--cmx-slices <n>", "CMX slices (1-16, at least --shaves)")
     .option("--streams <n>", "throughput streams (1-3)")

@@ -15,6 +15,7 @@ import { lowerToOpenvino } from "../lower/lower.js";
 import { eliminateDeadCode } from "../passes/common/dead-code.js";
 import { runPipeline } from "../passes/manager.js";
 import { type InputShapes, setInputShapes } from "../passes/onnx/input-shapes.js";
+import { dequantizePass } from "../passes/onnx/quantization/dequantize.js";
 import { shapeInferencePass } from "../passes/onnx/shape-inference.js";
 import { myriadFixPipeline } from "../targets/myriad/onnx-fixes.js";
 import { isMyriadcError, MyriadcError } from "../util/errors.js";
@@ -31,6 +32,8 @@ export interface LintFileOptions {
    */
   calibration?: ReadonlyMap<string, Tensor>;
   calibrationRange?: readonly [number, number];
+  /** Lint a quantized model as `convert --dequantize` makes it (activation quantize/dequantize pairs removed). */
+  dequantize?: boolean;
 }
 
 export interface LintFileReport {
@@ -148,6 +151,7 @@ export function lintFile(file: string, options: LintFileOptions = {}): LintFileR
     pending = undefined;
     for (const v of [...model.graph.inputs]) if (v.isInitializer) model.graph.removeInput(v);
     if (options.inputShapes?.size) setInputShapes(model, options.inputShapes);
+    if (options.dequantize) runPipeline(model, [shapeInferencePass, dequantizePass]);
     return model;
   };
   const asGiven = load();
@@ -161,7 +165,10 @@ export function lintFile(file: string, options: LintFileOptions = {}): LintFileR
   const mark = (f: Finding): Finding =>
     f.fixable || afterFix.has(key(f)) ? f : { ...f, fixable: true, suggestion: f.suggestion ?? "fix --target myriad resolves it" };
   // Calibration runs on what convert produces: the fixed, lowered and legalized model.
-  const calibrated = options.calibration || options.calibrationRange ? calibrate(convertToIr(load(), file).openvino, options) : [];
+  const calibrated =
+    options.calibration || options.calibrationRange
+      ? calibrate(convertToIr(load(), file, { dequantize: options.dequantize === true }).openvino, options)
+      : [];
   if (given.complete) return { file, format: "onnx", findings: [...given.findings.map(mark), ...calibrated] };
   const seen = new Set(given.findings.map(key));
   return {

@@ -97,7 +97,8 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
         dataType,
         inputShapes,
         preprocessing: preprocessingFlags({ ...o, output: "" }),
-        parameters: { input_model: file, target: "myriad" },
+        parameters: { input_model: file, target: "myriad", ...(o.dequantize ? { dequantize: "True" } : {}) },
+        dequantize: o.dequantize === true,
       });
       const stem =
         file

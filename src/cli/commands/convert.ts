@@ -3,7 +3,7 @@
  * ONNX → OpenVINO IR v11 (.xml + .bin, written together atomically), with a summary.
  */
 import { resolve } from "node:path";
-import { convertToIr } from "../../convert.js";
+import { convertToIr, type QuantizationReport } from "../../convert.js";
 import { writeIr } from "../../emit/openvino-ir.js";
 import { loadModel } from "../../frontends/load-model.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
@@ -24,6 +24,8 @@ export interface ConvertOptions {
   inputType?: string;
   layout?: string[];
   target?: string;
+  /** Run a quantized model in float (activation quantize/dequantize pairs removed). */
+  dequantize?: boolean;
   json?: boolean;
 }
 
@@ -50,6 +52,15 @@ export function preprocessingFlags(o: ConvertOptions): Map<string, InputPreproce
   if (o.reverseInputChannels) entry("").reverseChannels = true;
   if (o.inputType) entry("").inputType = parseInputType(o.inputType);
   return m;
+}
+
+/** One line on how a quantized model was converted (the --dequantize trade-off said plainly). */
+export function quantizationNote(q: QuantizationReport): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const what = `${plural(q.pairs, "activation quantize/dequantize pair")}, ${plural(q.weights, "quantized weight tensor")} (dequantized to float)`;
+  return q.mode === "dequantized"
+    ? `quantized model run in float (--dequantize): removed ${what}; outputs may differ slightly from the quantized model's`
+    : `quantized model kept exact: ${what}; the pairs are float round/clamp arithmetic (--dequantize removes them: faster, outputs differ slightly)`;
 }
 
 export function convertCommand(file: string, options: ConvertOptions, io: CliIO): number {
@@ -80,7 +91,15 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
   if (target !== "myriad" && target !== "none")
     throw new MyriadcError("usage", `--target ${JSON.stringify(options.target)}: expected myriad or none`);
   parameters.target = target;
-  const ir = convertToIr(model, file, { dataType, inputShapes, parameters, preprocessing: pre, target });
+  if (options.dequantize) parameters.dequantize = "True";
+  const ir = convertToIr(model, file, {
+    dataType,
+    inputShapes,
+    parameters,
+    preprocessing: pre,
+    target,
+    dequantize: options.dequantize === true,
+  });
   // What MYRIAD would still refuse in the written IR (nothing to report for target none).
   const remaining = target === "myriad" ? lintOpenvino(ir.openvino, valueTypes(ir.openvino, file)) : [];
   const bin = binPathFor(options.output);
@@ -100,6 +119,7 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
     ms: Math.round(ms),
     target,
     myriadFixes: ir.legalization.applied,
+    ...(ir.quantization ? { quantization: { ...ir.quantization, note: quantizationNote(ir.quantization) } } : {}),
     remaining,
   };
   if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
@@ -109,6 +129,7 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
     ];
     for (const [t, n] of Object.entries(summary.layersByType)) lines.push(`  ${String(n).padStart(5)}  ${t}`);
     if (target === "myriad") lines.push(`MYRIAD fixes applied: ${summary.myriadFixes.join(", ") || "none needed"}`);
+    if (ir.quantization) lines.push(quantizationNote(ir.quantization));
     io.stdout(`${lines.join("\n")}\n`);
     if (target === "myriad")
       io.stdout(

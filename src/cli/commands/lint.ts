@@ -19,6 +19,8 @@ export interface LintOptions {
   inputShape?: string[];
   calibrate?: string[];
   calibrateRange?: string;
+  /** Lint the model as `convert --dequantize` would make it. */
+  dequantize?: boolean;
 }
 
 const FORMATS = ["stylish", "json", "sarif"] as const;
@@ -42,6 +44,7 @@ export function lintCommand(file: string, options: LintOptions, io: CliIO): numb
   }
   const { findings } = lintFile(file, {
     inputShapes,
+    ...(options.dequantize ? { dequantize: true } : {}),
     ...(calibration ? { calibration } : {}),
     ...(calibrationRange ? { calibrationRange } : {}),
   });

@@ -20,6 +20,7 @@ import { type TensorType, tensorType } from "../../ir/types.js";
 import { Value } from "../../ir/value.js";
 import { NameTable, ONNX_OPSET, OpContext, opLabel, type SubgraphScope, signatureShape, TranslateError } from "./context.js";
 import { FlatError } from "./flat.js";
+import { floatHybridWarning } from "./ops/hybrid.js";
 import { TFLITE_OPS } from "./ops/table.js";
 import type { TfliteModel, TfliteSubgraph, TfliteTensor } from "./schema.js";
 import { constantTensor, dequantizeConstant, dtypeOfTflite, isQuantized } from "./tensors.js";
@@ -194,7 +195,10 @@ class SubgraphTranslation implements SubgraphScope {
       if (!translate) reason = unsupportedReason(label, op.opcode.customCode !== undefined || op.opcode.name === "CUSTOM");
       else {
         try {
-          outs = translate(new OpContext(this, op));
+          const c = new OpContext(this, op);
+          const hybrid = floatHybridWarning(c);
+          if (hybrid) this.warn(hybrid);
+          outs = translate(c);
         } catch (e) {
           if (!(e instanceof TranslateError)) throw e;
           reason = e.message;
