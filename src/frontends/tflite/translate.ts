@@ -10,11 +10,11 @@
  * of the "tflite" domain with the reason, so inspect and lint still see the whole model.
  */
 import { attr } from "../../ir/attribute.js";
-import type { DTypeName } from "../../ir/dtype.js";
+import { byteLengthOf, type DTypeName } from "../../ir/dtype.js";
 import { Graph } from "../../ir/graph.js";
 import { Model } from "../../ir/model.js";
 import { Node } from "../../ir/node.js";
-import type { Dim } from "../../ir/shape.js";
+import { type Dim, shapeSize } from "../../ir/shape.js";
 import { Tensor } from "../../ir/tensor.js";
 import { type TensorType, tensorType } from "../../ir/types.js";
 import { Value } from "../../ir/value.js";
@@ -121,9 +121,25 @@ class SubgraphTranslation implements SubgraphScope {
     if (v) return v;
     const t = this.tensor(index);
     if (this.data(t)) return this.constantValue(index, false);
+    if (t.isVariable) return this.zeros(t);
     throw new FlatError(
       `tensor ${index} (${t.name}) of subgraph ${this.subgraph.index} is read before any operator writes it (a cycle, or operators out of order)`,
     );
+  }
+
+  /** A variable tensor without data (an RNN state) starts at zero. */
+  private zeros(t: TfliteTensor): Value {
+    const key = `${this.subgraph.index}:${t.index}:zeros`;
+    let v = this.shared.constants.get(key);
+    if (!v) {
+      const dtype = dtypeOf(t);
+      const tensor = Tensor.fromBytes(dtype, t.shape, new Uint8Array(byteLengthOf(dtype, shapeSize(t.shape))));
+      v = new Value(this.names.take(t.name), tensorType(dtype, t.shape));
+      tensor.name = v.name;
+      this.graph.addInitializer(v, tensor);
+      this.shared.constants.set(key, v);
+    }
+    return v;
   }
 
   real(index: number): Value {

@@ -10,6 +10,7 @@ import { INDEXING_OPS } from "./indexing.js";
 import { MATMUL_OPS } from "./matmul.js";
 import { NORMALIZATION_OPS } from "./normalization.js";
 import { QUANTIZATION_OPS } from "./quantization.js";
+import { RECURRENT_OPS } from "./recurrent.js";
 import { REDUCTION_OPS } from "./reduction.js";
 import { RESIZE_OPS } from "./resize.js";
 import { SHAPE_OPS } from "./shape.js";
@@ -25,4 +26,5 @@ export const TFLITE_OPS: Readonly<Record<string, OpTranslator>> = {
   ...RESIZE_OPS,
   ...QUANTIZATION_OPS,
   ...CONTROL_FLOW_OPS,
+  ...RECURRENT_OPS,
 };
