@@ -9,6 +9,7 @@ import type { Value } from "../../../ir/value.js";
 import type { OpContext, OpTranslator } from "../context.js";
 import { PADDING_SAME } from "../options.js";
 import { permuteTensor } from "../tensors.js";
+import { CUSTOM_SAME, customInts } from "./custom-options.js";
 import { fusedActivation } from "./fused-activation.js";
 import { isHybrid, quantizeAtRunTime } from "./hybrid.js";
 import { tfPads } from "./padding.js";
@@ -142,17 +143,6 @@ const transposeConv: OpTranslator = (c) => {
   );
   return [c.toChannelsLast(fusedActivation(c, y))];
 };
-
-/** The 32-bit fields of a custom op's parameter struct (custom_options holds the struct's bytes). */
-function customInts(c: OpContext, count: number): number[] {
-  const b = c.op.customOptions;
-  if (!b || b.byteLength < 4 * count) c.fail(`custom_options hold ${b?.byteLength ?? 0} bytes, ${4 * count} expected`);
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  return Array.from({ length: count }, (_, i) => view.getInt32(4 * i, true));
-}
-
-/** TfLitePadding in a custom op's struct: 1 SAME, 2 VALID. */
-const CUSTOM_SAME = 1;
 
 /**
  * MediaPipe's Convolution2DTransposeBias (input, OHWI weights, bias; struct {padding, stride_w,
