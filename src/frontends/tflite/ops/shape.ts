@@ -7,7 +7,6 @@ import { attr } from "../../../ir/attribute.js";
 import type { Value } from "../../../ir/value.js";
 import type { OpContext, OpTranslator } from "../context.js";
 import { dtypeOfTflite } from "../tensors.js";
-import { fusedActivation } from "./fused-activation.js";
 
 const INT64_MAX = Number.MAX_SAFE_INTEGER;
 const INT64_MIN = Number.MIN_SAFE_INTEGER;
@@ -43,14 +42,16 @@ const expandDims: OpTranslator = (c) => {
   return c.main("Unsqueeze", [c.input(0), c.ints([norm(axis!, c.shape(0).length + 1)])]);
 };
 
+/** CONCATENATION: TFLite's float kernel ignores the fused activation its options may name. */
 const concat: OpTranslator = (c) => {
   const axis = norm(Number(c.opts.axis), c.shape(0).length);
-  const y = c.main(
+  if (Number(c.opts.fused_activation_function) !== 0)
+    c.scope.warn("CONCATENATION with a fused activation: TFLite's kernel does not apply it, so it is not applied here either");
+  return c.main(
     "Concat",
     c.op.inputs.map((_, i) => c.input(i)),
     { axis: attr.int(axis) },
-  )[0]!;
-  return [fusedActivation(c, y)];
+  );
 };
 
 function splitOutputs(c: OpContext, x: Value, axis: number, sizes: number[]): Value[] {

@@ -61,7 +61,6 @@ const maxPoolWithArgmax: OpTranslator = (c) => {
     candidates.push(c.one("Where", [c.one("Equal", [tap, max]), c.scalar(k), c.scalar(taps)]));
   }
   const index = c.one("Add", [chain(c, "Min", candidates), c.scalar(0.1)]);
-  if (p.activation > 5) c.fail(`fused activation ${p.activation} is not one TFLite pooling applies`);
   return [c.toChannelsLast(fusedActivation(c, max, p.activation)), c.toChannelsLast(index)];
 };
 
