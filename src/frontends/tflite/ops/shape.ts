@@ -272,6 +272,30 @@ const reverse: OpTranslator = (c) => {
   ]);
 };
 
+/** REVERSE_SEQUENCE: the first seq_lengths[b] steps of each batch entry reversed. */
+const reverseSequence: OpTranslator = (c) => {
+  const rank = c.shape(0).length;
+  return c.main("ReverseSequence", [c.input(0), int64Input(c, 1)], {
+    time_axis: attr.int(norm(Number(c.opts.seq_dim), rank)),
+    batch_axis: attr.int(norm(Number(c.opts.batch_dim), rank)),
+  });
+};
+
+/** BROADCAST_ARGS: the broadcast shape of two constant shapes, computed at conversion time. */
+const broadcastArgs: OpTranslator = (c) => {
+  const [a, b] = [c.constInts(0, "shape s0"), c.constInts(1, "shape s1")];
+  const n = Math.max(a.length, b.length);
+  const pad = (s: number[]) => [...new Array<number>(n - s.length).fill(1), ...s];
+  const [pa, pb] = [pad(a), pad(b)];
+  const out = pa.map((d, i) => {
+    const e = pb[i]!;
+    if (d !== e && d !== 1 && e !== 1) c.fail(`shapes [${a}] and [${b}] do not broadcast`);
+    return d === 1 ? e : d;
+  });
+  const dtype = dtypeOfTflite(c.outTensor(0).type) ?? "int32";
+  return [c.cast(c.ints(out), dtype)];
+};
+
 const shapeOp: OpTranslator = (c) => [c.cast(c.main("Shape", [c.input(0)])[0]!, dtypeOfTflite(c.outTensor(0).type) ?? "int32")];
 
 export const SHAPE_OPS: Readonly<Record<string, OpTranslator>> = {
@@ -300,4 +324,6 @@ export const SHAPE_OPS: Readonly<Record<string, OpTranslator>> = {
   SPACE_TO_BATCH_ND: spaceToBatch,
   BATCH_TO_SPACE_ND: batchToSpace,
   REVERSE_V2: reverse,
+  REVERSE_SEQUENCE: reverseSequence,
+  BROADCAST_ARGS: broadcastArgs,
 };
