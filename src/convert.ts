@@ -22,6 +22,8 @@ import { type LegalizeReport, legalizeForMyriad } from "./targets/myriad/legaliz
 export interface ConvertOptions {
   dataType?: "FP32" | "FP16";
   inputShapes?: InputShapes;
+  /** Let inputShapes change an input's rank (Model Optimizer's behaviour); refused otherwise. */
+  allowRankChange?: boolean;
   /** Model Optimizer-style preprocessing per input name; "" applies to every input. */
   preprocessing?: ReadonlyMap<string, InputPreprocessing>;
   /** Written into the IR's rt_info. */
@@ -59,7 +61,7 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
   // Initializers that IR < 4 models also list as inputs are constants here, as in Model
   // Optimizer (a compiled blob has no way to override them).
   for (const v of [...model.graph.inputs]) if (v.isInitializer) model.graph.removeInput(v);
-  if (options.inputShapes?.size) setInputShapes(model, options.inputShapes);
+  if (options.inputShapes?.size) setInputShapes(model, options.inputShapes, { allowRankChange: options.allowRankChange ?? false });
   if (options.preprocessing?.size) {
     runPipeline(model, [shapeInferencePass]);
     const names = model.graph.inputs.filter((v) => !v.isInitializer).map((v) => v.name);

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { isMyriadcError } from "../util/errors.js";
+import { DEFAULT_MAX_TENSOR_BYTES, MAX_TENSOR_BYTES_FLAG, parseByteSize, setMaxTensorBytes } from "../util/limits.js";
 import { VERSION } from "../version.js";
 import { compileCommand } from "./commands/compile.js";
 import { convertCommand } from "./commands/convert.js";
@@ -18,14 +19,31 @@ export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 70;
 
-function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
+function buildProgram(io: CliIO, setCode: (code: number) => void, setFile: (file: string | undefined) => void): Command {
   const program = new Command("myriadc")
     .description("Compile ONNX models for the Intel MyriadX VPU (OAK cameras, NCS2)")
     .version(VERSION, "-V, --version")
     .addOption(new Option("--verbose", "print stack traces and tool output on errors"))
-    .showHelpAfterError("(run with --help for usage)")
+    .addOption(new Option(`${MAX_TENSOR_BYTES_FLAG} <size>`, "largest tensor anything may allocate or read, e.g. 4GiB (default 2GiB)"))
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    // Usage errors look like every other error: one `myriadc: error:` line.
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (str, write) =>
+        write(
+          `myriadc: error: ${str
+            .replace(/^error:\s*/, "")
+            .replace(/\s*\n\s*/g, " ")
+            .trim()} (run with --help for usage)\n`,
+        ),
+    })
+    // One limit for every command, set before it runs (and reset, for in-process callers).
+    .hook("preAction", (_program, action) => {
+      const size = program.opts().maxTensorBytes as string | undefined;
+      setMaxTensorBytes(size === undefined ? DEFAULT_MAX_TENSOR_BYTES : parseByteSize(MAX_TENSOR_BYTES_FLAG, size));
+      setFile(action.args[0]);
+    });
 
   program
     .command("inspect")
@@ -185,9 +203,16 @@ function collect(value: string, previous: string[]): string[] {
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   let code = EXIT_OK;
-  const program = buildProgram(io, (c) => {
-    code = c;
-  });
+  let file: string | undefined;
+  const program = buildProgram(
+    io,
+    (c) => {
+      code = c;
+    },
+    (f) => {
+      file = f;
+    },
+  );
   const verbose = argv.includes("--verbose");
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -198,7 +223,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (isMyriadcError(e)) {
-      io.stderr(`myriadc: error: ${e.oneLine()}\n`);
+      // A problem found deep inside (a kernel, a getter) knows the node but not the file: name the model.
+      const where = e.file === undefined && e.code !== "usage" && file !== undefined ? `${file}: ` : "";
+      io.stderr(`myriadc: error: ${where}${e.oneLine()}\n`);
       if (verbose && e.details) io.stderr(`${e.details.trimEnd()}\n`);
       if (verbose && e.stack) io.stderr(`${e.stack}\n`);
       return e.exitCode;

@@ -5,6 +5,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { MyriadcError } from "../util/errors.js";
+import { validateModel } from "../validate/validate.js";
 import type { Frontend, LoadedModel } from "./frontend.js";
 import { FRONTENDS } from "./registry.js";
 
@@ -48,8 +49,14 @@ export function knownFormats(): string {
   return FRONTENDS.map((f) => `${f.label} (${f.signature}, ${f.extensions.join("/")})`).join(", ");
 }
 
-/** Loads any registered format; the one entry every command goes through. */
+/** Loads any registered format and validates what it read; the one entry every command goes through. */
 export function loadModel(path: string): LoadedModel {
+  const loaded = openModel(path);
+  validateModel(loaded.model, loaded.dialect, path);
+  return loaded;
+}
+
+function openModel(path: string): LoadedModel {
   const frontend = frontendFor(path);
   if (frontend) return frontend.load(path);
   // No frontend recognises the bytes. When the name promises a format, let that frontend say

@@ -10,6 +10,7 @@ import { Node } from "../ir/node.js";
 import { topologicalOrder } from "../ir/topo.js";
 import { Value } from "../ir/value.js";
 import { MyriadcError } from "../util/errors.js";
+import { uncomputableReason } from "../validate/computable.js";
 import { LowerContext, LoweringError, OPENVINO } from "./context.js";
 import { ONNX_LOWERING } from "./onnx-rules.js";
 import type { LoweringRule } from "./rule-helpers.js";
@@ -78,6 +79,11 @@ export function lowerToOpenvino(model: Model): { model: Model; failures: Lowerin
             .map((d) => JSON.stringify(d || "ai.onnx"))
             .join(", ")})`,
         );
+      continue;
+    }
+    const untyped = uncomputableReason(node);
+    if (untyped) {
+      fail(untyped);
       continue;
     }
     const rule = dialect(node.opType);

@@ -6,12 +6,14 @@ import { resolve } from "node:path";
 import { convertToIr, type QuantizationReport } from "../../convert.js";
 import { writeIr } from "../../emit/openvino-ir.js";
 import { loadModel } from "../../frontends/load-model.js";
+import { netXml } from "../../frontends/openvino/ir-document.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
 import { formatStylish } from "../../lint/format/stylish.js";
 import { lintOpenvino, valueTypes } from "../../lint/lint.js";
 import { parseInputShape } from "../../passes/onnx/input-shapes.js";
 import { type InputPreprocessing, parseInputType, parseLayoutSpec, parseValuesSpec } from "../../passes/onnx/preprocess.js";
 import { MyriadcError } from "../../util/errors.js";
+import { nonXmlStrings } from "../../util/xml.js";
 import type { CliIO } from "../io.js";
 
 export interface ConvertOptions {
@@ -103,6 +105,8 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
   // What MYRIAD would still refuse in the written IR (nothing to report for target none).
   const remaining = target === "myriad" ? lintOpenvino(ir.openvino, valueTypes(ir.openvino, file)) : [];
   const bin = binPathFor(options.output);
+  // Names with characters XML 1.0 cannot hold are written with U+FFFD instead: say which.
+  const xmlReplaced = nonXmlStrings(netXml(ir.net));
   writeIr(options.output, bin, ir.net, ir.weights);
   const ms = performance.now() - started;
   const byType = new Map<string, number>();
@@ -121,6 +125,7 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
     myriadFixes: ir.legalization.applied,
     ...(ir.quantization ? { quantization: { ...ir.quantization, note: quantizationNote(ir.quantization) } } : {}),
     remaining,
+    xmlReplaced,
   };
   if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   else {
@@ -130,6 +135,14 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
     for (const [t, n] of Object.entries(summary.layersByType)) lines.push(`  ${String(n).padStart(5)}  ${t}`);
     if (target === "myriad") lines.push(`MYRIAD fixes applied: ${summary.myriadFixes.join(", ") || "none needed"}`);
     if (ir.quantization) lines.push(quantizationNote(ir.quantization));
+    if (xmlReplaced.length)
+      lines.push(
+        `note: ${xmlReplaced.length} name${xmlReplaced.length === 1 ? "" : "s"} held characters XML 1.0 cannot hold; written with U+FFFD instead: ` +
+          xmlReplaced
+            .slice(0, 3)
+            .map((n) => JSON.stringify(n))
+            .join(", "),
+      );
     io.stdout(`${lines.join("\n")}\n`);
     if (target === "myriad")
       io.stdout(

@@ -43,6 +43,8 @@ export function tensorFromProto(p: PTensor, ctx: TensorContext, fallbackName = "
   const dtype = dtypeOf(p.data_type, what, ctx.file);
   const dims = dimsOf(p.dims, what, ctx);
   const count = shapeSize(dims);
+  if (!Number.isSafeInteger(count))
+    throw new MyriadcError("bad-format", `${what} has shape [${dims.join(",")}], whose element count is beyond 2^53`, { file: ctx.file });
   if (has(p, "segment")) {
     throw new MyriadcError("unsupported", `${what} is a segment of a larger tensor, which is not supported`, { file: ctx.file });
   }
@@ -111,13 +113,16 @@ function externalTensor(p: PTensor, dtype: DTypeName, dims: number[], what: stri
 /** Packs the typed-field form of a tensor into raw little-endian bytes. */
 function typedFieldBytes(p: PTensor, dtype: DTypeName, count: number, what: string, file: string): Uint8Array {
   const info = dtypeInfo(dtype);
-  const out = new Uint8Array(byteLengthOf(dtype, count));
-  const view = new DataView(out.buffer);
   const mismatch = (field: string, got: number, want: number): never => {
     throw new MyriadcError("bad-format", `${what} (${dtype}, ${count} elements) has ${got} entries in ${field}, expected ${want}`, {
       file,
     });
   };
+  // Before allocating from the declared dims: no typed field packs more than 4 elements an entry.
+  const entries = info.onnxField ? ((p[info.onnxField] as unknown[] | undefined)?.length ?? 0) : 0;
+  if (info.onnxField && entries * 4 < count) mismatch(info.onnxField, entries, count);
+  const out = new Uint8Array(byteLengthOf(dtype, count));
+  const view = new DataView(out.buffer);
   switch (info.onnxField) {
     case "float_data": {
       const src = p.float_data ?? [];

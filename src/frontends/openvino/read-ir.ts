@@ -44,7 +44,10 @@ export function checkIrNet(net: IrNet, weightsLength: number, file: string): voi
     if (l.type === "Const") {
       const offset = Number(dataAttr(l.data, "offset") ?? NaN);
       const size = Number(dataAttr(l.data, "size") ?? NaN);
-      if (!Number.isInteger(offset) || !Number.isInteger(size)) fail(`Const layer ${JSON.stringify(l.name)} has no valid offset/size`);
+      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(size) || offset < 0 || size < 0)
+        fail(
+          `Const layer ${JSON.stringify(l.name)} has no valid offset/size (offset ${dataAttr(l.data, "offset")}, size ${dataAttr(l.data, "size")})`,
+        );
       if (offset + size > weightsLength) {
         fail(
           `Const layer ${JSON.stringify(l.name)} needs bytes ${offset}–${offset + size} of the weights, which have ${weightsLength} bytes`,
@@ -66,7 +69,12 @@ export function readIr(xmlPath: string, binPath = binPathFor(xmlPath)): IrFiles 
     if (e instanceof IrFormatError) throw new MyriadcError("bad-format", e.message, { file: xmlPath, cause: e });
     throw e;
   }
-  const weights = existsSync(binPath) ? new Uint8Array(readFileSync(binPath)) : new Uint8Array();
+  const binStat = statSync(binPath, { throwIfNoEntry: false });
+  if (binStat && !binStat.isFile())
+    throw new MyriadcError("not-a-file", `its weights ${binPath} are ${binStat.isDirectory() ? "a directory" : "not a regular file"}`, {
+      file: xmlPath,
+    });
+  const weights = binStat ? new Uint8Array(readFileSync(binPath)) : new Uint8Array();
   checkIrNet(net, weights.length, existsSync(binPath) ? xmlPath : `${xmlPath} (no ${binPath})`);
   return { xmlPath, binPath, net, weights };
 }

@@ -12,15 +12,17 @@ function check(name: string, expected: readonly (readonly number[])[]): void {
   expect(f.outputs).toHaveLength(expected.length);
   f.outputs.forEach((o, i) => {
     const tfl = Array.from(o.toFloat32());
-    tfl.forEach((v, k) => expect(v, `TFLite ${name} output ${i}[${k}]`).toBeCloseTo(expected[i]![k]!, 5));
+    tfl.forEach((v, k) => {
+      expect(v, `TFLite ${name} output ${i}[${k}]`).toBeCloseTo(expected[i]![k]!, 5);
+    });
   });
   for (const dataType of ["FP32", "FP16"] as const) {
     const r = convertAndRun(f.model, f.inputs, { dataType });
     r.outputs.forEach((o, i) => {
       expect(o.dims).toEqual(f.outputs[i]!.dims);
-      Array.from(o.toFloat32()).forEach((v, k) =>
-        expect(v, `${dataType} ${name} output ${i}[${k}]`).toBeCloseTo(expected[i]![k]!, dataType === "FP32" ? 5 : 1),
-      );
+      Array.from(o.toFloat32()).forEach((v, k) => {
+        expect(v, `${dataType} ${name} output ${i}[${k}]`).toBeCloseTo(expected[i]![k]!, dataType === "FP32" ? 5 : 1);
+      });
     });
   }
 }

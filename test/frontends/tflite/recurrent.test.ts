@@ -42,7 +42,9 @@ describe("sequence LSTM/RNN → LSTMSequence/RNNSequence", () => {
       expect(withinFp32(d), `output ${i} max-abs ${d.maxAbs}`).toBe(true);
     });
     const fp16 = convertAndRun(f.model, f.inputs, { dataType: "FP16" });
-    f.outputs.forEach((expected, i) => expect(withinFp16(diff(fp16.outputs[i]!, expected))).toBe(true));
+    f.outputs.forEach((expected, i) => {
+      expect(withinFp16(diff(fp16.outputs[i]!, expected))).toBe(true);
+    });
   });
 
   it.each(Object.keys(SUPPORTED))("%s: fix -o model.onnx runs in onnxruntime with TFLite's outputs", async (name) => {
@@ -51,7 +53,9 @@ describe("sequence LSTM/RNN → LSTMSequence/RNNSequence", () => {
     const io = memoryIO();
     expect(await runCli(["fix", f.model, "-o", out], io), io.err).toBe(0);
     const results = await runOrt(readFileSync(out), f.inputs);
-    results.forEach((r, i) => expect(withinFp32(diff(r, f.outputs[i]!))).toBe(true));
+    results.forEach((r, i) => {
+      expect(withinFp32(diff(r, f.outputs[i]!))).toBe(true);
+    });
   });
 
   it("says the IR does not carry the state over between inferences", () => {

@@ -287,7 +287,5 @@ export function sinkTransposes(model: Model): PassResult {
 
 export const transposeSinkingPass: Pass = {
   name: "transpose-sinking",
-  dialect: "onnx",
-  description: "moves Transposes past elementwise, concat/split, pad, slice and reduce ops so that inverse pairs cancel",
   run: sinkTransposes,
 };

@@ -139,8 +139,7 @@ export function dequantizeGraph(graph: Graph): DequantizeReport {
 
 export const dequantizePass: Pass = {
   name: "dequantize",
-  dialect: "onnx",
-  description: "run a quantized (QDQ) model in float: remove activation quantize/dequantize pairs, dequantize weights",
+  reachesFixedPoint: true,
   run(model: Model): PassResult {
     const { pairs, weights } = dequantizeGraph(model.graph);
     if (pairs === 0 && weights === 0) return { changed: false };

@@ -186,8 +186,7 @@ export function qdqToArithmetic(graph: Graph, options: ArithmeticOptions = {}): 
 /** The MYRIAD form (FP16-safe): what `fix --target myriad` and lint apply. */
 export const qdqArithmeticPass: Pass = {
   name: "qdq-arithmetic",
-  dialect: "onnx",
-  description: "activation quantize/dequantize pairs as exact float arithmetic (round, clamp), weights dequantized: no int8 values",
+  reachesFixedPoint: true,
   run(model: Model): PassResult {
     const { pairs, weights } = qdqToArithmetic(model.graph, { fp16: true });
     return { changed: pairs + weights > 0 };
