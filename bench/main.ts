@@ -18,7 +18,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { convertToIr } from "../src/convert.js";
 import { encodeIrXml } from "../src/emit/openvino-ir.js";
-import { loadOnnxFile } from "../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../src/frontends/load-model.js";
 import { encodeOnnx } from "../src/frontends/onnx/save.js";
 import { lintFile } from "../src/lint/lint-file.js";
 import { runPipeline } from "../src/passes/manager.js";

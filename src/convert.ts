@@ -38,6 +38,8 @@ export interface ConvertOptions {
    * outputs differ slightly). Without it, target "myriad" keeps them as exact float arithmetic.
    */
   dequantize?: boolean;
+  /** Filled with the lowering trace: ONNX node name → the OpenVINO nodes it became (before legalization). */
+  loweringTrace?: Map<string, string[]>;
 }
 
 /** What happened to the quantization of a QDQ model. */
@@ -73,7 +75,7 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
   }
   const quantization = quantize(model, options);
   runPipeline(model, fixPipeline());
-  const ov = lowerOrThrow(model, file);
+  const ov = lowerOrThrow(model, file, { trace: options.loweringTrace });
   eliminateDeadCode(ov.graph);
   const legalization = (options.target ?? "myriad") === "myriad" ? legalizeForMyriad(ov, file) : { applied: [], notes: [] };
   const types = observeTypes(ov, file);

@@ -12,6 +12,7 @@ import { convertCommand } from "./commands/convert.js";
 import { fixCommand } from "./commands/fix.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { lintCommand } from "./commands/lint.js";
+import { type ReportCommandOptions, reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import type { CliIO } from "./io.js";
 
@@ -50,7 +51,8 @@ function buildProgram(io: CliIO, setCode: (code: number) => void, setFile: (file
     .description("show what is in a model: opsets, inputs/outputs, op histogram, parameters, problems")
     .argument("<model>", "ONNX model (.onnx) or OpenVINO IR (.xml with its .bin)")
     .option("--json", "print one JSON object instead of text")
-    .action((model: string, opts: { json?: boolean }) => {
+    .option("--input-shape <name=[dims]>", "static input shapes for the MAC count and speed estimate (repeatable)", collect, [])
+    .action((model: string, opts: { json?: boolean; inputShape: string[] }) => {
       setCode(inspectCommand(model, opts, io));
     });
 
@@ -142,6 +144,25 @@ function buildProgram(io: CliIO, setCode: (code: number) => void, setFile: (file
         setCode(convertCommand(model, opts, io));
       },
     );
+
+  program
+    .command("report")
+    .description("write one self-contained HTML page: the graph and the emitted IR, findings at their nodes, statistics")
+    .argument("<model>", "ONNX model (.onnx) or OpenVINO IR (.xml with its .bin)")
+    .requiredOption("-o, --output <report.html>", "where to write the report")
+    .option("--data-type <type>", "FP32 or FP16 weights and precisions of the IR", "FP32")
+    .option("--input-shape <name=[dims]>", "make a dynamic input static (repeatable)", collect, [])
+    .option("--mean-values <name[v,...]>", "subtract per-channel means (repeatable)", collect, [])
+    .option("--scale-values <name[v,...]>", "divide by per-channel scales (repeatable)", collect, [])
+    .option("--reverse-input-channels", "swap the channel order (RGB <-> BGR) before mean/scale")
+    .option("--input-type <type>", "the type the model is fed: U8, FP16 or FP32")
+    .option("--layout <name(from->to)>", "the layout the model is fed, e.g. input(nhwc->nchw) (repeatable)", collect, [])
+    .option("--target <target>", "myriad (default): apply the MYRIAD fixes; none: plain lowering", "myriad")
+    .option("--calibrate <name=file>", "FP16 range analysis on these input values (.npy or .pb; repeatable)", collect, [])
+    .option("--calibrate-range <lo,hi>", "FP16 range analysis with uniform values in [lo,hi] for inputs without a file")
+    .action((model: string, opts: ReportCommandOptions) => {
+      setCode(reportCommand(model, opts, io));
+    });
 
   program
     .command("run")

@@ -8,16 +8,18 @@
  * `dataType: "FP16"` stores float constants as f16 and gives every float port FP16 precision,
  * Parameters included (like Model Optimizer 2021.4's `--data_type FP16` in the corpus).
  */
-import { createHash } from "node:crypto";
 import type { IrLayer, IrNet, IrPort } from "../frontends/openvino/ir-document.js";
 import { isAttributeRef } from "../ir/attribute.js";
 import type { DTypeName } from "../ir/dtype.js";
+import type { Graph } from "../ir/graph.js";
 import type { Model } from "../ir/model.js";
+import type { Node } from "../ir/node.js";
 import { float32ArrayToFp16 } from "../ir/numeric/float-bits.js";
 import type { Tensor } from "../ir/tensor.js";
 import { topologicalOrder } from "../ir/topo.js";
 import type { Value } from "../ir/value.js";
 import { elementTypeOf, precisionOf } from "../ops/openvino/element-types.js";
+import { ContentIds } from "../util/content-ids.js";
 import { element } from "../util/xml.js";
 import { VERSION } from "../version.js";
 
@@ -35,6 +37,11 @@ export interface EmittedIr {
 }
 
 const isFloat = (d: DTypeName) => d === "float32" || d === "float16" || d === "float64" || d === "bfloat16";
+
+/** A node's layer name in the IR: like Model Optimizer, a layer producing a graph output is named after that output. */
+export function layerName(g: Graph, node: Node): string {
+  return node.outputs.find((v) => v && g.outputs.includes(v))?.name ?? node.name;
+}
 
 export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
   const fp16 = options.dataType === "FP16";
@@ -54,6 +61,7 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
   const chunks: Uint8Array[] = [];
   let binSize = 0;
   const stored = new Map<string, { offset: number; size: number }>();
+  const contents = new ContentIds();
 
   const outPort = (id: number, v: Value): IrPort => {
     const t = typeOf(v);
@@ -112,7 +120,7 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
   const emitConst = (v: Value): void => {
     const t = v.initializer!;
     const bytes = constBytes(t);
-    const key = `${storedType(t.dtype)}|${t.dims.join(",")}|${createHash("sha256").update(bytes).digest("hex")}`;
+    const key = `${storedType(t.dtype)}|${t.dims.join(",")}|${contents.id(bytes)}`;
     let place = stored.get(key);
     if (!place) {
       // Keep every constant 8-byte aligned in the .bin, as typed readers prefer.
@@ -167,10 +175,8 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
       // In an FP16 IR a conversion to f32 produces f16, like every other float result.
       data.push([k, fp16 && node.opType === "Convert" && k === "destination_type" && a.value === "f32" ? "f16" : a.value]);
     }
-    // Like Model Optimizer, a layer producing a graph output is named after that output.
-    const outputName = node.outputs.find((v) => v && g.outputs.includes(v))?.name;
     const id = addLayer(
-      outputName ?? node.name,
+      layerName(g, node),
       node.opType,
       node.version === undefined ? node.domain : `opset${node.version}`,
       data.length ? data : undefined,

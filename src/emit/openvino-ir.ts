@@ -1,13 +1,11 @@
 /**
  * Writes an IR document (.xml text) and its weights (.bin), both atomically and together.
  */
-import { type IrNet, netXml } from "../frontends/openvino/ir-document.js";
+import type { IrNet } from "../frontends/openvino/ir-document.js";
 import { writeFilesAtomic } from "../util/atomic-write.js";
-import { writeXml } from "../util/xml.js";
+import { encodeIrXml } from "./ir-xml.js";
 
-export function encodeIrXml(net: IrNet): string {
-  return writeXml(netXml(net));
-}
+export { encodeIrXml } from "./ir-xml.js";
 
 export function writeIr(xmlPath: string, binPath: string, net: IrNet, weights: Uint8Array): void {
   writeFilesAtomic([

@@ -2,6 +2,7 @@
  * ONNX TensorProto files (`.pb`), the format of the ONNX backend tests' inputs and outputs.
  */
 import { dirname, resolve } from "node:path";
+import { folderCompanion } from "../frontends/load-model.js";
 import { decodeTensorProto, encodeTensorProto } from "../frontends/onnx/proto/codec.js";
 import { tensorFromProto, tensorToProto } from "../frontends/onnx/tensor-proto.js";
 import type { Tensor } from "../ir/tensor.js";
@@ -17,7 +18,7 @@ export function parseTensorPb(bytes: Uint8Array, file = "<buffer>", baseDir?: st
   } catch (e) {
     throw new MyriadcError("bad-format", `is not an ONNX TensorProto (${(e as Error).message})`, { file, cause: e });
   }
-  return tensorFromProto(proto, { file, baseDir });
+  return tensorFromProto(proto, { file, companion: baseDir === undefined ? undefined : folderCompanion(baseDir) });
 }
 
 /**

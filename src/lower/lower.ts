@@ -52,7 +52,12 @@ export interface LoweringFailure {
   reason: string;
 }
 
-export function lowerToOpenvino(model: Model): { model: Model; failures: LoweringFailure[] } {
+export interface LowerOptions {
+  /** Filled with, for every lowered node (by name), the names of the OpenVINO nodes its rule created (the report's lowering trace). */
+  trace?: Map<string, string[]>;
+}
+
+export function lowerToOpenvino(model: Model, options: LowerOptions = {}): { model: Model; failures: LoweringFailure[] } {
   const src = model.graph;
   const g = new Graph(src.name);
   const map = new Map<Value, Value | undefined>();
@@ -100,6 +105,7 @@ export function lowerToOpenvino(model: Model): { model: Model; failures: Lowerin
       node.version ?? opset,
     );
     let outs: (Value | undefined)[];
+    const before = g.nodes.length;
     try {
       outs = rule(ctx);
     } catch (e) {
@@ -116,6 +122,11 @@ export function lowerToOpenvino(model: Model): { model: Model; failures: Lowerin
       if (v) map.set(v, outs[i]);
     });
     nameResults(g, node, outs);
+    if (options.trace && node.name)
+      options.trace.set(
+        node.name,
+        g.nodes.slice(before).map((n) => n.name),
+      );
   }
   if (failures.length) return { model, failures };
   for (const v of src.outputs) {
@@ -140,8 +151,8 @@ function nameResults(g: Graph, node: Node, outs: readonly (Value | undefined)[])
   });
 }
 
-export function lowerOrThrow(model: Model, file: string): Model {
-  const r = lowerToOpenvino(model);
+export function lowerOrThrow(model: Model, file: string, options: LowerOptions = {}): Model {
+  const r = lowerToOpenvino(model, options);
   if (r.failures.length) {
     const list = r.failures
       .slice(0, 8)

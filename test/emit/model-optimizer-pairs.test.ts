@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { convertToIr } from "../../src/convert.js";
-import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../src/frontends/load-model.js";
 import { type IrNet, irNetFromXml } from "../../src/frontends/openvino/ir-document.js";
 import { attr } from "../../src/ir/attribute.js";
 import { Graph } from "../../src/ir/graph.js";
