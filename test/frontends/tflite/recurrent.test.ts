@@ -1,8 +1,8 @@
 /**
  * The fused sequence ops (hand-built flatbuffers with TensorFlow Lite interpreter outputs,
  * test/fixtures/tflite/make_fixtures.py) onto LSTMSequence / RNNSequence: FP32 and FP16 IRs
- * match TFLite; `fix -o model.onnx` runs in onnxruntime; the variants LSTMSequence-5 lacks are
- * refused with their reason, naming the operator.
+ * match TFLite; `fix -o model.onnx` runs in onnxruntime; the variants LSTMSequence-5 lacks
+ * (peepholes, CIFG, projection, layer norm, cell clip) run as an unrolled cell.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -66,28 +66,21 @@ describe("sequence LSTM/RNN → LSTMSequence/RNNSequence", () => {
   });
 });
 
-const REFUSED: Readonly<Record<string, RegExp>> = {
-  seq_lstm_peephole: /peephole weights .* no LSTMSequence-5 equivalent/,
-  seq_lstm_cifg: /CIFG .* no LSTMSequence-5 equivalent/,
-  seq_lstm_projection: /projection layer .* no LSTMSequence-5 equivalent/,
-  seq_lstm_layer_norm: /layer-normalized LSTM gates/,
-  seq_lstm_cell_clip: /cell_clip 0\.4.* clips TFLite's cell state/,
-};
+/** Variants LSTMSequence-5 lacks: an unrolled cell of plain ops. */
+const UNROLLED = ["seq_lstm_peephole", "seq_lstm_cifg", "seq_lstm_projection", "seq_lstm_layer_norm", "seq_lstm_cell_clip"];
 
-describe("LSTM variants LSTMSequence-5 lacks", () => {
-  it.each(Object.entries(REFUSED))("%s: lint names the operator and the reason; convert writes nothing", async (name, reason) => {
+describe("LSTM variants LSTMSequence-5 lacks, unrolled over the time steps", () => {
+  it.each(UNROLLED)("%s: no recurrent layer, FP32 and FP16 match TFLite, onnxruntime too", async (name) => {
     const f = fixture(name);
+    const fp32 = convertAndRun(f.model, f.inputs);
+    expect(layerCounts(fp32.converted).get("LSTMSequence")).toBeUndefined();
+    const d = diff(fp32.outputs[0]!, f.outputs[0]!);
+    expect(withinFp32(d), `max-abs ${d.maxAbs}`).toBe(true);
+    expect(withinFp16(diff(convertAndRun(f.model, f.inputs, { dataType: "FP16" }).outputs[0]!, f.outputs[0]!))).toBe(true);
+    const out = join(dir, `${name}.onnx`);
     const io = memoryIO();
-    expect(await runCli(["lint", f.model, "--format", "json"], io)).toBe(1);
-    const findings = JSON.parse(io.out).findings as { rule: string; node: string; message: string }[];
-    const lstm = findings.filter((x) => x.rule === "myriad/not-lowered");
-    expect(lstm).toHaveLength(1);
-    expect(lstm[0]!.node).toBe("UNIDIRECTIONAL_SEQUENCE_LSTM#0");
-    expect(lstm[0]!.message).toMatch(reason);
-    const cv = memoryIO();
-    const xml = join(dir, `${name}.xml`);
-    expect(await runCli(["convert", f.model, "-o", xml], cv)).toBe(2);
-    expect(cv.err).toMatch(reason);
-    expect(() => readFileSync(xml)).toThrow();
+    expect(await runCli(["fix", f.model, "-o", out], io), io.err).toBe(0);
+    const [y] = await runOrt(readFileSync(out), f.inputs);
+    expect(withinFp32(diff(y!, f.outputs[0]!))).toBe(true);
   });
 });

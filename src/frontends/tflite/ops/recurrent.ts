@@ -10,10 +10,11 @@
  * every inference from the initial state (zero, or the tensor's data), which is what a
  * freshly created TFLite interpreter computes.
  *
- * Refused, with the reason: peepholes, CIFG (coupled input and forget gates), projection,
- * layer-normalized gates, cell_clip/proj_clip (TFLite clips the cell state, ONNX and OpenVINO
- * clip the gate inputs), auxiliary inputs, full-integer quantized sequences, and activations
- * other than tanh, relu (and sigmoid for RNN).
+ * A unidirectional LSTM with peepholes, CIFG (coupled input and forget gates), projection,
+ * layer-normalized gates or cell_clip/proj_clip (TFLite clips the cell state, ONNX and OpenVINO
+ * clip the gate inputs) runs as an unrolled cell (lstm-cell.ts). Refused, with the reason: those
+ * variants in a bidirectional LSTM, auxiliary inputs, full-integer quantized sequences, and
+ * activations other than tanh and relu.
  */
 import { attr } from "../../../ir/attribute.js";
 import { Tensor } from "../../../ir/tensor.js";
@@ -21,6 +22,7 @@ import type { Value } from "../../../ir/value.js";
 import type { OpContext, OpTranslator } from "../context.js";
 import { ACTIVATIONS } from "../options.js";
 import { isQuantized } from "../tensors.js";
+import { needsUnrolledLstm, unrolledLstm } from "./lstm-cell.js";
 
 /** TFLite fused activation → ONNX recurrent activation name. */
 const RECURRENT_ACTIVATION: Readonly<Partial<Record<string, string>>> = { TANH: "Tanh", RELU: "Relu" };
@@ -147,7 +149,8 @@ function bidirectionalOutputs(c: OpContext, y: Value, hidden: number): Value[] {
 
 const unidirectionalLstm: OpTranslator = (c) => {
   checkSequence(c);
-  if (c.op.inputs.slice(20).some((i) => i >= 0)) c.fail("layer-normalized LSTM gates have no LSTMSequence-5 equivalent");
+  // The variants LSTMSequence-5 lacks run as an unrolled cell (lstm-cell.ts).
+  if (needsUnrolledLstm(c)) return [inOpLayout(c, unrolledLstm(c, timeMajorInput(c)))];
   const act = activation(c, RECURRENT_ACTIVATION);
   const { hidden, W, R, B } = lstmWeights(c, [UNIDIRECTIONAL_LSTM]);
   const [y] = c.main(
