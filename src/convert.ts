@@ -14,6 +14,8 @@ import { eliminateDeadCode } from "./passes/common/dead-code.js";
 import { runPipeline } from "./passes/manager.js";
 import { type InputShapes, setInputShapes } from "./passes/onnx/input-shapes.js";
 import { addPreprocessing, type InputPreprocessing } from "./passes/onnx/preprocess.js";
+import { dequantizeGraph } from "./passes/onnx/quantization/dequantize.js";
+import { qdqToArithmetic } from "./passes/onnx/quantization/qdq-arithmetic.js";
 import { shapeInferencePass } from "./passes/onnx/shape-inference.js";
 import { fixPipeline } from "./passes/pipelines.js";
 import { observeTypes } from "./runtime/observe-types.js";
@@ -33,7 +35,12 @@ export interface ConvertOptions {
    * Convert insertion); "none" keeps the plain lowering.
    */
   target?: "myriad" | "none";
-  /** Drop activation quantization of quantized models (see LowerOptions.dequantize). */
+  /**
+   * Run a quantized model in float (`--dequantize`): activation quantize/dequantize pairs
+   * removed, quantized operators as float ops on dequantized weights (faster, outputs differ
+   * slightly). Without it, target "myriad" keeps QDQ pairs as exact float arithmetic and every
+   * quantized operator is computed exactly with float/I32 layers. See `quantize` below.
+   */
   dequantize?: boolean;
   /**
    * Check FP16 precision on this data: the converted model runs in float32 and in FP16 and the
@@ -42,6 +49,18 @@ export interface ConvertOptions {
   fp16Check?: CalibrationData;
   /** Filled with the lowering trace: ONNX node name → the OpenVINO nodes it became (before legalization). */
   loweringTrace?: Map<string, string[]>;
+}
+
+/** What happened to the quantization of a quantized model (QDQ pairs, quantized weights, quantized operators). */
+export interface QuantizationReport {
+  /** "exact": pairs as round/clamp arithmetic; "dequantized": pairs removed (--dequantize). */
+  mode: "exact" | "dequantized";
+  /** Activation quantize/dequantize pairs rewritten (exact) or removed (dequantized). */
+  pairs: number;
+  /** Quantized constant weights dequantized into float constants. */
+  weights: number;
+  /** Quantized operators (QLinear*, ConvInteger, MatMulInteger, DynamicQuantizeLinear) lowered to float/I32 layers. */
+  ops: number;
 }
 
 export interface Converted extends EmittedIr {
@@ -53,6 +72,8 @@ export interface Converted extends EmittedIr {
   notes: LoweringNote[];
   /** The FP16 check (checked: false unless fp16Check data was given). */
   fp16: Fp16Check;
+  /** Present when the model had quantize/dequantize pairs or quantized weights. */
+  quantization?: QuantizationReport;
 }
 
 export function convertToIr(model: Model, file: string, options: ConvertOptions = {}): Converted {
@@ -69,26 +90,40 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
     }
     addPreprocessing(model, perInput);
   }
-  const quantized = options.dequantize ? quantizedOps(model.graph) : undefined;
+  const quantization = quantize(model, options);
   runPipeline(model, fixPipeline());
   const { model: ov, notes } = lowerOrThrow(model, file, { dequantize: options.dequantize ?? false, trace: options.loweringTrace });
-  if (quantized?.size) {
-    const count = [...quantized.values()].reduce((a, b) => a + b, 0);
-    notes.push({
-      node: "",
-      op: "",
-      rule: "myriad/dequantized",
-      message:
-        `--dequantize: the activation quantization of ${count} quantized op(s) is dropped and their weights are dequantized; ` +
-        "the outputs may differ slightly from the quantized model's (by about its quantization error)",
-    });
-  }
   eliminateDeadCode(ov.graph);
   const legalization = (options.target ?? "myriad") === "myriad" ? legalizeForMyriad(ov, file) : { applied: [], notes: [] };
   const types = observeTypes(ov, file);
   const emitted = emitOpenvinoIr(ov, { dataType: options.dataType ?? "FP32", parameters: options.parameters ?? {}, types });
   const fp16 = checkFp16(ov, options.fp16Check ?? {});
-  return { ...emitted, openvino: ov, legalization, notes, fp16 };
+  return { ...emitted, openvino: ov, legalization, notes, fp16, ...(quantization ? { quantization } : {}) };
+}
+
+/**
+ * The one place that decides what a quantized model becomes (MYRIAD has no integer tensors).
+ * QDQ pairs (ONNX QDQ models, quantized TFLite models): exact float round/clamp arithmetic for
+ * target "myriad", removed with --dequantize (passes/onnx/quantization). Quantized operators
+ * (QLinearConv …, ConvInteger/MatMulInteger of quantize_dynamic): the lowering computes them
+ * exactly with float/I32 layers, or with --dequantize as float ops on dequantized weights
+ * (LowerOptions.dequantize, passed on by convertToIr).
+ */
+function quantize(model: Model, options: ConvertOptions): QuantizationReport | undefined {
+  const myriad = (options.target ?? "myriad") === "myriad";
+  const mode = options.dequantize ? "dequantized" : "exact";
+  // The operators the lowering computes; QuantizeLinear/DequantizeLinear are the pairs and the model's boundaries.
+  let ops = 0;
+  for (const [op, n] of quantizedOps(model.graph)) if (!/(^|::)(Quantize|Dequantize)Linear$/.test(op)) ops += n;
+  let pairs = 0;
+  let weights = 0;
+  if (options.dequantize || myriad) {
+    runPipeline(model, [shapeInferencePass]);
+    ({ pairs, weights } = options.dequantize
+      ? dequantizeGraph(model.graph)
+      : qdqToArithmetic(model.graph, { fp16: options.dataType === "FP16" }));
+  }
+  return pairs + weights + ops > 0 ? { mode, pairs, weights, ops } : undefined;
 }
 
 export { observeTypes };

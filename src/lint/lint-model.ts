@@ -12,11 +12,12 @@ import type { Model } from "../ir/model.js";
 import { isStaticShape } from "../ir/shape.js";
 import type { Tensor } from "../ir/tensor.js";
 import type { Value } from "../ir/value.js";
-import { type LoweringFailure, type LoweringNote, lowerToOpenvino } from "../lower/lower.js";
+import { type LoweringFailure, type LoweringNote, type LowerOptions, lowerToOpenvino } from "../lower/lower.js";
 import { cutGraph } from "../passes/common/cut.js";
 import { eliminateDeadCode } from "../passes/common/dead-code.js";
 import { runPipeline } from "../passes/manager.js";
 import { type InputShapes, setInputShapes } from "../passes/onnx/input-shapes.js";
+import { dequantizePass } from "../passes/onnx/quantization/dequantize.js";
 import { shapeInferencePass } from "../passes/onnx/shape-inference.js";
 import { myriadFixPipeline } from "../targets/myriad/onnx-fixes.js";
 import { isMyriadcError } from "../util/errors.js";
@@ -38,6 +39,8 @@ export interface LintFileOptions {
    */
   calibration?: ReadonlyMap<string, Tensor>;
   calibrationRange?: readonly [number, number];
+  /** Lint a quantized model as `convert --dequantize` makes it (activation quantize/dequantize pairs lose their rounding). */
+  dequantize?: boolean;
 }
 
 export interface LintFileReport {
@@ -77,11 +80,12 @@ function blockedByShapes(model: Model, f: LoweringFailure): boolean {
 function lowerAround(
   model: Model,
   cut: boolean,
+  lowerOptions: LowerOptions = {},
 ): { failures: LoweringFailure[]; ov?: Model; cutNames: Set<string>; notes: readonly LoweringNote[] } {
   const cutNames = new Set<string>();
   const failures: LoweringFailure[] = [];
   for (let round = 0; ; round++) {
-    const lowered = lowerToOpenvino(model);
+    const lowered = lowerToOpenvino(model, lowerOptions);
     failures.push(...lowered.failures);
     const notes = lowered.notes;
     if (!lowered.failures.length) return { failures, ov: lowered.model, cutNames, notes };
@@ -112,10 +116,10 @@ function unknownSizes(ov: Model, types: ReadonlyMap<Value, ValueInfo>): number {
   ).length;
 }
 
-function lintOnnx(model: Model, file: string, options: { cut: boolean }): Lowered {
+function lintOnnx(model: Model, file: string, options: { cut: boolean; dequantize: boolean }): Lowered {
   const onnxNames = new Set(model.graph.nodes.map((n) => n.name).filter(Boolean));
   const dynamic = model.graph.inputs.filter((v) => !v.isInitializer && !isStaticShape(v.shape));
-  const { failures, ov, cutNames, notes } = lowerAround(model, options.cut);
+  const { failures, ov, cutNames, notes } = lowerAround(model, options.cut, { dequantize: options.dequantize });
   // How rules lowered particular nodes (an If as both branches and a Select): warnings, with the way to avoid the cost.
   const noted = loweringNoteFindings(notes);
   // Failures for want of sizes are said once, at the input whose size is missing.
@@ -189,21 +193,22 @@ export function lintLoadedModel(open: () => LoadedModel, file: string, options: 
     return { file, format: "openvino", findings: [...lintOpenvino(model, valueTypes(model, file)), ...calibrate(model, options)] };
   }
   let pending: Model | undefined = first.model;
-  const load = () => {
+  const load = (dequantize = options.dequantize === true) => {
     // Each use needs its own copy of the model: the first is the one already loaded.
     const model = pending ?? open().model;
     pending = undefined;
     for (const v of [...model.graph.inputs]) if (v.isInitializer) model.graph.removeInput(v);
     if (options.inputShapes?.size) setInputShapes(model, options.inputShapes);
+    if (dequantize) runPipeline(model, [shapeInferencePass, dequantizePass]);
     return model;
   };
   const asGiven = load();
   runPipeline(asGiven, [shapeInferencePass]);
-  const given = lintOnnx(asGiven, file, { cut: false });
+  const given = lintOnnx(asGiven, file, { cut: false, dequantize: options.dequantize === true });
   const fixedModel = load();
   runPipeline(fixedModel, myriadFixPipeline());
   // What fix cannot lower stays; the rest of the fixed model is still linted around it.
-  const fixed = lintOnnx(fixedModel, file, { cut: true });
+  const fixed = lintOnnx(fixedModel, file, { cut: true, dequantize: options.dequantize === true });
   const afterFix = new Set(fixed.findings.map(key));
   // A problem of the model as given that is gone after fix is fixable.
   const mark = (f: Finding): Finding => {
@@ -212,10 +217,15 @@ export function lintLoadedModel(open: () => LoadedModel, file: string, options: 
     return { ...rest, fixable: true, suggestion: f.suggestion ?? "fix --target myriad resolves it" };
   };
   // Calibration runs on what convert produces: the fixed, lowered and legalized model.
-  const calibrated = options.calibration || options.calibrationRange ? calibrate(convertToIr(load(), file).openvino, options) : [];
-  const quantized = quantizedModelFinding(asGiven, (dequantize) => {
+  const dequantize = options.dequantize === true;
+  const calibrated =
+    options.calibration || options.calibrationRange ? calibrate(convertToIr(load(), file, { dequantize }).openvino, options) : [];
+  // What each way of converting a quantized model costs, counted on the model as given.
+  const quantized = quantizedModelFinding(dequantize ? load(false) : asGiven, (dequantizeIt) => {
     try {
-      return convertToIr(load(), file, { dequantize }).net.layers.filter((l) => !["Const", "Parameter", "Result"].includes(l.type)).length;
+      return convertToIr(load(false), file, { dequantize: dequantizeIt }).net.layers.filter(
+        (l) => !["Const", "Parameter", "Result"].includes(l.type),
+      ).length;
     } catch (e) {
       if (!isMyriadcError(e)) throw e;
       return undefined;

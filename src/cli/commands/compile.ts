@@ -25,7 +25,7 @@ import { parseInputShape } from "../../passes/onnx/input-shapes.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { CliIO } from "../io.js";
-import { type ConvertOptions, preprocessingFlags } from "./convert.js";
+import { type ConvertOptions, preprocessingFlags, quantizationNote } from "./convert.js";
 
 export interface CompileCliOptions extends Omit<ConvertOptions, "output" | "json" | "target"> {
   output: string;
@@ -100,9 +100,10 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
         dataType,
         inputShapes,
         preprocessing: preprocessingFlags({ ...o, output: "" }),
-        parameters: { input_model: file, target: "myriad" },
-        dequantize: o.dequantize ?? false,
+        parameters: { input_model: file, target: "myriad", ...(o.dequantize ? { dequantize: "True" } : {}) },
+        dequantize: o.dequantize === true,
       });
+      if (converted.quantization) io.stderr(`myriadc: note: ${quantizationNote(converted.quantization)}\n`);
       for (const n of converted.notes)
         io.stderr(`myriadc: note: ${n.node} (${n.op}): ${n.message}${n.suggestion ? `; ${n.suggestion}` : ""}\n`);
       const stem =

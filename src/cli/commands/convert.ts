@@ -3,7 +3,7 @@
  * ONNX → OpenVINO IR v11 (.xml + .bin, written together atomically), with a summary.
  */
 import { resolve } from "node:path";
-import { convertToIr } from "../../convert.js";
+import { convertToIr, type QuantizationReport } from "../../convert.js";
 import { type ConvertFlags, calibrationFromFlags, convertOptionsFromFlags } from "../../convert-flags.js";
 import { writeIr } from "../../emit/openvino-ir.js";
 import { loadModel } from "../../frontends/load-model.js";
@@ -23,6 +23,21 @@ export interface ConvertOptions extends ConvertFlags {
 }
 
 export { preprocessingFlags } from "../../convert-flags.js";
+
+/** One line on how a quantized model was converted (the --dequantize trade-off said plainly). */
+export function quantizationNote(q: QuantizationReport): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const pairs = q.pairs + q.weights > 0 || q.ops === 0;
+  const what = pairs
+    ? `${plural(q.pairs, "activation quantize/dequantize pair")}, ${plural(q.weights, "quantized weight tensor")} (dequantized to float)`
+    : "";
+  const ops = (how: string) => (q.ops ? `${pairs ? "; " : ""}${plural(q.ops, "quantized operator")} ${how}` : "");
+  return q.mode === "dequantized"
+    ? `quantized model run in float (--dequantize): ${pairs ? `removed ${what}` : ""}${ops("as float ops on dequantized weights")}; ` +
+        "outputs may differ slightly from the quantized model's"
+    : `quantized model kept exact: ${what}${ops("as float/I32 layers")}; ${pairs ? "the pairs are float round/clamp arithmetic" : "integer-valued floats"} ` +
+        "(--dequantize removes them: faster, outputs differ slightly)";
+}
 
 export function convertCommand(file: string, options: ConvertOptions, io: CliIO): number {
   const flags = convertOptionsFromFlags(options, file);
@@ -55,6 +70,7 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
     ms: Math.round(ms),
     target,
     myriadFixes: ir.legalization.applied,
+    ...(ir.quantization ? { quantization: { ...ir.quantization, note: quantizationNote(ir.quantization) } } : {}),
     remaining,
     notes: ir.notes,
     fp16: { checked: ir.fp16.checked, ...(ir.fp16.first ? { first: ir.fp16.first } : {}), summary: describeFp16Check(ir.fp16) },
@@ -69,6 +85,7 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
     if (target === "myriad") lines.push(`MYRIAD fixes applied: ${summary.myriadFixes.join(", ") || "none needed"}`);
     for (const n of ir.notes)
       lines.push(`note: ${n.node ? `${n.node} (${n.op}): ` : ""}${n.message}${n.suggestion ? `; ${n.suggestion}` : ""}`);
+    if (ir.quantization) lines.push(quantizationNote(ir.quantization));
     lines.push(describeFp16Check(ir.fp16));
     if (xmlReplaced.length)
       lines.push(

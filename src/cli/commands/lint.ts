@@ -20,6 +20,8 @@ export interface LintOptions {
   inputShape?: string[];
   calibrate?: string[];
   calibrateRange?: string;
+  /** Lint the model as `convert --dequantize` would make it. */
+  dequantize?: boolean;
 }
 
 const FORMATS = ["stylish", "json", "sarif"] as const;
@@ -31,7 +33,11 @@ export function lintCommand(file: string, options: LintOptions, io: CliIO): numb
   if (!(FORMATS as readonly string[]).includes(format))
     throw new MyriadcError("usage", `--format ${JSON.stringify(options.format)}: expected one of ${FORMATS.join(", ")}`);
   const inputShapes = new Map((options.inputShape ?? []).map(parseInputShape));
-  const { findings } = lintFile(file, { inputShapes, ...calibrationFromFlags(options, readNamedTensors) });
+  const { findings } = lintFile(file, {
+    inputShapes,
+    ...(options.dequantize ? { dequantize: true } : {}),
+    ...calibrationFromFlags(options, readNamedTensors),
+  });
   const text =
     format === "json"
       ? formatJson(file, findings)
