@@ -35,8 +35,10 @@ export function quantizationNote(q: QuantizationReport): string {
   return q.mode === "dequantized"
     ? `quantized model run in float (--dequantize): ${pairs ? `removed ${what}` : ""}${ops("as float ops on dequantized weights")}; ` +
         "outputs may differ slightly from the quantized model's"
-    : `quantized model kept exact: ${what}${ops("as float/I32 layers")}; ${pairs ? "the pairs are float round/clamp arithmetic" : "integer-valued floats"} ` +
-        "(--dequantize removes them: faster, outputs differ slightly)";
+    : `quantized model kept exact: ${what}${ops("as float/I32 layers")}; ` +
+        (pairs
+          ? "the pairs are float round/clamp arithmetic (--dequantize removes them: faster, outputs differ slightly)"
+          : "--dequantize runs them on dequantized weights instead (faster, outputs differ slightly)");
 }
 
 export function convertCommand(file: string, options: ConvertOptions, io: CliIO): number {
