@@ -59,7 +59,7 @@ function writeIrIn(content: Pick<ConvertResult, "xml" | "bin">, dir: string, fil
     (file ?? "model")
       .split(/[\\/]/)
       .pop()!
-      .replace(/\.(onnx|xml|tflite)$/i, "")
+      .replace(/\.onnx$/i, "")
       .replace(/[.=\s]/g, "_") || "model";
   const ir = { xml: join(dir, `${stem}.xml`), bin: join(dir, `${stem}.bin`) };
   writeConverted(content, ir.xml, ir.bin);

@@ -4,6 +4,8 @@
  * the same model and the same IR bytes everywhere. How the flags are spelt and described on
  * the command line is src/cli/options.ts; this is what their values mean. Node-free.
  */
+import type { Tensor } from "../ir/tensor.js";
+import type { CalibrationData } from "../lint/fp16-calibration.js";
 import { splitNames } from "../passes/common/cut.js";
 import { parseFreeze } from "../passes/onnx/freeze-inputs.js";
 import { parseInputShape } from "../passes/onnx/input-shapes.js";
@@ -29,10 +31,44 @@ export interface PreprocessingFlags {
   layout?: string[];
 }
 
+/** --calibrate, --calibrate-range: FP16 check data (lint's range analysis; convert's and compile's FP16 check). */
+export interface CalibrationFlags {
+  /** name=file per input (read by the caller: files are not node-free)… */
+  calibrate?: string[];
+  /** …and a lo,hi range for float inputs without a file. */
+  calibrateRange?: string;
+}
+
 /** Everything convert reads (compile and report read the same). */
-export interface ConvertFlags extends ModelEditFlags, PreprocessingFlags {
+export interface ConvertFlags extends ModelEditFlags, PreprocessingFlags, CalibrationFlags {
   dataType?: string;
   target?: string;
+  /** Run a quantized model in float (activation quantize/dequantize pairs lose their rounding). */
+  dequantize?: boolean;
+}
+
+/** `--calibrate-range lo,hi` as numbers, or a usage error. */
+export function parseCalibrationRange(text: string): [number, number] {
+  const m = /^\s*(-?[\d.eE+-]+)\s*,\s*(-?[\d.eE+-]+)\s*$/.exec(text);
+  const lo = Number(m?.[1]);
+  const hi = Number(m?.[2]);
+  if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi)
+    throw new MyriadcError("usage", `--calibrate-range ${JSON.stringify(text)}: expected lo,hi such as 0,255`);
+  return [lo, hi];
+}
+
+/**
+ * `--calibrate`/`--calibrate-range` as calibration data (empty when neither is given);
+ * `readTensors` reads the name=file specs (the CLI's readNamedTensors).
+ */
+export function calibrationFromFlags(
+  flags: CalibrationFlags,
+  readTensors: (flag: string, specs: string[]) => ReadonlyMap<string, Tensor>,
+): CalibrationData {
+  return {
+    ...(flags.calibrate?.length ? { calibration: readTensors("--calibrate", flags.calibrate) } : {}),
+    ...(flags.calibrateRange !== undefined ? { calibrationRange: parseCalibrationRange(flags.calibrateRange) } : {}),
+  };
 }
 
 export function modelEditsFromFlags(flags: ModelEditFlags): ModelEdits {
@@ -100,6 +136,7 @@ function conversionParameters(inputModel: string, flags: ConvertFlags, target: s
     if (v) parameters[k] = v;
   }
   parameters.target = target;
+  if (flags.dequantize) parameters.dequantize = "True";
   return parameters;
 }
 
@@ -122,5 +159,6 @@ export function convertOptionsFromFlags(
     target,
     preprocessing: preprocessingFlags(flags),
     parameters: conversionParameters(inputModel, flags, target),
+    dequantize: flags.dequantize === true,
   };
 }

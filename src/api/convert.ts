@@ -11,13 +11,17 @@ import { netXml } from "../frontends/openvino/ir-document.js";
 import { irToModel } from "../frontends/openvino/to-graph.js";
 import type { Model } from "../ir/model.js";
 import type { Finding } from "../lint/finding.js";
+import { type CalibrationData, checkFp16, describeFp16Check, type Fp16Check } from "../lint/fp16-calibration.js";
 import { lintOpenvino, valueTypes } from "../lint/lint.js";
-import { lowerOrThrow } from "../lower/lower.js";
+import { quantizedOps } from "../lint/rules/quantized.js";
+import { type LoweringNote, lowerOrThrow } from "../lower/lower.js";
 import { eliminateDeadCode } from "../passes/common/dead-code.js";
 import { runPipeline } from "../passes/manager.js";
 import { dataInputs } from "../passes/onnx/graph-inputs.js";
 import { applyModelEdits, constantizeInitializerInputs, type ModelEdits } from "../passes/onnx/model-edits.js";
 import { addPreprocessing, type InputPreprocessing } from "../passes/onnx/preprocess.js";
+import { dequantizeGraph } from "../passes/onnx/quantization/dequantize.js";
+import { qdqToArithmetic } from "../passes/onnx/quantization/qdq-arithmetic.js";
 import { shapeInferencePass } from "../passes/onnx/shape-inference.js";
 import { fixPipeline } from "../passes/pipelines.js";
 import { observeTypes } from "../runtime/observe-types.js";
@@ -36,8 +40,32 @@ export interface ConvertOptions extends ModelEdits {
    * Convert insertion); "none" keeps the plain lowering.
    */
   target?: "myriad" | "none";
+  /**
+   * Run a quantized model in float (`--dequantize`): activation quantize/dequantize pairs
+   * removed, quantized operators as float ops on dequantized weights (faster, outputs differ
+   * slightly). Without it, target "myriad" keeps QDQ pairs as exact float arithmetic and every
+   * quantized operator is computed exactly with float/I32 layers. See `quantize` below.
+   */
+  dequantize?: boolean;
+  /**
+   * Check FP16 precision on this data: the converted model runs in float32 and in FP16 and the
+   * first node losing more than 1% is reported. Without it nothing is computed.
+   */
+  fp16Check?: CalibrationData;
   /** Filled with the lowering trace: ONNX node name → the OpenVINO nodes it became (before legalization). */
   loweringTrace?: Map<string, string[]>;
+}
+
+/** What happened to the quantization of a quantized model (QDQ pairs, quantized weights, quantized operators). */
+export interface QuantizationReport {
+  /** "exact": pairs as round/clamp arithmetic; "dequantized": pairs removed (--dequantize). */
+  mode: "exact" | "dequantized";
+  /** Activation quantize/dequantize pairs rewritten (exact) or removed (dequantized). */
+  pairs: number;
+  /** Quantized constant weights dequantized into float constants. */
+  weights: number;
+  /** Quantized operators (QLinear*, ConvInteger, MatMulInteger, DynamicQuantizeLinear) lowered to float/I32 layers. */
+  ops: number;
 }
 
 export interface Converted extends EmittedIr {
@@ -45,6 +73,12 @@ export interface Converted extends EmittedIr {
   openvino: Model;
   /** What MYRIAD legalization changed (empty for target "none"). */
   legalization: LegalizeReport;
+  /** How particular nodes were lowered (an If as both branches and a Select, quantized ops in float). */
+  notes: LoweringNote[];
+  /** The FP16 check (checked: false unless fp16Check data was given). */
+  fp16: Fp16Check;
+  /** Present when the model had quantize/dequantize pairs or quantized weights. */
+  quantization?: QuantizationReport;
 }
 
 /**
@@ -63,13 +97,57 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
     }
     addPreprocessing(model, perInput);
   }
+  const quantization = quantize(model, options);
   runPipeline(model, fixPipeline());
-  const ov = lowerOrThrow(model, file, { trace: options.loweringTrace });
+  const { model: ov, notes } = lowerOrThrow(model, file, { dequantize: options.dequantize ?? false, trace: options.loweringTrace });
   eliminateDeadCode(ov.graph);
   const legalization = (options.target ?? "myriad") === "myriad" ? legalizeForMyriad(ov, file) : { applied: [], notes: [] };
   const types = observeTypes(ov, file);
   const emitted = emitOpenvinoIr(ov, { dataType: options.dataType ?? "FP32", parameters: options.parameters ?? {}, types });
-  return { ...emitted, openvino: ov, legalization };
+  const fp16 = checkFp16(ov, options.fp16Check ?? {});
+  return { ...emitted, openvino: ov, legalization, notes, fp16, ...(quantization ? { quantization } : {}) };
+}
+
+/**
+ * The one place that decides what a quantized model becomes (MYRIAD has no integer tensors).
+ * QDQ pairs (ONNX QDQ models, quantized TFLite models): exact float round/clamp arithmetic for
+ * target "myriad", removed with --dequantize (passes/onnx/quantization). Quantized operators
+ * (QLinearConv …, ConvInteger/MatMulInteger of quantize_dynamic): the lowering computes them
+ * exactly with float/I32 layers, or with --dequantize as float ops on dequantized weights
+ * (LowerOptions.dequantize, passed on by convertToIr).
+ */
+function quantize(model: Model, options: ConvertOptions): QuantizationReport | undefined {
+  const myriad = (options.target ?? "myriad") === "myriad";
+  const mode = options.dequantize ? "dequantized" : "exact";
+  // The operators the lowering computes; QuantizeLinear/DequantizeLinear are the pairs and the model's boundaries.
+  let ops = 0;
+  for (const [op, n] of quantizedOps(model.graph)) if (!/(^|::)(Quantize|Dequantize)Linear$/.test(op)) ops += n;
+  let pairs = 0;
+  let weights = 0;
+  if (options.dequantize || myriad) {
+    runPipeline(model, [shapeInferencePass]);
+    ({ pairs, weights } = options.dequantize
+      ? dequantizeGraph(model.graph)
+      : qdqToArithmetic(model.graph, { fp16: options.dataType === "FP16" }));
+  }
+  return pairs + weights + ops > 0 ? { mode, pairs, weights, ops } : undefined;
+}
+
+/** One line on how a quantized model was converted (the --dequantize trade-off said plainly). */
+export function quantizationNote(q: QuantizationReport): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const pairs = q.pairs + q.weights > 0 || q.ops === 0;
+  const what = pairs
+    ? `${plural(q.pairs, "activation quantize/dequantize pair")}, ${plural(q.weights, "quantized weight tensor")} (dequantized to float)`
+    : "";
+  const ops = (how: string) => (q.ops ? `${pairs ? "; " : ""}${plural(q.ops, "quantized operator")} ${how}` : "");
+  return q.mode === "dequantized"
+    ? `quantized model run in float (--dequantize): ${pairs ? `removed ${what}` : ""}${ops("as float ops on dequantized weights")}; ` +
+        "outputs may differ slightly from the quantized model's"
+    : `quantized model kept exact: ${what}${ops("as float/I32 layers")}; ` +
+        (pairs
+          ? "the pairs are float round/clamp arithmetic (--dequantize removes them: faster, outputs differ slightly)"
+          : "--dequantize runs them on dequantized weights instead (faster, outputs differ slightly)");
 }
 
 export interface ConvertReport {
@@ -85,6 +163,12 @@ export interface ConvertReport {
   remaining: Finding[];
   /** Names holding characters XML 1.0 cannot hold, written with U+FFFD instead. */
   xmlReplaced: string[];
+  /** How particular nodes were lowered (an If as both branches and a Select, quantized ops in float). */
+  notes: LoweringNote[];
+  /** The FP16 check: `checked` only with `fp16Check` data; `summary` says what was (not) found. */
+  fp16: { checked: boolean; first?: Fp16Check["first"]; summary: string };
+  /** Present for a quantized model: what became of its quantization, and `note`, the one line saying so. */
+  quantization?: QuantizationReport & { note: string };
 }
 
 export interface ConvertResult {
@@ -131,6 +215,9 @@ export function convert(input: ModelInput, options: ConvertOptions & { file?: st
       myriadFixes: ir.legalization.applied,
       remaining,
       xmlReplaced: nonXmlStrings(netXml(ir.net)),
+      notes: ir.notes,
+      fp16: { checked: ir.fp16.checked, ...(ir.fp16.first ? { first: ir.fp16.first } : {}), summary: describeFp16Check(ir.fp16) },
+      ...(ir.quantization ? { quantization: { ...ir.quantization, note: quantizationNote(ir.quantization) } } : {}),
     },
     get ir() {
       readBack ??= irToModel(ir.net, ir.weights, file);

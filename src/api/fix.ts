@@ -8,6 +8,7 @@ import { verifyModel } from "../ir/verify.js";
 import { type PipelineReport, runPipeline } from "../passes/manager.js";
 import { convertOpset } from "../passes/onnx/downgrade/downgrade.js";
 import { applyModelEdits, type ModelEdits } from "../passes/onnx/model-edits.js";
+import { dequantizePass } from "../passes/onnx/quantization/dequantize.js";
 import { fixPipeline } from "../passes/pipelines.js";
 import { type LegalizeReport, legalizeForMyriad } from "../targets/myriad/legalize.js";
 import { myriadFixPipeline } from "../targets/myriad/onnx-fixes.js";
@@ -20,8 +21,10 @@ export interface FixOptions extends ModelEdits {
   opset?: number;
   /** Largest ConstantOfShape/Expand/Tile/Range result to fold, in bytes (default 1 MiB). */
   foldLimitBytes?: number;
-  /** "myriad" adds the MYRIAD ONNX fixes. */
+  /** "myriad" adds the MYRIAD ONNX fixes (and keeps QDQ pairs as exact float arithmetic). */
   target?: "myriad" | "none";
+  /** Run a quantized model in float: activation quantize/dequantize pairs removed (as convert's `dequantize`). */
+  dequantize?: boolean;
   /** Names the model in messages. */
   file?: string;
 }
@@ -54,7 +57,9 @@ export function fix(input: ModelInput, options: FixOptions = {}): FixReport {
   const opsetBefore = Object.fromEntries(model.opsetImports);
   applyModelEdits(model, options);
   const pipelineOptions = options.foldLimitBytes === undefined ? {} : { fold: { expandLimitBytes: options.foldLimitBytes } };
-  const pipeline = options.target === "myriad" ? myriadFixPipeline(pipelineOptions) : fixPipeline(pipelineOptions);
+  // --dequantize drops the quantize/dequantize pairs first, as convert does (myriadFixPipeline keeps them exact).
+  const quantization = options.dequantize ? [dequantizePass] : [];
+  const pipeline = [...quantization, ...(options.target === "myriad" ? myriadFixPipeline(pipelineOptions) : fixPipeline(pipelineOptions))];
   let report: PipelineReport = runPipeline(model, pipeline);
   if (options.opset !== undefined) {
     const { failures } = convertOpset(model, options.opset);

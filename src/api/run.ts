@@ -36,7 +36,7 @@ export function run(
   let { model, dialect } = modelOf(input);
   if (dialect !== "openvino") {
     runPipeline(model, fixPipeline());
-    model = lowerOrThrow(model, file);
+    model = lowerOrThrow(model, file).model;
     eliminateDeadCode(model.graph);
   }
   const feeds = inputs instanceof Map ? inputs : new Map(Object.entries(inputs));

@@ -5,9 +5,10 @@
  * a new shared flag goes here. Global flags (--verbose, --max-tensor-bytes) are program.ts's.
  */
 import type { Command } from "commander";
+import { type CalibrationFlags, calibrationFromFlags } from "../api/convert-flags.js";
 import { FRONTENDS } from "../frontends/registry.js";
 import { readNamedTensors } from "../io/tensor-file.js";
-import type { Tensor } from "../ir/tensor.js";
+import type { CalibrationData } from "../lint/fp16-calibration.js";
 import { MyriadcError } from "../util/errors.js";
 
 /**
@@ -54,36 +55,27 @@ export function addConvertTargetOption(cmd: Command): Command {
   return cmd.option("--target <target>", "myriad (default): apply the MYRIAD fixes; none: plain lowering", "myriad");
 }
 
-export interface CalibrationFlags {
-  calibrate?: string[];
-  calibrateRange?: string;
-}
-
-/** --calibrate, --calibrate-range: the FP16 range analysis (lint, report). */
+/**
+ * --calibrate, --calibrate-range: FP16 check data — lint's and report's range analysis,
+ * convert's and compile's check of FP16 against FP32 (nothing is computed without them).
+ */
 export function addCalibrationOptions(cmd: Command): Command {
   return cmd
-    .option("--calibrate <name=file>", "FP16 range analysis on these input values (.npy or .pb; repeatable)", collect)
-    .option("--calibrate-range <lo,hi>", "FP16 range analysis with uniform values in [lo,hi] for inputs without a file, e.g. 0,255");
+    .option("--calibrate <name=file>", "check FP16 against FP32 on these input values (.npy or .pb; repeatable)", collect)
+    .option("--calibrate-range <lo,hi>", "check FP16 with uniform values in [lo,hi] for inputs without a file, e.g. 0,255");
 }
 
-function parseCalibrateRange(spec: string): [number, number] {
-  const m = /^\s*(-?[\d.eE+-]+)\s*,\s*(-?[\d.eE+-]+)\s*$/.exec(spec);
-  const lo = Number(m?.[1]);
-  const hi = Number(m?.[2]);
-  if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi)
-    throw new MyriadcError("usage", `--calibrate-range ${JSON.stringify(spec)}: expected lo,hi such as 0,255`);
-  return [lo, hi];
+/** The calibration data from the flags; the files are read here. */
+export function calibrationFrom(flags: CalibrationFlags): CalibrationData {
+  return calibrationFromFlags(flags, readNamedTensors);
 }
 
-/** The calibration options of lint (and report) from the flags; the files are read here. */
-export function calibrationFrom(flags: CalibrationFlags): {
-  calibration?: ReadonlyMap<string, Tensor>;
-  calibrationRange?: readonly [number, number];
-} {
-  return {
-    ...(flags.calibrate?.length ? { calibration: readNamedTensors("--calibrate", flags.calibrate) } : {}),
-    ...(flags.calibrateRange !== undefined ? { calibrationRange: parseCalibrateRange(flags.calibrateRange) } : {}),
-  };
+/** --dequantize (convert, compile, fix, lint, report): what it means is src/api/convert.ts's quantize(). */
+export function addDequantizeOption(cmd: Command): Command {
+  return cmd.option(
+    "--dequantize",
+    "run a quantized model in float: drop activation quantize/dequantize pairs, quantized operators on dequantized weights (faster, outputs differ slightly)",
+  );
 }
 
 /** A flag's whole-number value, or undefined when it is absent. */

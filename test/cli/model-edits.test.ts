@@ -60,10 +60,12 @@ function vadLike(): string {
 const layerTypes = (xml: string) => readIr(xml).net.layers.map((l) => l.type);
 
 describe("--freeze / --inputs / --outputs on convert, lint and compile", () => {
-  it("convert without --freeze names the If it cannot lower", async () => {
+  it("convert without --freeze computes both branches and names --freeze sr=<value> as the way to keep one", async () => {
+    const xml = join(dir, "unfrozen.xml");
     const io = memoryIO();
-    expect(await runCli(["convert", vadLike(), "-o", join(dir, "unfrozen.xml")], io)).toBe(2);
-    expect(io.err).toMatch(/^myriadc: error: .*node "pick_rate" \(If\): If has no OpenVINO lowering here\n$/);
+    expect(await runCli(["convert", vadLike(), "-o", xml], io), io.err).toBe(0);
+    expect(layerTypes(xml)).toEqual(expect.arrayContaining(["ReLU", "Sigmoid", "Abs", "Select"]));
+    expect(io.out).toMatch(/^note: pick_rate \(If\): .*both branches are computed.*--freeze sr=<value> keeps only the branch that runs$/m);
   });
 
   it("convert --freeze sr=16000 folds the If to its then branch in one command", async () => {
@@ -81,7 +83,7 @@ describe("--freeze / --inputs / --outputs on convert, lint and compile", () => {
     expect(layerTypes(xml)).toEqual(["Parameter", "Abs", "Result"]);
   });
 
-  it("lint --freeze checks the model convert would write: the If becomes fixable", async () => {
+  it("lint --freeze checks the model convert would write: the If's extra branch becomes fixable", async () => {
     // Lint shows problems of the model as given and marks those `fix` (with the same edits) removes.
     type F = { rule: string; node: string; fixable: boolean };
     const findings = async (...extra: string[]): Promise<F[]> => {
@@ -89,11 +91,9 @@ describe("--freeze / --inputs / --outputs on convert, lint and compile", () => {
       await runCli(["lint", vadLike(), "--format", "json", ...extra], io);
       return JSON.parse(io.out).findings;
     };
-    expect((await findings()).filter((f) => f.rule === "myriad/not-lowered")).toEqual([
-      expect.objectContaining({ node: "pick_rate", fixable: false }),
-    ]);
+    expect((await findings()).map((f) => [f.node, f.rule, f.fixable])).toEqual([["pick_rate", "myriad/if-both-branches", false]]);
     const frozen = await findings("--freeze", "sr=16000");
-    expect(frozen.map((f) => [f.node, f.rule, f.fixable])).toEqual([["pick_rate", "myriad/not-lowered", true]]);
+    expect(frozen.map((f) => [f.node, f.rule, f.fixable])).toEqual([["pick_rate", "myriad/if-both-branches", true]]);
   });
 
   it("compile --freeze converts and compiles in one command", async () => {

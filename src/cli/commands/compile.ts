@@ -11,12 +11,22 @@ import type { BackendName } from "../../backends/compile.js";
 import { loadModel } from "../../frontends/load-model.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
 import type { Finding } from "../../lint/finding.js";
+import { checkFp16, describeFp16Check } from "../../lint/fp16-calibration.js";
 import { lintOpenvino, valueTypes } from "../../lint/lint.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
-import { addDataTypeOption, addModelArgument, addModelEditOptions, addPreprocessingOptions, wholeNumber } from "../options.js";
+import {
+  addCalibrationOptions,
+  addDataTypeOption,
+  addDequantizeOption,
+  addModelArgument,
+  addModelEditOptions,
+  addPreprocessingOptions,
+  calibrationFrom,
+  wholeNumber,
+} from "../options.js";
 import { ensureFolderFor, refuseOverwrite, requireEnding } from "../output.js";
 
 /** The convert flags (all but --target: compile always applies the MYRIAD fixes) and compile_tool's. */
@@ -89,7 +99,10 @@ export async function compileCommand(file: string, f: CompileFlags, io: CliIO): 
   // Progress on a terminal: converting and compiling can take minutes.
   const progress = (line: string) => io.isTTY && io.stderr(`myriadc: ${line}\n`);
   const loaded = loadModel(file);
+  // The FP16 check only with --calibrate/--calibrate-range (nothing is computed otherwise).
+  const calibration = calibrationFrom(f);
   let source: CompileInput;
+  let fp16: { first?: Finding; summary: string };
   if (loaded.dialect === "openvino") {
     source = { xml: file, bin: binPathFor(file) };
     let findings: Finding[] = [];
@@ -99,18 +112,29 @@ export async function compileCommand(file: string, f: CompileFlags, io: CliIO): 
       // lint is advice here; the compiler has the last word
     }
     warnAboutRefusals(findings, file, io);
+    const check = checkFp16(loaded.model, calibration);
+    fp16 = { ...(check.first ? { first: check.first } : {}), summary: describeFp16Check(check) };
   } else {
     // The IR MYRIAD gets: every MYRIAD fix applied, FP16 weights unless asked otherwise.
     progress(`converting ${file} …`);
-    const converted = convert(loaded, { ...convertOptionsFromFlags(f, file, { dataType: "FP16" }), file });
-    warnAboutRefusals(converted.report.remaining, file, io);
+    const converted = convert(loaded, { ...convertOptionsFromFlags(f, file, { dataType: "FP16" }), fp16Check: calibration, file });
+    const { quantization, notes, remaining } = converted.report;
+    if (quantization) io.stderr(`myriadc: note: ${quantization.note}\n`);
+    for (const n of notes) io.stderr(`myriadc: note: ${n.node} (${n.op}): ${n.message}${n.suggestion ? `; ${n.suggestion}` : ""}\n`);
+    warnAboutRefusals(remaining, file, io);
+    fp16 = converted.report.fp16;
     source = converted;
   }
+  // A precision loss found with --calibrate is a warning now; otherwise the summary says what was (not) checked.
+  if (fp16.first) io.stderr(`myriadc: ${fp16.summary}\n`);
+  const fp16Line = fp16.first ? "" : `${fp16.summary}\n`;
   if (f.dryRun) {
     ensureFolderFor(f.output);
     // A dry run keeps the converted IR beside the blob's path, so the printed commands can be run.
     const plan = planCompile(source, f.output, options);
-    io.stdout(`# backend: ${plan.backend}${plan.ir.xml !== file ? ` (converted IR written to ${plan.ir.xml})` : ""}\n${plan.text}`);
+    io.stdout(
+      `# backend: ${plan.backend}${plan.ir.xml !== file ? ` (converted IR written to ${plan.ir.xml})` : ""}\n${plan.text}# ${fp16Line}`,
+    );
     return 0;
   }
   progress(`compiling ${file} (backend ${options.backend}) …`);
@@ -119,7 +143,7 @@ export async function compileCommand(file: string, f: CompileFlags, io: CliIO): 
   writeFileAtomic(f.output, blob);
   io.stdout(
     `${f.output}: ${blob.length.toLocaleString("en-US")} bytes, MYRIAD blob version ${header.versionMajor}.${header.versionMinor}, backend ${used}, ` +
-      `${Math.round(performance.now() - started)} ms\n`,
+      `${Math.round(performance.now() - started)} ms\n${fp16Line}`,
   );
   return 0;
 }
@@ -134,7 +158,8 @@ export const defineCompile: DefineCommand = (program, { io, setCode, verbose }) 
   addDataTypeOption(cmd, "FP16", "FP16 (default) or FP32 weights when converting the model");
   addModelEditOptions(cmd);
   addPreprocessingOptions(cmd);
-  cmd
+  addDequantizeOption(cmd);
+  addCalibrationOptions(cmd)
     .option("--shaves <n>", "SHAVE cores to compile for (1-16; with --cmx-slices)")
     .option("--cmx-slices <n>", "CMX slices (1-16, at least --shaves)")
     .option("--streams <n>", "throughput streams (1-3)")

@@ -10,7 +10,16 @@ import { binPathFor } from "../../frontends/openvino/read-ir.js";
 import { formatStylish } from "../../lint/format/stylish.js";
 import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
-import { addConvertTargetOption, addDataTypeOption, addModelArgument, addModelEditOptions, addPreprocessingOptions } from "../options.js";
+import {
+  addCalibrationOptions,
+  addConvertTargetOption,
+  addDataTypeOption,
+  addDequantizeOption,
+  addModelArgument,
+  addModelEditOptions,
+  addPreprocessingOptions,
+  calibrationFrom,
+} from "../options.js";
 import { ensureFolderFor, refuseOverwrite, requireEnding } from "../output.js";
 
 export interface ConvertCommandFlags extends ConvertFlags {
@@ -24,7 +33,8 @@ export function convertCommand(file: string, flags: ConvertCommandFlags, io: Cli
   requireEnding(flags.output, ".xml", "the IR file name must end in .xml (the .bin goes beside it)");
   refuseOverwrite(file, flags.output);
   const started = performance.now();
-  const result = convert(loadModel(file), { ...options, file });
+  // The FP16 check runs only when asked (--calibrate/--calibrate-range): convert computes no activations otherwise.
+  const result = convert(loadModel(file), { ...options, fp16Check: calibrationFrom(flags), file });
   const bin = binPathFor(flags.output);
   ensureFolderFor(flags.output);
   writeConverted(result, flags.output, bin);
@@ -39,6 +49,10 @@ export function convertCommand(file: string, flags: ConvertCommandFlags, io: Cli
   ];
   for (const [t, n] of Object.entries(r.layersByType)) lines.push(`  ${String(n).padStart(5)}  ${t}`);
   if (target === "myriad") lines.push(`MYRIAD fixes applied: ${r.myriadFixes.join(", ") || "none needed"}`);
+  for (const n of r.notes)
+    lines.push(`note: ${n.node ? `${n.node} (${n.op}): ` : ""}${n.message}${n.suggestion ? `; ${n.suggestion}` : ""}`);
+  if (r.quantization) lines.push(r.quantization.note);
+  lines.push(r.fp16.summary);
   if (r.xmlReplaced.length)
     lines.push(
       `note: ${r.xmlReplaced.length} name${r.xmlReplaced.length === 1 ? "" : "s"} held characters XML 1.0 cannot hold; ` +
@@ -66,7 +80,9 @@ export const defineConvert: DefineCommand = (program, { io, setCode }) => {
   addDataTypeOption(cmd, "FP32", "FP32 or FP16 weights and precisions");
   addModelEditOptions(cmd);
   addPreprocessingOptions(cmd);
-  addConvertTargetOption(cmd)
+  addConvertTargetOption(cmd);
+  addDequantizeOption(cmd);
+  addCalibrationOptions(cmd)
     .option("--json", "print the summary as JSON")
     .action((model: string, flags: ConvertCommandFlags) => setCode(convertCommand(model, flags, io)));
 };

@@ -18,7 +18,7 @@ import { MyriadcError } from "../../util/errors.js";
 import { parseByteSize } from "../../util/limits.js";
 import type { DefineCommand } from "../command.js";
 import type { CliIO } from "../io.js";
-import { addModelArgument, addModelEditOptions, wholeNumber } from "../options.js";
+import { addDequantizeOption, addModelArgument, addModelEditOptions, wholeNumber } from "../options.js";
 import { ensureFolderFor, refuseOverwrite, requireEnding } from "../output.js";
 
 export interface FixFlags extends ModelEditFlags {
@@ -27,6 +27,8 @@ export interface FixFlags extends ModelEditFlags {
   foldLimit?: string;
   /** "myriad" adds the MYRIAD fixes and reports what remains. */
   target?: string;
+  /** Run a quantized model in float: activation quantize/dequantize pairs removed. */
+  dequantize?: boolean;
   json?: boolean;
 }
 
@@ -72,6 +74,7 @@ export function fixCommand(file: string, flags: FixFlags, io: CliIO): number {
     ...(opset !== undefined ? { opset } : {}),
     ...(foldLimitBytes !== undefined ? { foldLimitBytes } : {}),
     target,
+    ...(flags.dequantize ? { dequantize: true } : {}),
     file,
   });
   ensureFolderFor(flags.output);
@@ -122,7 +125,7 @@ export const defineFix: DefineCommand = (program, { io, setCode }) => {
     "written back as ONNX; an OpenVINO IR needs --target myriad and is written as IR",
   ).requiredOption("-o, --output <file>", "where to write the fixed model (same format as the input; missing folders are created)");
   addModelEditOptions(cmd);
-  cmd
+  addDequantizeOption(cmd)
     .option("--opset <version>", "convert the default-domain op set to this version (e.g. 13 or 11)")
     .option("--fold-limit <bytes>", "largest ConstantOfShape/Expand/Tile/Range result to fold (default 1MiB)")
     .option("--target <target>", "also apply the fixes for a device (myriad) and report what remains; required for an IR (.xml)")

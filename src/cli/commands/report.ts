@@ -19,15 +19,15 @@ import {
   addCalibrationOptions,
   addConvertTargetOption,
   addDataTypeOption,
+  addDequantizeOption,
   addModelArgument,
   addModelEditOptions,
   addPreprocessingOptions,
-  type CalibrationFlags,
   calibrationFrom,
 } from "../options.js";
 import { ensureFolderFor, refuseOverwrite, requireEnding } from "../output.js";
 
-export interface ReportCommandOptions extends ConvertFlags, CalibrationFlags {
+export interface ReportCommandOptions extends ConvertFlags {
   output: string;
 }
 
@@ -74,5 +74,6 @@ export const defineReport: DefineCommand = (program, { io, setCode }) => {
   addModelEditOptions(cmd);
   addPreprocessingOptions(cmd);
   addConvertTargetOption(cmd);
+  addDequantizeOption(cmd);
   addCalibrationOptions(cmd).action((model: string, opts: ReportCommandOptions) => setCode(reportCommand(model, opts, io)));
 };

@@ -5,6 +5,7 @@
  */
 
 import { ONNX_TO_OPENVINO } from "../../lower/onnx/op-names.js";
+import { qdqArithmeticPass } from "../../passes/onnx/quantization/qdq-arithmetic.js";
 import type { Pass } from "../../passes/pass.js";
 import { type FixPipelineOptions, fixPipeline } from "../../passes/pipelines.js";
 import { capabilityOf } from "./capabilities.js";
@@ -22,7 +23,10 @@ export const FLOAT_ONLY_ONNX_OPS: ReadonlySet<string> = new Set(
     .map(([op]) => op),
 );
 
-/** `fix --target myriad`: the fix pipeline (with the same options) plus the MYRIAD ONNX fixes. */
+/**
+ * `fix --target myriad`: the fix pipeline (with the same options) plus the MYRIAD ONNX fixes
+ * (QDQ pairs as float arithmetic first: MYRIAD has no int8).
+ */
 export function myriadFixPipeline(options: FixPipelineOptions = {}): Pass[] {
-  return [...fixPipeline(options), floatComputePass(FLOAT_ONLY_ONNX_OPS)];
+  return [qdqArithmeticPass, ...fixPipeline(options), floatComputePass(FLOAT_ONLY_ONNX_OPS)];
 }
