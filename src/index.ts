@@ -16,8 +16,17 @@ export {
   type ConvertResult,
   convert,
   convertToIr,
+  type QuantizationReport,
+  quantizationNote,
 } from "./api/convert.js";
-export { type CheckedConvertOptions, type ConvertFlags, convertOptionsFromFlags, modelEditsFromFlags } from "./api/convert-flags.js";
+export {
+  type CheckedConvertOptions,
+  type ConvertFlags,
+  calibrationFromFlags,
+  convertOptionsFromFlags,
+  modelEditsFromFlags,
+  parseCalibrationRange,
+} from "./api/convert-flags.js";
 export { type FixOptions, type FixReport, fix, legalize } from "./api/fix.js";
 export { type LintOptions, lint } from "./api/lint.js";
 export { dialectOf, type ModelInput } from "./api/model-input.js";
@@ -66,6 +75,7 @@ export type { Finding } from "./lint/finding.js";
 export { formatJson } from "./lint/format/json.js";
 export { formatSarif } from "./lint/format/sarif.js";
 export { formatStylish } from "./lint/format/stylish.js";
+export { type CalibrationData, checkFp16, describeFp16Check, type Fp16Check } from "./lint/fp16-calibration.js";
 export { type LintFileOptions, type LintFileReport, lintFile } from "./lint/lint-file.js";
 export { type LoweringFailure, lowerOrThrow, lowerToOpenvino } from "./lower/lower.js";
 export { ONNX_TO_OPENVINO } from "./lower/onnx/op-names.js";
