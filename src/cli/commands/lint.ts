@@ -4,6 +4,7 @@
  * warnings, 1 with errors, 2 for usage and input problems.
  */
 
+import { calibrationFromFlags } from "../../convert-flags.js";
 import { readNamedTensors } from "../../io/tensor-file.js";
 import { formatJson } from "../../lint/format/json.js";
 import { formatSarif } from "../../lint/format/sarif.js";
@@ -25,16 +26,6 @@ export interface LintOptions {
 
 const FORMATS = ["stylish", "json", "sarif"] as const;
 
-/** `--calibrate-range lo,hi` (shared with `report`). */
-export function parseCalibrateRange(spec: string): [number, number] {
-  const m = /^\s*(-?[\d.eE+-]+)\s*,\s*(-?[\d.eE+-]+)\s*$/.exec(spec);
-  const lo = Number(m?.[1]);
-  const hi = Number(m?.[2]);
-  if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi)
-    throw new MyriadcError("usage", `--calibrate-range ${JSON.stringify(spec)}: expected lo,hi such as 0,255`);
-  return [lo, hi];
-}
-
 export function lintCommand(file: string, options: LintOptions, io: CliIO): number {
   const target = (options.target ?? "myriad").toLowerCase();
   if (target !== "myriad") throw new MyriadcError("usage", `--target ${JSON.stringify(options.target)}: the only target is myriad`);
@@ -42,13 +33,10 @@ export function lintCommand(file: string, options: LintOptions, io: CliIO): numb
   if (!(FORMATS as readonly string[]).includes(format))
     throw new MyriadcError("usage", `--format ${JSON.stringify(options.format)}: expected one of ${FORMATS.join(", ")}`);
   const inputShapes = new Map((options.inputShape ?? []).map(parseInputShape));
-  const calibration = options.calibrate?.length ? readNamedTensors("--calibrate", options.calibrate) : undefined;
-  const calibrationRange = options.calibrateRange === undefined ? undefined : parseCalibrateRange(options.calibrateRange);
   const { findings } = lintFile(file, {
     inputShapes,
     ...(options.dequantize ? { dequantize: true } : {}),
-    ...(calibration ? { calibration } : {}),
-    ...(calibrationRange ? { calibrationRange } : {}),
+    ...calibrationFromFlags(options, readNamedTensors),
   });
   const text =
     format === "json"
