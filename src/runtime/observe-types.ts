@@ -10,6 +10,7 @@ import { Tensor } from "../ir/tensor.js";
 import type { Value } from "../ir/value.js";
 import { withDynamicDims } from "../ops/openvino/value-dependent-dims.js";
 import { MyriadcError } from "../util/errors.js";
+import { checkTensorSize } from "../util/limits.js";
 import { runOpenvinoModel } from "./interpreter.js";
 
 /** dtype and dims of every value of an OpenVINO-dialect model, observed on zero inputs. */
@@ -24,6 +25,8 @@ export function observeTypes(model: Model, file: string): Map<Value, { dtype: DT
         file,
       });
     }
+    // The zero input is allocated: refuse one above the tensor limit instead of running out of memory.
+    checkTensorSize({ what: `input ${JSON.stringify(v.name)}`, dtype, dims: s, file });
     feeds.set(v.name, Tensor.fromBytes(dtype, s, new Uint8Array(byteLengthOf(dtype, shapeSize(s)))));
   }
   const types = new Map<Value, { dtype: DTypeName; dims: readonly number[] }>();

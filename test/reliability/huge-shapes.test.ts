@@ -15,8 +15,9 @@ import { runPipeline } from "../../src/passes/manager.js";
 import { foldConstants } from "../../src/passes/onnx/constant-folding.js";
 import { shapeInferencePass } from "../../src/passes/onnx/shape-inference.js";
 import { DEFAULT_MAX_TENSOR_BYTES, setMaxTensorBytes } from "../../src/util/limits.js";
+import { reluModel } from "./cases.js";
 import { HUGE_OPS, hugeShapeArb } from "./generators.js";
-import { buildCli, expectNoCrash, runChild, workspace } from "./harness.js";
+import { buildCli, expectCleanRefusal, expectNoCrash, runChild, workspace } from "./harness.js";
 
 const ws = workspace();
 afterAll(ws.done);
@@ -40,6 +41,20 @@ describe("huge shapes stay shapes", () => {
       { numRuns: 2 * HUGE_OPS.length },
     );
   }, 600_000);
+
+  it("lint reports a huge input as too large for the device; convert refuses it in one line instead of allocating it (child process)", () => {
+    const f = join(ws.dir, `huge${n++}.onnx`);
+    writeFileSync(f, reluModel([1024, 1024, 1024]));
+    const lint = runChild(main, ["lint", f, "--format", "json"], ws.dir);
+    expectNoCrash(lint);
+    expect(lint.code, lint.err).toBe(1);
+    expect(JSON.parse(lint.out).findings.map((x: { rule: string }) => x.rule)).toContain("myriad/device-memory");
+    expectCleanRefusal(runChild(main, ["convert", f, "-o", join(ws.out, "huge.xml")], ws.dir), {
+      file: f,
+      problem: /input "x": float32\[1024,1024,1024\] needs 4 GiB, above the limit of 2 GiB per tensor \(raise it with --max-tensor-bytes\)/,
+      out: ws.out,
+    });
+  }, 120_000);
 
   it("the constant folder never folds past the per-tensor limit, whatever the fold limit", () => {
     fc.assert(
