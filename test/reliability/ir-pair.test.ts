@@ -182,7 +182,8 @@ describe("a write killed at any step leaves the old pair, the new pair, or a mis
     ["staged", "old"],
     ["xml-renamed", "mismatch"],
   ] as const) {
-    it(`killed at ${step}: ${expected === "old" ? "the old pair reads as before" : "the new .xml beside the old .bin is refused"}; the next run removes the temporaries`, async () => {
+    const what = expected === "old" ? "the old pair reads as before" : "the new .xml beside the old .bin is refused";
+    it(`killed at ${step}: ${what}; the next run removes the temporaries`, async () => {
       const p = await pairOf(modelA);
       const oldXml = bytes(p.xml);
       const oldBin = bytes(p.bin);

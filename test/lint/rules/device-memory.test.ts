@@ -104,9 +104,10 @@ describe("MyriadX's DDR", () => {
   });
 
   it("a 12000x12000 image does not fit (824 MiB as FP16), a 1x4x5000x5000 one does (381 MiB as float32, 191 MiB as FP16)", () => {
+    const tail = "is float32[1,3,12000,12000]: 824.0 MiB as FP16 on the device, more than the 512 MiB of DDR an OAK camera or NCS2 has";
     expect(lint(relu(F([1, 3, 12000, 12000])))).toEqual([
-      'myriad/device-memory x: "x" is float32[1,3,12000,12000]: 824.0 MiB as FP16 on the device, more than the 512 MiB of DDR an OAK camera or NCS2 has',
-      'myriad/device-memory n/ReLU: "n/ReLU_out" is float32[1,3,12000,12000]: 824.0 MiB as FP16 on the device, more than the 512 MiB of DDR an OAK camera or NCS2 has',
+      `myriad/device-memory x: "x" ${tail}`,
+      `myriad/device-memory n/ReLU: "n/ReLU_out" ${tail}`,
     ]);
     expect(lint(relu(F([1, 4, 5000, 5000])))).toEqual([]);
   });
