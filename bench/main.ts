@@ -23,6 +23,7 @@ import { encodeOnnx } from "../src/frontends/onnx/save.js";
 import { lintFile } from "../src/lint/lint-file.js";
 import { runPipeline } from "../src/passes/manager.js";
 import { fixPipeline } from "../src/passes/pipelines.js";
+import { benchTflite } from "./tflite.js";
 
 /** One unit of work per benchmark kind; returns the node count it ends with. */
 const WORK: Record<string, (file: string) => number> = {
@@ -132,6 +133,7 @@ function main(): void {
     console.log("");
   }
   console.log("RSS/file = (peak RSS − RSS at start of the child) / file size: memory held per byte of model.");
+  benchTflite(join(corpus, "tflite"));
 }
 
 const args = process.argv.slice(2);
