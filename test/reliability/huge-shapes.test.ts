@@ -17,7 +17,7 @@ import { shapeInferencePass } from "../../src/passes/onnx/shape-inference.js";
 import { DEFAULT_MAX_TENSOR_BYTES, setMaxTensorBytes } from "../../src/util/limits.js";
 import { reluModel } from "./cases.js";
 import { HUGE_OPS, hugeShapeArb } from "./generators.js";
-import { buildCli, expectCleanRefusal, expectNoCrash, runChild, workspace } from "./harness.js";
+import { buildCli, expectNoCrash, runChild, workspace } from "./harness.js";
 
 const ws = workspace();
 afterAll(ws.done);
@@ -42,18 +42,18 @@ describe("huge shapes stay shapes", () => {
     );
   }, 600_000);
 
-  it("lint reports a huge input as too large for the device; convert refuses it in one line instead of allocating it (child process)", () => {
+  it("a huge input is too large for the device: lint says so, and convert says so too, on shapes alone (child process)", () => {
     const f = join(ws.dir, `huge${n++}.onnx`);
     writeFileSync(f, reluModel([1024, 1024, 1024]));
+    const rules = (out: string, key: string) => JSON.parse(out)[key].map((x: { rule: string }) => x.rule);
     const lint = runChild(main, ["lint", f, "--format", "json"], ws.dir);
     expectNoCrash(lint);
     expect(lint.code, lint.err).toBe(1);
-    expect(JSON.parse(lint.out).findings.map((x: { rule: string }) => x.rule)).toContain("myriad/device-memory");
-    expectCleanRefusal(runChild(main, ["convert", f, "-o", join(ws.out, "huge.xml")], ws.dir), {
-      file: f,
-      problem: /input "x": float32\[1024,1024,1024\] needs 4 GiB, above the limit of 2 GiB per tensor \(raise it with --max-tensor-bytes\)/,
-      out: ws.out,
-    });
+    expect(rules(lint.out, "findings")).toContain("myriad/device-memory");
+    const convert = runChild(main, ["convert", f, "-o", join(ws.dir, `huge${n++}.xml`), "--json"], ws.dir);
+    expectNoCrash(convert);
+    expect(convert.code, convert.err).toBe(0);
+    expect(rules(convert.out, "remaining")).toContain("myriad/device-memory");
   }, 120_000);
 
   it("the constant folder never folds past the per-tensor limit, whatever the fold limit", () => {
