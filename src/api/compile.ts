@@ -18,7 +18,7 @@ import { writeConverted } from "./write-ir.js";
 export type { BackendName, BlobHeader, IrFiles };
 
 /** An IR on disk ({ xml, bin } paths), a conversion's result, or a model (converted, or emitted when it is an IR already). */
-export type CompileInput = IrFiles | Pick<ConvertResult, "xml" | "bin"> | ModelInput;
+export type CompileInput = IrFiles | Pick<ConvertResult, "xml" | "net" | "bin"> | ModelInput;
 
 export interface CompileOptions extends BlobOptions, Omit<CompileRequest, "ir" | "options" | "backend"> {
   /** "auto" (the default) uses a local compile_tool, else Docker; it never uploads a model by itself. */
@@ -36,10 +36,10 @@ export interface CompileResult {
 }
 
 const isIrFiles = (x: CompileInput): x is IrFiles => typeof (x as IrFiles).bin === "string";
-const isConverted = (x: CompileInput): x is Pick<ConvertResult, "xml" | "bin"> => (x as ConvertResult).bin instanceof Uint8Array;
+const isConverted = (x: CompileInput): x is Pick<ConvertResult, "xml" | "net" | "bin"> => (x as ConvertResult).bin instanceof Uint8Array;
 
 /** The IR as text and bytes: a conversion's result as it is, a model converted or emitted. */
-function irContent(input: Exclude<CompileInput, IrFiles>, options: CompileOptions): Pick<ConvertResult, "xml" | "bin"> {
+function irContent(input: Exclude<CompileInput, IrFiles>, options: CompileOptions): Pick<ConvertResult, "xml" | "net" | "bin"> {
   if (isConverted(input)) return input;
   const { model, dialect } = modelOf(input);
   const file = options.file ?? "<model>";
@@ -54,7 +54,7 @@ function irContent(input: Exclude<CompileInput, IrFiles>, options: CompileOption
 }
 
 /** The IR's files in `dir`, named after the model file. */
-function writeIrIn(content: Pick<ConvertResult, "xml" | "bin">, dir: string, file: string | undefined): IrFiles {
+function writeIrIn(content: Pick<ConvertResult, "xml" | "net" | "bin">, dir: string, file: string | undefined): IrFiles {
   const stem =
     (file ?? "model")
       .split(/[\\/]/)

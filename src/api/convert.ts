@@ -7,7 +7,7 @@
 
 import { encodeIrXml } from "../emit/ir-xml.js";
 import { type EmittedIr, emitOpenvinoIr } from "../emit/openvino-emitter.js";
-import { netXml } from "../frontends/openvino/ir-document.js";
+import { type IrNet, netXml } from "../frontends/openvino/ir-document.js";
 import { irToModel } from "../frontends/openvino/to-graph.js";
 import type { Model } from "../ir/model.js";
 import type { Finding } from "../lint/finding.js";
@@ -172,8 +172,10 @@ export interface ConvertReport {
 }
 
 export interface ConvertResult {
-  /** The IR document (.xml text). */
+  /** The IR document (.xml text, without the pair record writeConverted adds). */
   xml: string;
+  /** The same document as a tree (what writeConverted writes). */
+  net: IrNet;
   /** Its weights (.bin). */
   bin: Uint8Array;
   report: ConvertReport;
@@ -205,6 +207,7 @@ export function convert(input: ModelInput, options: ConvertOptions & { file?: st
   let readBack: Model | undefined;
   return {
     xml: encodeIrXml(ir.net),
+    net: ir.net,
     bin: ir.weights,
     report: {
       dataType,
@@ -233,7 +236,7 @@ export function convert(input: ModelInput, options: ConvertOptions & { file?: st
 export function emitIr(
   model: Model,
   options: { dataType?: "FP32" | "FP16"; parameters?: Record<string, string>; file?: string } = {},
-): Pick<ConvertResult, "xml" | "bin"> {
+): Pick<ConvertResult, "xml" | "net" | "bin"> {
   const file = options.file ?? "<model>";
   const types = observeTypes(model, file);
   const emitted = emitOpenvinoIr(model, {
@@ -241,5 +244,5 @@ export function emitIr(
     parameters: options.parameters ?? { input_model: file },
     types,
   });
-  return { xml: encodeIrXml(emitted.net), bin: emitted.weights };
+  return { xml: encodeIrXml(emitted.net), net: emitted.net, bin: emitted.weights };
 }

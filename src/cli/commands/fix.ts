@@ -3,17 +3,21 @@
  * written back as ONNX) or, for an OpenVINO IR with --target myriad, its `legalize` (written
  * as IR again), with a short summary of what changed and what MYRIAD would still refuse.
  */
+import { basename, dirname, resolve } from "node:path";
 import pc from "picocolors";
 import { emitIr } from "../../api/convert.js";
 import { type ModelEditFlags, modelEditsFromFlags, targetFrom } from "../../api/convert-flags.js";
 import { type FixReport, fix, legalize } from "../../api/fix.js";
 import { lint } from "../../api/lint.js";
 import { writeConverted } from "../../api/write-ir.js";
-import { type LoadedModel, loadModel } from "../../frontends/load-model.js";
-import { saveOnnxFile } from "../../frontends/onnx/save.js";
+import { memoryCompanion } from "../../frontends/companion.js";
+import { folderCompanion, type LoadedModel, loadModel, openModel } from "../../frontends/load-model.js";
+import { AUTO_EXTERNAL_BYTES, encodeOnnx, saveOnnxFile, totalTensorBytes } from "../../frontends/onnx/save.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
+import type { Model } from "../../ir/model.js";
 import type { Finding } from "../../lint/finding.js";
 import { formatStylish } from "../../lint/format/stylish.js";
+import { lintLoadedModel } from "../../lint/lint-model.js";
 import { MyriadcError } from "../../util/errors.js";
 import { parseByteSize } from "../../util/limits.js";
 import type { DefineCommand } from "../command.js";
@@ -45,9 +49,14 @@ function fixIr(loaded: LoadedModel, file: string, flags: FixFlags, io: CliIO): n
   const before = loaded.model.graph.nodes.length;
   const report = legalize(loaded, { file });
   const content = emitIr(loaded.model, { parameters: { input_model: file, target: "myriad" }, file });
+  // What MYRIAD would still refuse, found in memory before anything is written: a fix whose
+  // check fails leaves no file (and an older output untouched).
+  const bin = binPathFor(flags.output);
+  const companion = memoryCompanion(new Map([[basename(bin), content.bin]]));
+  const xmlBytes = new TextEncoder().encode(content.xml);
+  const remaining = lintLoadedModel(() => openModel({ name: flags.output, bytes: xmlBytes, companion }), flags.output).findings;
   ensureFolderFor(flags.output);
-  writeConverted(content, flags.output, binPathFor(flags.output));
-  const remaining = lint(flags.output);
+  writeConverted(content, flags.output, bin);
   const after = loaded.model.graph.nodes.length;
   const summary = { input: file, output: flags.output, layersBefore: before, layersAfter: after, ...report, remaining };
   if (flags.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
@@ -77,13 +86,14 @@ export function fixCommand(file: string, flags: FixFlags, io: CliIO): number {
     ...(flags.dequantize ? { dequantize: true } : {}),
     file,
   });
+  const remaining = target === "myriad" ? lintBeforeWriting(loaded.model, file, flags.output) : undefined;
   ensureFolderFor(flags.output);
   saveOnnxFile(loaded.model, flags.output);
   const summary: FixSummary = {
     input: file,
     output: flags.output,
     ...report,
-    ...(target === "myriad" ? { remaining: lint(flags.output) } : {}),
+    ...(target === "myriad" ? { remaining: remaining ?? lint(flags.output) } : {}),
   };
   if (flags.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   else {
@@ -96,6 +106,18 @@ export function fixCommand(file: string, flags: FixFlags, io: CliIO): number {
       );
   }
   return 0;
+}
+
+/**
+ * What lint finds in the fixed model, read back from its encoding in memory as lint would read
+ * the written file — so a check that fails writes nothing. A model too large to encode inline
+ * (it gets external data) is linted after writing instead (undefined here).
+ */
+function lintBeforeWriting(model: Model, file: string, output: string): Finding[] | undefined {
+  if (totalTensorBytes(model) > AUTO_EXTERNAL_BYTES) return undefined;
+  const bytes = encodeOnnx(model);
+  const companion = folderCompanion(dirname(resolve(file)));
+  return lintLoadedModel(() => openModel({ name: output, bytes, companion }), output).findings;
 }
 
 export function formatFixSummary(s: FixSummary, color: boolean): string {

@@ -40,7 +40,7 @@ export interface SaveOptions {
 }
 
 /** Above this many bytes of tensor data, "auto" moves tensors out (protobuf's limit is 2 GiB). */
-const AUTO_EXTERNAL_BYTES = 1.8 * 2 ** 30;
+export const AUTO_EXTERNAL_BYTES = 1.8 * 2 ** 30;
 
 export interface SaveResult {
   modelBytes: number;
@@ -86,7 +86,8 @@ export function encodeOnnx(model: Model, external?: ExternalWrite): Uint8Array {
   return encodeModelProto(modelToProto(model, external));
 }
 
-function totalTensorBytes(model: Model): number {
+/** Bytes of tensor data in every graph (initializers and tensor attributes). */
+export function totalTensorBytes(model: Model): number {
   let n = 0;
   const visit = (g: Graph): void => {
     for (const v of g.initializers.values()) n += v.initializer?.byteLength ?? 0;
