@@ -58,7 +58,8 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
   const legalization = (options.target ?? "myriad") === "myriad" ? legalizeForMyriad(ov, file) : { applied: [], notes: [] };
   const types = observeTypes(ov, file);
   const emitted = emitOpenvinoIr(ov, { dataType: options.dataType ?? "FP32", parameters: options.parameters ?? {}, types });
-  return { ...emitted, openvino: ov, legalization };
+  // Not a spread: that would read `weights`, which builds the whole .bin in memory.
+  return Object.assign(emitted, { openvino: ov, legalization });
 }
 
 export { observeTypes };

@@ -8,18 +8,16 @@
  * `dataType: "FP16"` stores float constants as f16 and gives every float port FP16 precision,
  * Parameters included (like Model Optimizer 2021.4's `--data_type FP16` in the corpus).
  */
-import { createHash } from "node:crypto";
 import type { IrLayer, IrNet, IrPort } from "../frontends/openvino/ir-document.js";
 import { isAttributeRef } from "../ir/attribute.js";
 import type { DTypeName } from "../ir/dtype.js";
 import type { Model } from "../ir/model.js";
-import { float32ArrayToFp16 } from "../ir/numeric/float-bits.js";
-import type { Tensor } from "../ir/tensor.js";
 import { topologicalOrder } from "../ir/topo.js";
 import type { Value } from "../ir/value.js";
 import { elementTypeOf, precisionOf } from "../ops/openvino/element-types.js";
 import { element } from "../util/xml.js";
 import { VERSION } from "../version.js";
+import { type IrWeights, WeightsLayout } from "./ir-weights.js";
 
 export interface EmitOptions {
   dataType?: "FP32" | "FP16";
@@ -31,7 +29,10 @@ export interface EmitOptions {
 
 export interface EmittedIr {
   net: IrNet;
+  /** The .bin in one buffer, made on first read (writers should use `bin`, which streams). */
   weights: Uint8Array;
+  /** The .bin as a layout of the model's constants, converted only while written. */
+  bin: IrWeights;
 }
 
 const isFloat = (d: DTypeName) => d === "float32" || d === "float16" || d === "float64" || d === "bfloat16";
@@ -51,9 +52,7 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
   const layers: IrLayer[] = [];
   const edges: IrNet["edges"] = [];
   const producedAt = new Map<Value, { layer: number; port: number }>();
-  const chunks: Uint8Array[] = [];
-  let binSize = 0;
-  const stored = new Map<string, { offset: number; size: number }>();
+  const bin = new WeightsLayout();
 
   const outPort = (id: number, v: Value): IrPort => {
     const t = typeOf(v);
@@ -102,27 +101,9 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
     return id;
   };
 
-  const constBytes = (t: Tensor): Uint8Array => {
-    if (fp16 && (t.dtype === "float32" || t.dtype === "float64")) {
-      const bits = float32ArrayToFp16(t.toFloat32());
-      return new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength);
-    }
-    return t.bytes();
-  };
   const emitConst = (v: Value): void => {
     const t = v.initializer!;
-    const bytes = constBytes(t);
-    const key = `${storedType(t.dtype)}|${t.dims.join(",")}|${createHash("sha256").update(bytes).digest("hex")}`;
-    let place = stored.get(key);
-    if (!place) {
-      // Keep every constant 8-byte aligned in the .bin, as typed readers prefer.
-      const pad = (8 - (binSize % 8)) % 8;
-      if (pad) chunks.push(new Uint8Array(pad));
-      place = { offset: binSize + pad, size: bytes.byteLength };
-      chunks.push(bytes);
-      binSize = place.offset + place.size;
-      stored.set(key, place);
-    }
+    const place = bin.place(t, storedType(t.dtype));
     const dtype = storedType(t.dtype);
     const id = addLayer(
       v.name,
@@ -168,7 +149,7 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
       data.push([k, fp16 && node.opType === "Convert" && k === "destination_type" && a.value === "f32" ? "f16" : a.value]);
     }
     // Like Model Optimizer, a layer producing a graph output is named after that output.
-    const outputName = node.outputs.find((v) => v && g.outputs.includes(v))?.name;
+    const outputName = node.outputs.find((v) => v && g.hasOutput(v))?.name;
     const id = addLayer(
       outputName ?? node.name,
       node.opType,
@@ -217,11 +198,13 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
     extra: [rtInfo],
     order: ["layers", "edges", "rt_info"],
   };
-  const weights = new Uint8Array(binSize);
-  let o = 0;
-  for (const c of chunks) {
-    weights.set(c, o);
-    o += c.byteLength;
-  }
-  return { net, weights };
+  let weights: Uint8Array | undefined;
+  return {
+    net,
+    bin,
+    get weights() {
+      weights ??= bin.toBytes();
+      return weights;
+    },
+  };
 }

@@ -4,14 +4,16 @@
 import { type IrNet, netXml } from "../frontends/openvino/ir-document.js";
 import { writeFilesAtomic } from "../util/atomic-write.js";
 import { writeXml } from "../util/xml.js";
+import type { IrWeights } from "./ir-weights.js";
 
 export function encodeIrXml(net: IrNet): string {
   return writeXml(netXml(net));
 }
 
-export function writeIr(xmlPath: string, binPath: string, net: IrNet, weights: Uint8Array): void {
+/** `weights` may be the emitter's layout (`EmittedIr.bin`): then the .bin is produced while written. */
+export function writeIr(xmlPath: string, binPath: string, net: IrNet, weights: Uint8Array | IrWeights): void {
   writeFilesAtomic([
-    { path: binPath, chunks: [weights] },
-    { path: xmlPath, chunks: [new TextEncoder().encode(encodeIrXml(net))] },
+    { path: binPath, chunks: weights instanceof Uint8Array ? [weights] : (write) => weights.writeTo(write) },
+    { path: xmlPath, chunks: [Buffer.from(encodeIrXml(net))] },
   ]);
 }

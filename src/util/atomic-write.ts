@@ -22,22 +22,34 @@ function asWriteError(target: string, e: unknown): unknown {
   return new MyriadcError("io", `cannot write: ${why}`, { file: target, cause: e });
 }
 
+/**
+ * A file's contents: buffers in order, or a function that hands its pieces to `write` in
+ * order (so large outputs can be produced while written, never held whole).
+ */
+export type FileContents = readonly Uint8Array[] | ((write: (piece: Uint8Array) => void) => void);
+
+function writeAll(fd: number, contents: FileContents): void {
+  const write = (c: Uint8Array) => {
+    let off = 0;
+    while (off < c.byteLength) off += writeSync(fd, c, off, c.byteLength - off);
+  };
+  if (typeof contents === "function") contents(write);
+  else for (const c of contents) write(c);
+}
+
 function tempPathFor(target: string): string {
   const rand = Math.random().toString(36).slice(2, 10);
   return join(dirname(target), `.${basename(target)}.${process.pid}.${rand}.tmp`);
 }
 
 /** Writes the chunks in order to `target`, atomically. */
-export function writeFileAtomic(target: string, chunks: Uint8Array | readonly Uint8Array[]): void {
-  const list = chunks instanceof Uint8Array ? [chunks] : chunks;
+export function writeFileAtomic(target: string, chunks: Uint8Array | FileContents): void {
+  const contents = chunks instanceof Uint8Array ? [chunks] : chunks;
   const tmp = tempPathFor(target);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, "wx");
-    for (const c of list) {
-      let off = 0;
-      while (off < c.byteLength) off += writeSync(fd, c, off, c.byteLength - off);
-    }
+    writeAll(fd, contents);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -54,7 +66,7 @@ export function writeFileAtomic(target: string, chunks: Uint8Array | readonly Ui
  * and .bin): each is written to a temporary file, and all are renamed only when every one
  * was written.
  */
-export function writeFilesAtomic(files: readonly { path: string; chunks: readonly Uint8Array[] }[]): void {
+export function writeFilesAtomic(files: readonly { path: string; chunks: FileContents }[]): void {
   const staged: { tmp: string; path: string }[] = [];
   try {
     for (const f of files) {
@@ -62,10 +74,7 @@ export function writeFilesAtomic(files: readonly { path: string; chunks: readonl
       staged.push({ tmp, path: f.path });
       const fd = openSync(tmp, "wx");
       try {
-        for (const c of f.chunks) {
-          let off = 0;
-          while (off < c.byteLength) off += writeSync(fd, c, off, c.byteLength - off);
-        }
+        writeAll(fd, f.chunks);
         fsyncSync(fd);
       } finally {
         closeSync(fd);

@@ -84,7 +84,7 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
   // What MYRIAD would still refuse in the written IR (nothing to report for target none).
   const remaining = target === "myriad" ? lintOpenvino(ir.openvino, valueTypes(ir.openvino, file)) : [];
   const bin = binPathFor(options.output);
-  writeIr(options.output, bin, ir.net, ir.weights);
+  writeIr(options.output, bin, ir.net, ir.bin);
   const ms = performance.now() - started;
   const byType = new Map<string, number>();
   for (const l of ir.net.layers)
@@ -96,7 +96,7 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
     dataType,
     layers: ir.net.layers.length,
     layersByType: Object.fromEntries([...byType].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
-    weightsBytes: ir.weights.length,
+    weightsBytes: ir.bin.byteLength,
     ms: Math.round(ms),
     target,
     myriadFixes: ir.legalization.applied,

@@ -1,0 +1,84 @@
+/** The .bin layout: alignment, deduplication by stored bytes, and streaming equal to the whole. */
+import { describe, expect, it } from "vitest";
+import { WeightsLayout } from "../../src/emit/ir-weights.js";
+import { contentHash } from "../../src/ir/content-hash.js";
+import { float32ArrayToFp16 } from "../../src/ir/numeric/float-bits.js";
+import { Tensor } from "../../src/ir/tensor.js";
+
+const f32 = (values: number[], dims = [values.length]) => Tensor.fromArray("float32", dims, Float32Array.from(values));
+
+/** A float32 tensor whose bytes sit at an odd offset, as ONNX raw_data often does. */
+function unaligned(values: Float32Array): Tensor {
+  const backing = new Uint8Array(values.byteLength + 1);
+  backing.set(new Uint8Array(values.buffer), 1);
+  return Tensor.fromBytes("float32", [values.length], backing.subarray(1));
+}
+
+describe("WeightsLayout", () => {
+  it("places constants 8-byte aligned and stores identical ones once", () => {
+    const w = new WeightsLayout();
+    const a = w.place(f32([1, 2, 3]), "float32");
+    const b = w.place(f32([4]), "float32");
+    const again = w.place(f32([1, 2, 3]), "float32");
+    const otherShape = w.place(f32([1, 2, 3], [3, 1]), "float32");
+    expect(a).toMatchObject({ offset: 0, size: 12 });
+    expect(b).toMatchObject({ offset: 16, size: 4 });
+    expect(again.offset).toBe(a.offset);
+    expect(otherShape.offset).toBe(24);
+    expect(w.byteLength).toBe(36);
+    const bytes = w.toBytes();
+    expect(Array.from(new Float32Array(bytes.buffer, 0, 3))).toEqual([1, 2, 3]);
+    expect(Array.from(new Float32Array(bytes.buffer, 16, 1))).toEqual([4]);
+    expect(Array.from(bytes.subarray(12, 16))).toEqual([0, 0, 0, 0]);
+  });
+
+  it("FP16: stores the converted bits, and merges constants that differ only below float16 precision", () => {
+    const w = new WeightsLayout();
+    const a = w.place(f32([1, 0.1, -3]), "float16");
+    const nearlySame = w.place(f32([1 + 2 ** -20, 0.1, -3]), "float16");
+    expect(nearlySame.offset).toBe(a.offset);
+    expect(a.size).toBe(6);
+    expect(Array.from(new Uint16Array(w.toBytes().buffer, 0, 3))).toEqual(Array.from(float32ArrayToFp16(Float32Array.of(1, 0.1, -3))));
+  });
+
+  it("streams the same bytes it builds whole, in few writes, from unaligned float32 views", () => {
+    const big = new Float32Array(300_000).map((_, i) => Math.sin(i) * 1000);
+    const small = Array.from({ length: 500 }, (_, i) => f32([i, i + 0.5]));
+    for (const stored of ["float32", "float16"] as const) {
+      const w = new WeightsLayout();
+      w.place(unaligned(big), stored);
+      for (const t of small) w.place(t, stored);
+      w.place(unaligned(big.map((x) => -x)), stored);
+      const pieces: Uint8Array[] = [];
+      w.writeTo((p) => pieces.push(p.slice()));
+      const streamed = Buffer.concat(pieces);
+      expect(streamed.byteLength).toBe(w.byteLength);
+      expect(Buffer.compare(streamed, Buffer.from(w.toBytes()))).toBe(0);
+      expect(pieces.length).toBeLessThan(10);
+      if (stored === "float16") {
+        const want = float32ArrayToFp16(big);
+        expect(Buffer.compare(streamed.subarray(0, want.byteLength), Buffer.from(want.buffer))).toBe(0);
+      } else {
+        expect(Buffer.compare(streamed.subarray(0, big.byteLength), Buffer.from(big.buffer))).toBe(0);
+      }
+    }
+  });
+});
+
+describe("contentHash", () => {
+  it("depends on every byte, on the length, and not on alignment", () => {
+    const bytes = new Uint8Array(1001).map((_, i) => (i * 31) & 0xff);
+    const h = contentHash(bytes);
+    const seen = new Set([h]);
+    for (const i of [0, 1, 500, 997, 1000]) {
+      const changed = bytes.slice();
+      changed[i]! ^= 1;
+      seen.add(contentHash(changed));
+    }
+    seen.add(contentHash(bytes.subarray(0, 1000)));
+    expect(seen.size).toBe(7);
+    const shifted = new Uint8Array(1002);
+    shifted.set(bytes, 1);
+    expect(contentHash(shifted.subarray(1))).toBe(h);
+  });
+});
