@@ -67,10 +67,11 @@ export class Node {
   /** @internal */
   nextInGraph: Node | undefined;
   private _name: string;
-  private readonly _inputs: (Value | undefined)[] = [];
+  // Sized exactly when first filled: an array grown from empty reserves room for 17.
+  private _inputs: (Value | undefined)[] = [];
   /** The use-list entry of each input, so that rewiring an input is O(1). */
-  private readonly _useEntries: (UseEntry | undefined)[] = [];
-  private readonly _outputs: (Value | undefined)[] = [];
+  private _useEntries: (UseEntry | undefined)[] = [];
+  private _outputs: (Value | undefined)[] = [];
 
   constructor(init: NodeInit) {
     this.opType = init.opType;
@@ -87,8 +88,8 @@ export class Node {
     const attributes = new NodeAttributes(init.attributes instanceof Map ? init.attributes : Object.entries(init.attributes ?? {}));
     attributes.owner = this;
     this.attributes = attributes;
-    for (const v of init.inputs ?? []) this.appendInput(v);
-    for (const v of init.outputs ?? []) this.appendOutput(v);
+    if (init.inputs?.length) this.appendInputs(init.inputs);
+    if (init.outputs?.length) this.appendOutputs(init.outputs);
   }
 
   /** The node's name; the graph's node-name index follows renames. */
@@ -137,6 +138,16 @@ export class Node {
     this.setInput(this._inputs.length, value);
   }
 
+  /** Appends several inputs (the same as appendInput on each, with the lists sized once). */
+  appendInputs(values: readonly (Value | undefined)[]): void {
+    if (this._inputs.length > 0) {
+      for (const v of values) this.appendInput(v);
+      return;
+    }
+    this._inputs = values.slice();
+    this._useEntries = values.map((v, i) => v?.addUse(this, i));
+  }
+
   /** Removes trailing inputs beyond `count` (dropping their uses). */
   truncateInputs(count: number): void {
     for (let i = this._inputs.length - 1; i >= count; i--) {
@@ -171,6 +182,13 @@ export class Node {
 
   appendOutput(value: Value | undefined): void {
     this.setOutput(this._outputs.length, value);
+  }
+
+  /** Appends several outputs (the same as appendOutput on each, with the list sized once). */
+  appendOutputs(values: readonly (Value | undefined)[]): void {
+    const first = this._outputs.length;
+    if (first === 0) this._outputs = values.map(() => undefined);
+    values.forEach((v, i) => this.setOutput(first + i, v));
   }
 
   // --- attribute access -------------------------------------------------------------------

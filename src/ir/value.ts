@@ -57,7 +57,7 @@ export class Value {
   initializer: Tensor | undefined;
   /** Sparse constant payload when the value is a sparse initializer. */
   sparseInitializer: SparseTensor | undefined;
-  private readonly _uses: UseEntry[] = [];
+  private _uses: UseEntry[] = [];
 
   constructor(name: string, type?: ValueType) {
     this.name = name;
@@ -114,7 +114,9 @@ export class Value {
   /** @internal maintained by Node, which keeps the entry to drop it later */
   addUse(node: Node, index: number): UseEntry {
     const entry = new UseEntry(node, index, this._uses.length);
-    this._uses.push(entry);
+    // Most values have one reader: a one-slot list instead of one grown from empty.
+    if (this._uses.length === 0) this._uses = [entry];
+    else this._uses.push(entry);
     return entry;
   }
 
