@@ -1,139 +1,232 @@
 /**
- * `npm run bench`: speed and memory, reported as ratios measured in one run (never asserted
- * in tests). Each measurement runs in a fresh child process so peak RSS belongs to it alone.
+ * `npm run bench`: the performance targets of issue 13, measured in one run and printed
+ * next to their targets as ratios (never asserted in tests). Every figure is a whole
+ * process — `node dist/src/cli/main.js <command>` as a user runs it — median of
+ * BENCH_REPEATS runs (default 3); peak RSS is the largest of the runs.
  *
- *   load   — loadOnnxFile on each zoo model (median of 7) next to a plain readFileSync of the
- *            same file (the floor any loader pays), and the child's peak RSS after one load.
- *   fix    — load + the `fix` pipeline + encoding the result, likewise; with the node count left
- *            next to onnxscript's optimizer's (bench/peers/onnxscript-node-counts.json).
- *   convert-fp32 / convert-fp16 — load + fix + lowering + MYRIAD legalization + IR emission
- *            (.xml text and .bin bytes).
- *   lint   — `lint --target myriad` on the ONNX file (two lowerings: as given and after fix).
+ *   convert FP16 resnet18     time ÷ the floor (a node process reading the model and writing
+ *                             the outputs' bytes, measured here), peak RSS against the model size
+ *   convert FP16 ~100 MB      the same architecture 1.5× wider: peak RSS against its size
+ *   convert 224² vs 896²      one zoo model at two input sizes: time ratio
+ *   lint resnet18             absolute time
+ *   Add/Relu chains           inspect, fix, convert at 25k … 200k nodes: absolute at 200k and
+ *                             t(200k) ÷ t(100k)
+ *   run resnet18 FP16 IR      ÷ onnxruntime's whole process on the ONNX model
+ *   fix vs onnxscript         onnxscript (load + shape inference + optimize + save) ÷ fix
  *
- * Set MYRIADC_CORPUS to point elsewhere than ../shared/corpus.
+ * Models are generated into .bench-out/ (see fixtures.ts). The Python peers use
+ * $MYRIADC_PEER_PYTHON (else python3) when it imports onnx, onnxruntime and onnxscript; without
+ * it the run row falls back to onnxruntime-node and the onnxscript row is skipped.
+ * Set MYRIADC_CORPUS to point elsewhere than ../shared/corpus (for the zoo model).
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { convertToIr } from "../src/convert.js";
-import { encodeIrXml } from "../src/emit/openvino-ir.js";
-import { loadOnnxFile } from "../src/frontends/onnx/load.js";
-import { encodeOnnx } from "../src/frontends/onnx/save.js";
-import { lintFile } from "../src/lint/lint-file.js";
-import { runPipeline } from "../src/passes/manager.js";
-import { fixPipeline } from "../src/passes/pipelines.js";
+import { Fixtures } from "./fixtures.js";
+import { type Measured, measureCommand, measureNode, pythonHas } from "./process.js";
 
-/** One unit of work per benchmark kind; returns the node count it ends with. */
-const WORK: Record<string, (file: string) => number> = {
-  load: (file) => loadOnnxFile(file).model.graph.nodes.length,
-  fix: (file) => {
-    const { model } = loadOnnxFile(file);
-    runPipeline(model, fixPipeline());
-    encodeOnnx(model);
-    return model.graph.nodes.length;
-  },
-  // Includes interpreter passes on zero inputs that observe types without computing float
-  // tensors (how port shapes are found today; legalization observes between its pass groups).
-  "convert-fp32": (file) => {
-    const ir = convertToIr(loadOnnxFile(file).model, file, { dataType: "FP32" });
-    encodeIrXml(ir.net);
-    return ir.net.layers.length;
-  },
-  "convert-fp16": (file) => {
-    const ir = convertToIr(loadOnnxFile(file).model, file, { dataType: "FP16" });
-    encodeIrXml(ir.net);
-    return ir.net.layers.length;
-  },
-  lint: (file) => lintFile(file).findings.length,
-};
+const here = fileURLToPath(new URL(".", import.meta.url));
+const repo = resolve(here, "../..");
+const CLI = join(repo, "dist/src/cli/main.js");
+const FLOOR = join(here, "floor.js");
+const ORT_NODE = join(here, "peers/ort-run.js");
+const PEERS = join(repo, "bench/peers");
+const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 3));
+const MB = 1e6;
 
-/** onnxscript's optimizer's node counts (a committed fixture), for comparison in the fix table. */
-function peerCounts(): Record<string, { before: number; after: number }> {
-  const p = resolve(here, "../../../bench/peers/onnxscript-node-counts.json");
-  return existsSync(p) ? (JSON.parse(readFileSync(p, "utf8")) as { models: Record<string, { before: number; after: number }> }).models : {};
+interface Row {
+  work: string;
+  measured: string;
+  /** What the figure is compared with, and the ratio. */
+  reference: string;
+  ratio: string;
+  target: string;
+  met: boolean | undefined;
 }
 
-const here = fileURLToPath(import.meta.url);
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const rows: Row[] = [];
+const notes: string[] = [];
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
+const times = (x: number) => `${x.toFixed(2)}×`;
 
-interface Sample {
-  /** Nodes after the work (fix only). */
-  nodes?: number;
-  readMs: number;
-  loadMs: number;
-  peakRssMiB: number;
-  baselineRssMiB: number;
+function row(work: string, measured: string, reference: string, ratio: number | undefined, target: string, met: boolean | undefined): void {
+  rows.push({ work, measured, reference, ratio: ratio === undefined ? "" : times(ratio), target, met });
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+function cli(args: string[], repeats = REPEATS): Measured {
+  return measureNode(CLI, args, repeats);
 }
 
-/** Child mode: measure one file and print JSON. */
-function child(kind: string, file: string): void {
-  const baselineRssMiB = process.resourceUsage().maxRSS / 1024;
-  // Peak memory of one load, before repeated runs leave garbage around.
-  const work = WORK[kind]!;
-  const nodes = work(file);
-  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
-  const reads: number[] = [];
-  const loads: number[] = [];
-  for (let i = 0; i < REPEATS; i++) {
-    (globalThis as { gc?: () => void }).gc?.();
-    let t = performance.now();
-    readFileSync(file);
-    reads.push(performance.now() - t);
-    t = performance.now();
-    work(file);
-    loads.push(performance.now() - t);
+function out(name: string): string {
+  return join(scratch, name);
+}
+
+const scratch = join(repo, ".bench-out", "run");
+const fixtures = new Fixtures(join(repo, ".bench-out"));
+
+/** convert FP16 against the floor of the same work, and its peak RSS against the model size. */
+function convertRows(label: string, slug: string, model: string, timeTarget: number | undefined): void {
+  const xml = out(`${slug}.xml`);
+  const bin = xml.replace(/\.xml$/, ".bin");
+  const m = cli(["convert", model, "-o", xml, "--data-type", "FP16"]);
+  const size = statSync(model).size;
+  const floor = measureNode(FLOOR, [model, scratch, String(statSync(xml).size), String(statSync(bin).size)], REPEATS);
+  const ratio = m.ms / floor.ms;
+  row(
+    `convert --data-type FP16 ${label} (${mb(size)})`,
+    s(m.ms),
+    `floor ${s(floor.ms)}`,
+    ratio,
+    timeTarget === undefined ? "(no target)" : `≤ ${times(timeTarget)} floor`,
+    timeTarget === undefined ? undefined : ratio <= timeTarget,
+  );
+  const rss = m.peakRss ?? Number.NaN;
+  const perByte = (rss - 60 * MB) / size;
+  row(`  peak RSS, ${label}`, mb(rss), `(RSS − 60 MB) ÷ model`, perByte, `≤ 1.50× (≤ ${mb(1.5 * size + 60 * MB)})`, perByte <= 1.5);
+}
+
+function resolutionRows(corpus: string): void {
+  const model = join(corpus, "zoo", "mobilenet_v2_op11", "model.onnx");
+  if (!existsSync(model)) {
+    notes.push(`resolution pair skipped: no ${model} (set MYRIADC_CORPUS)`);
+    return;
   }
-  const sample: Sample = { nodes, readMs: median(reads), loadMs: median(loads), peakRssMiB, baselineRssMiB };
-  process.stdout.write(JSON.stringify(sample));
+  const at = (px: number) => cli(["convert", model, "-o", out(`mbv2-${px}.xml`), "--input-shape", `input_0=[1,3,${px},${px}]`]);
+  const small = at(224);
+  const large = at(896);
+  const ratio = large.ms / small.ms;
+  row("convert mobilenet_v2 at 896² vs 224²", s(large.ms), `224²: ${s(small.ms)}`, ratio, "≤ 1.30×", ratio <= 1.3);
+  const rssRatio = (large.peakRss ?? Number.NaN) / (small.peakRss ?? Number.NaN);
+  row(
+    "  peak RSS at 896² vs 224²",
+    mb(large.peakRss ?? Number.NaN),
+    `224²: ${mb(small.peakRss ?? Number.NaN)}`,
+    rssRatio,
+    "(no target)",
+    undefined,
+  );
 }
 
-function measure(kind: string, file: string): Sample {
-  const out = execFileSync(process.execPath, ["--expose-gc", here, "--child", kind, file], { encoding: "utf8" });
-  return JSON.parse(out) as Sample;
+function lintRow(resnet: string): void {
+  const m = cli(["lint", resnet]);
+  row("lint resnet18", s(m.ms), "target 0.40 s", m.ms / 400, "≤ 1.00×", m.ms <= 400);
+}
+
+const CHAIN_SIZES = [25_000, 50_000, 100_000, 200_000];
+const CHAIN_LIMITS_MS: Record<string, number> = { inspect: 4000, fix: 10_000, convert: 25_000 };
+
+function chainRows(): void {
+  const files = CHAIN_SIZES.map((n) => fixtures.chain(n));
+  for (const command of ["inspect", "fix", "convert"] as const) {
+    const ms = files.map((file, i) => {
+      const args =
+        command === "inspect"
+          ? ["inspect", file]
+          : [command, file, "-o", out(`chain-${CHAIN_SIZES[i]}.${command === "fix" ? "onnx" : "xml"}`)];
+      return cli(args).ms;
+    });
+    const label = (n: number) => `${n / 1000}k`;
+    CHAIN_SIZES.forEach((n, i) => {
+      if (i === 0) {
+        row(`${command}, Add/Relu chain ${label(n)} nodes`, s(ms[i]!), "", undefined, "", undefined);
+        return;
+      }
+      const growth = ms[i]! / ms[i - 1]!;
+      const last = i === CHAIN_SIZES.length - 1;
+      row(
+        `${command}, Add/Relu chain ${label(n)} nodes`,
+        s(ms[i]!),
+        `${label(CHAIN_SIZES[i - 1]!)}: ${s(ms[i - 1]!)}`,
+        growth,
+        last ? "≤ 2.30×" : "",
+        last ? growth <= 2.3 : undefined,
+      );
+    });
+    const limit = CHAIN_LIMITS_MS[command]!;
+    const at200k = ms.at(-1)!;
+    row(`  ${command} at 200k, absolute`, s(at200k), `target ${s(limit)}`, at200k / limit, "≤ 1.00×", at200k <= limit);
+  }
+}
+
+function runRow(resnet: string, python: string | undefined): void {
+  const xml = out("resnet18-fp16.xml");
+  if (!existsSync(xml)) cli(["convert", resnet, "-o", xml, "--data-type", "FP16"], 1);
+  const input = fixtures.resnetInput();
+  const ours = cli(["run", xml, "--input", `input=${input}`, "--output-dir", out("run-out")]);
+  let peer: Measured;
+  let peerName: string;
+  if (python) {
+    peer = measureCommand(python, [join(PEERS, "ort_run.py"), resnet, input, out("ort-out.npy")], REPEATS);
+    peerName = "onnxruntime (Python)";
+  } else {
+    peer = measureNode(ORT_NODE, [resnet, input], REPEATS);
+    peerName = "onnxruntime-node";
+  }
+  const ratio = ours.ms / peer.ms;
+  row("run resnet18 FP16 IR", s(ours.ms), `${peerName} ${s(peer.ms)}`, ratio, "≤ 3.00×", ratio <= 3);
+}
+
+function peerRow(resnet: string, python: string | undefined): void {
+  if (!python) {
+    notes.push("onnxscript peer skipped: no Python that imports onnx, onnxruntime and onnxscript (set MYRIADC_PEER_PYTHON)");
+    return;
+  }
+  const ours = cli(["fix", resnet, "-o", out("resnet18-fixed.onnx")]);
+  const peer = measureCommand(python, [join(PEERS, "onnxscript_optimize.py"), resnet, out("resnet18-onnxscript.onnx")], REPEATS);
+  const ratio = peer.ms / ours.ms;
+  row("fix resnet18 vs onnxscript optimize", s(ours.ms), `onnxscript ${s(peer.ms)}`, ratio, "≥ 5.00× faster", ratio >= 5);
+}
+
+function findPython(): string | undefined {
+  const python = process.env.MYRIADC_PEER_PYTHON || "python3";
+  return pythonHas(python, ["onnx", "numpy", "onnxruntime", "onnxscript"]) ? python : undefined;
+}
+
+function print(startLoad: number[]): void {
+  const head: Row = { work: "work", measured: "measured", reference: "compared with", ratio: "ratio", target: "target", met: undefined };
+  const cells = (r: Row) => [
+    r.work,
+    r.measured,
+    r.reference,
+    r.ratio,
+    r.target,
+    r === head ? "" : r.met === undefined ? "" : r.met ? "met" : "MISSED",
+  ];
+  const all = [head, ...rows].map(cells);
+  const widths = all[0]!.map((_, c) => Math.max(...all.map((r) => [...r[c]!].length)));
+  const line = (r: string[]) => `| ${r.map((x, c) => x.padEnd(widths[c]!)).join(" | ")} |`;
+  console.log(line(all[0]!));
+  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const r of all.slice(1)) console.log(line(r));
+  const judged = rows.filter((r) => r.met !== undefined);
+  console.log(`\n${judged.filter((r) => r.met).length} of ${judged.length} targets met.`);
+  for (const n of notes) console.log(`note: ${n}`);
+  const end = loadavg();
+  console.log(
+    `Node ${process.version}, ${cpus().length} cores; load average ${startLoad[0]!.toFixed(1)} at start, ${end[0]!.toFixed(1)} at end ` +
+      "(wall times on a shared machine move with its load; compare ratios measured in the same run).",
+  );
 }
 
 function main(): void {
-  const corpus = process.env.MYRIADC_CORPUS ?? resolve(here, "../../../../shared/corpus");
-  const zoo = join(corpus, "zoo");
-  if (!existsSync(zoo)) {
-    console.error(`bench: no zoo at ${zoo} (set MYRIADC_CORPUS)`);
-    process.exitCode = 2;
-    return;
-  }
-  const models = readdirSync(zoo)
-    .map((d) => join(zoo, d, "model.onnx"))
-    .filter(existsSync)
-    .sort((a, b) => statSync(b).size - statSync(a).size);
-  for (const kind of Object.keys(WORK)) {
-    console.log(`${kind}: median of ${REPEATS} runs per model, each model in its own process (Node ${process.version})`);
-    const peers = peerCounts();
-    const nodesHeader = kind === "fix" ? ` ${"nodes".padStart(6)} ${"onnxscript".padStart(10)}` : "";
-    console.log(
-      `${"model".padEnd(28)} ${"MiB".padStart(7)} ${"read ms".padStart(8)} ${(`${kind} ms`).padStart(8)} ${(`${kind}/read`).padStart(9)} ` +
-        `${"peak RSS MiB".padStart(13)} ${"RSS/file".padStart(9)}${nodesHeader}`,
-    );
-    for (const m of models) {
-      const s = measure(kind, m);
-      const mib = statSync(m).size / 2 ** 20;
-      const name = m.split("/").at(-2)!;
-      console.log(
-        `${name.padEnd(28)} ${mib.toFixed(2).padStart(7)} ${s.readMs.toFixed(2).padStart(8)} ${s.loadMs.toFixed(2).padStart(8)} ` +
-          `${(s.loadMs / s.readMs).toFixed(1).padStart(8)}× ${s.peakRssMiB.toFixed(0).padStart(13)} ` +
-          `${((s.peakRssMiB - s.baselineRssMiB) / Math.max(mib, 0.01)).toFixed(1).padStart(8)}×` +
-          (kind === "fix" ? ` ${String(s.nodes).padStart(6)} ${String(peers[name]?.after ?? "-").padStart(10)}` : ""),
-      );
-    }
-    console.log("");
-  }
-  console.log("RSS/file = (peak RSS − RSS at start of the child) / file size: memory held per byte of model.");
+  if (!existsSync(CLI)) throw new Error(`bench: ${CLI} is missing (npm run build)`);
+  const startLoad = loadavg();
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  const corpus = process.env.MYRIADC_CORPUS ?? resolve(repo, "..", "shared", "corpus");
+  const python = findPython();
+  const resnet = fixtures.resnet18();
+  console.log(`bench: ${REPEATS} run(s) per figure, each a fresh process; models in ${fixtures.dir}\n`);
+  convertRows("resnet18", "resnet18", resnet, 3.5);
+  convertRows("resnet18 ×1.5 wide", "resnet18-wide", fixtures.wideResnet(), undefined);
+  resolutionRows(corpus);
+  lintRow(resnet);
+  chainRows();
+  runRow(resnet, python);
+  peerRow(resnet, python);
+  print(startLoad);
 }
 
-const args = process.argv.slice(2);
-if (args[0] === "--child") child(args[1]!, args[2]!);
-else main();
+main();

@@ -2,7 +2,8 @@
  * The .bin of an IR: where each Const's bytes go (8-byte aligned, identical constants
  * stored once) and the bytes themselves, produced only when written. A constant stays a
  * view on the model file until then, and an FP16 one is converted block by block straight
- * into the output, so writing a 100 MB model's weights needs no second copy of them.
+ * into the output, so writing a 100 MB model's weights needs no second copy of them (the
+ * file writer gathers small pieces into large writes).
  */
 import { contentHash } from "../ir/content-hash.js";
 import type { DTypeName } from "../ir/dtype.js";
@@ -13,8 +14,8 @@ import type { Tensor } from "../ir/tensor.js";
 export interface IrWeights {
   readonly byteLength: number;
   /**
-   * Hands the .bin to `write` in order, in pieces of at least STAGE_BYTES where possible (a
-   * small piece is only valid during the call).
+   * Hands the .bin to `write` in order: views on the constants, FP16 ones converted in blocks
+   * into a buffer that is reused, so a piece is only valid during the call.
    */
   writeTo(write: (piece: Uint8Array) => void): void;
   /** The whole .bin in one new buffer. */
@@ -29,8 +30,6 @@ interface Placed {
   readonly size: number;
 }
 
-/** Pieces are gathered into writes of this size; larger tensors are written as they are. */
-const STAGE_BYTES = 1 << 20;
 /** float32 values converted per block when producing FP16 bytes. */
 const CONVERT_BLOCK = 1 << 16;
 
@@ -69,39 +68,22 @@ export class WeightsLayout implements IrWeights {
   }
 
   writeTo(write: (piece: Uint8Array) => void): void {
-    const stage = new Uint8Array(Math.min(STAGE_BYTES, Math.max(this.end, 1)));
-    let fill = 0;
-    let at = 0;
-    const flush = () => {
-      if (fill > 0) write(stage.subarray(0, fill));
-      fill = 0;
-    };
-    const put = (bytes: Uint8Array) => {
-      if (bytes.byteLength >= stage.byteLength) {
-        flush();
-        write(bytes);
-        return;
-      }
-      if (fill + bytes.byteLength > stage.byteLength) flush();
-      stage.set(bytes, fill);
-      fill += bytes.byteLength;
-    };
     const zeros = new Uint8Array(8);
     const block = new Uint16Array(CONVERT_BLOCK);
+    let at = 0;
     for (const p of this.placed) {
-      if (p.offset > at) put(zeros.subarray(0, p.offset - at));
-      if (!p.toFp16) put(p.tensor.bytes());
+      if (p.offset > at) write(zeros.subarray(0, p.offset - at));
+      if (!p.toFp16) write(p.tensor.bytes());
       else {
         const src = float32Bytes(p.tensor);
         for (let from = 0; from < src.byteLength; from += CONVERT_BLOCK * 4) {
           const part = src.subarray(from, Math.min(src.byteLength, from + CONVERT_BLOCK * 4));
           const bits = fp16FromFloat32Bytes(part, block.subarray(0, part.byteLength / 4));
-          put(new Uint8Array(bits.buffer, 0, bits.byteLength));
+          write(new Uint8Array(bits.buffer, 0, bits.byteLength));
         }
       }
       at = p.offset + p.size;
     }
-    flush();
   }
 
   toBytes(): Uint8Array {

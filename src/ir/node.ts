@@ -188,7 +188,7 @@ export class Node {
   appendOutputs(values: readonly (Value | undefined)[]): void {
     const first = this._outputs.length;
     if (first === 0) this._outputs = values.map(() => undefined);
-    values.forEach((v, i) => this.setOutput(first + i, v));
+    for (let i = 0; i < values.length; i++) this.setOutput(first + i, values[i]);
   }
 
   // --- attribute access -------------------------------------------------------------------

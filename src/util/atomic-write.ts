@@ -28,13 +28,35 @@ function asWriteError(target: string, e: unknown): unknown {
  */
 export type FileContents = readonly Uint8Array[] | ((write: (piece: Uint8Array) => void) => void);
 
+/** Pieces smaller than this are gathered and written together, so many small pieces cost few system calls. */
+const GATHER_BYTES = 1 << 20;
+
 function writeAll(fd: number, contents: FileContents): void {
-  const write = (c: Uint8Array) => {
+  const writeOut = (c: Uint8Array) => {
     let off = 0;
     while (off < c.byteLength) off += writeSync(fd, c, off, c.byteLength - off);
   };
+  let stage: Uint8Array | undefined;
+  let fill = 0;
+  const flush = () => {
+    if (fill > 0) writeOut(stage!.subarray(0, fill));
+    fill = 0;
+  };
+  // A piece is copied or written before the next one is taken: producers may reuse buffers.
+  const write = (c: Uint8Array) => {
+    if (c.byteLength >= GATHER_BYTES / 4) {
+      flush();
+      writeOut(c);
+      return;
+    }
+    stage ??= new Uint8Array(GATHER_BYTES);
+    if (fill + c.byteLength > GATHER_BYTES) flush();
+    stage.set(c, fill);
+    fill += c.byteLength;
+  };
   if (typeof contents === "function") contents(write);
   else for (const c of contents) write(c);
+  flush();
 }
 
 function tempPathFor(target: string): string {
