@@ -36,7 +36,7 @@ export { constantFoldingPass, type FoldOptions, foldConstants } from "./passes/o
 export { type InputShapes, parseInputShape, setInputShapes } from "./passes/onnx/input-shapes.js";
 export { inferShapes, shapeInferencePass } from "./passes/onnx/shape-inference.js";
 // Passes (each usable alone) and pipelines
-export type { Dialect, Pass, PassResult } from "./passes/pass.js";
+export type { Pass, PassResult } from "./passes/pass.js";
 export { fixPipeline } from "./passes/pipelines.js";
 export { type ErrorCode, isMyriadcError, MyriadcError } from "./util/errors.js";
 export { VERSION } from "./version.js";

@@ -5,5 +5,6 @@
 import type { Frontend } from "./frontend.js";
 import { onnxFrontend } from "./onnx/frontend.js";
 import { openvinoFrontend } from "./openvino/frontend.js";
+import { tfliteFrontend } from "./tflite/frontend.js";
 
-export const FRONTENDS: readonly Frontend[] = [openvinoFrontend, onnxFrontend];
+export const FRONTENDS: readonly Frontend[] = [openvinoFrontend, tfliteFrontend, onnxFrontend];

@@ -121,3 +121,14 @@ export function isIntegerDType(name: DTypeName): boolean {
   const k = dtypeInfo(name).kind;
   return k === "int" || k === "uint";
 }
+
+/**
+ * An int64 value as a JS number. ONNX writes "to the end" as ±(2^63 − 1) (Slice ends, Range
+ * limits), which no double holds exactly: values beyond ±2^53 are clamped to
+ * ±Number.MAX_SAFE_INTEGER, which every consumer treats as "beyond any dimension".
+ */
+export function int64ToSafeNumber(v: bigint): number {
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
+  if (v < BigInt(Number.MIN_SAFE_INTEGER)) return Number.MIN_SAFE_INTEGER;
+  return Number(v);
+}

@@ -16,6 +16,8 @@ export interface Finding {
   readonly suggestion?: string;
   /** True when fix/convert --target myriad repairs it. */
   readonly fixable: boolean;
+  /** When a fix exists for the rule but not for this node: why (the fixing pass's own reason). */
+  readonly whyNotFixable?: string;
 }
 
 export function countBySeverity(findings: readonly Finding[]): { errors: number; warnings: number; fixable: number } {

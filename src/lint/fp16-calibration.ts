@@ -17,9 +17,31 @@ import type { Value } from "../ir/value.js";
 import type { NdArray } from "../ops/ndarray.js";
 import { runOpenvinoModel } from "../runtime/interpreter.js";
 import type { Finding } from "./finding.js";
-import { at } from "./rule.js";
+import { type RuleMeta, report } from "./rule.js";
 
 const FP16_MAX = 65504;
+
+export const FP16_ACTIVATION_OVERFLOW: RuleMeta = {
+  id: "myriad/fp16-activation-overflow",
+  severity: "error",
+  description: "with --calibrate: a tensor whose values exceed ±65504 on the calibration data (±Inf on MYRIAD)",
+  docs:
+    "The model that convert produces runs once in float32 on the calibration data; a tensor whose values go beyond FP16's " +
+    "±65504 becomes ±Inf on the device, which computes every layer in FP16.",
+  fixedBy: [],
+};
+
+export const FP16_PRECISION: RuleMeta = {
+  id: "myriad/fp16-precision",
+  severity: "warning",
+  description: "with --calibrate: the node where computing in FP16 first loses more than 1% against float32",
+  docs:
+    "The model runs once in float32 and once rounding every result to FP16, as MYRIAD computes. Reported at the node where a " +
+    "result first differs by more than 1% of its magnitude; the later tensors that inherit the loss are counted in its message.",
+  fixedBy: [],
+};
+
+export const FP16_CALIBRATION_META: readonly RuleMeta[] = [FP16_ACTIVATION_OVERFLOW, FP16_PRECISION];
 
 export interface CalibrationOptions {
   /** Relative error (max-abs difference over max-abs value) that counts as lost precision. */
@@ -63,13 +85,11 @@ export function fp16Calibration(model: Model, feeds: ReadonlyMap<string, Tensor>
       for (const x of e) if (Number.isFinite(x)) peak = Math.max(peak, Math.abs(x));
       if (peak > FP16_MAX) {
         findings.push(
-          at(
+          report(
+            FP16_ACTIVATION_OVERFLOW,
             node,
-            "myriad/fp16-activation-overflow",
-            "error",
             `${describe(node, out)} reaches ${peak.toExponential(3)} on the calibration data, beyond FP16's ±65504 (it becomes ±Inf on MYRIAD)`,
-            "rescale the input or the weights feeding this layer (e.g. normalise the input to [0,1] or [-1,1])",
-            false,
+            { suggestion: "rescale the input or the weights feeding this layer (e.g. normalise the input to [0,1] or [-1,1])" },
           ),
         );
         inherited.push(0);
@@ -86,13 +106,11 @@ export function fp16Calibration(model: Model, feeds: ReadonlyMap<string, Tensor>
         continue;
       }
       findings.push(
-        at(
+        report(
+          FP16_PRECISION,
           node,
-          "myriad/fp16-precision",
-          "warning",
           `${describe(node, out)} differs from float32 by ${(relativeError(e, r) * 100).toFixed(2)}% of its magnitude when computed in FP16`,
-          "check the layer's input range; large sums of small terms lose precision in FP16",
-          false,
+          { suggestion: "check the layer's input range; large sums of small terms lose precision in FP16" },
         ),
       );
       inherited.push(0);

@@ -11,7 +11,9 @@ import { loadModel } from "../frontends/load-model.js";
 import type { Model } from "../ir/model.js";
 import { isStaticShape, shapeSize } from "../ir/shape.js";
 import { Tensor } from "../ir/tensor.js";
-import { lowerToOpenvino } from "../lower/lower.js";
+import type { Value } from "../ir/value.js";
+import { type LoweringFailure, lowerToOpenvino } from "../lower/lower.js";
+import { cutGraph } from "../passes/common/cut.js";
 import { eliminateDeadCode } from "../passes/common/dead-code.js";
 import { runPipeline } from "../passes/manager.js";
 import { type InputShapes, setInputShapes } from "../passes/onnx/input-shapes.js";
@@ -20,8 +22,11 @@ import { myriadFixPipeline } from "../targets/myriad/onnx-fixes.js";
 import { isMyriadcError, MyriadcError } from "../util/errors.js";
 import type { Finding } from "./finding.js";
 import { fp16Calibration, syntheticValues } from "./fp16-calibration.js";
+import { inputDependence } from "./input-dependence.js";
 import { lintOpenvino, valueTypes } from "./lint.js";
-import { at } from "./rule.js";
+import { report, type ValueInfo } from "./rule.js";
+import { DYNAMIC_SHAPE, dynamicInputFinding } from "./rules/dynamic-shape.js";
+import { notLoweredFindings } from "./rules/not-lowered.js";
 
 export interface LintFileOptions {
   inputShapes?: InputShapes;
@@ -52,57 +57,103 @@ interface Lowered {
   complete: boolean;
 }
 
-function lintOnnx(model: Model, file: string): Lowered {
+/** Lowering rounds that cut out the nodes that failed, to lint what is behind them. */
+const MAX_CUTS = 3;
+
+/** Whether a failure is only for want of static shapes: the node reads a value of unknown size. */
+function blockedByShapes(model: Model, f: LoweringFailure): boolean {
+  const node = f.node ? model.graph.nodes.find((n) => n.name === f.node) : undefined;
+  return node !== undefined && node.opType !== "If" && node.inputs.some((v) => v !== undefined && !isStaticShape(v.shape));
+}
+
+/**
+ * Lowers `model`; with `cut`, nodes that cannot be lowered (for other reasons than unknown
+ * sizes, which only --input-shape resolves) are cut out, their outputs becoming inputs of
+ * the rest as `fix --inputs` would make them, so the rest can still be linted. Returns the
+ * failures and, when the rest lowered, the lowered model and the cut values.
+ */
+function lowerAround(model: Model, cut: boolean): { failures: LoweringFailure[]; ov?: Model; cutNames: Set<string> } {
+  const cutNames = new Set<string>();
+  const failures: LoweringFailure[] = [];
+  for (let round = 0; ; round++) {
+    const lowered = lowerToOpenvino(model);
+    failures.push(...lowered.failures);
+    if (!lowered.failures.length) return { failures, ov: lowered.model, cutNames };
+    if (!cut || round === MAX_CUTS || lowered.failures.some((f) => blockedByShapes(model, f))) return { failures, cutNames };
+    const failed = new Set(lowered.failures.map((f) => f.node));
+    // Failures name their node; an unnamed one cannot be told apart from other unnamed nodes.
+    if (failed.has("")) return { failures, cutNames };
+    const outs = model.graph.nodes.filter((n) => failed.has(n.name)).flatMap((n) => n.outputs.filter((v): v is Value => v !== undefined));
+    // A cut value must have a type to become an input; without one what follows stays unchecked.
+    if (!outs.length || outs.some((v) => v.uses.length + (v.isGraphOutput() ? 1 : 0) > 0 && (!v.dtype || !v.shape)))
+      return { failures, cutNames };
+    const used = outs.filter((v) => v.uses.length > 0 || v.isGraphOutput());
+    for (const v of used) cutNames.add(v.name);
+    const keep = model.graph.inputs.filter((v) => !v.isInitializer).map((v) => v.name);
+    cutGraph(model, { inputs: [...keep, ...used.map((v) => v.name)] });
+    // A node none of whose outputs is used is gone now; nothing is left to lower around.
+    for (const n of model.graph.nodes) if (failed.has(n.name)) return { failures, cutNames };
+  }
+}
+
+/** Layers whose output sizes are unknown (what the rules needing sizes could not check). */
+function unknownSizes(ov: Model, types: ReadonlyMap<Value, ValueInfo>): number {
+  return ov.graph.nodes.filter((n) =>
+    n.outputs.some((v) => {
+      const t = v ? types.get(v) : undefined;
+      return v !== undefined && (!t || t.dims.some((d) => d === null));
+    }),
+  ).length;
+}
+
+function lintOnnx(model: Model, file: string, options: { cut: boolean }): Lowered {
   const onnxNames = new Set(model.graph.nodes.map((n) => n.name).filter(Boolean));
   const dynamic = model.graph.inputs.filter((v) => !v.isInitializer && !isStaticShape(v.shape));
-  if (dynamic.length) {
-    return {
-      complete: false,
-      findings: dynamic.map((v) =>
-        at(
-          { name: v.name, opType: "Parameter" },
-          "myriad/dynamic-shape",
-          "error",
-          `input ${JSON.stringify(v.name)} has no static shape [${(v.shape ?? []).map((d) => d ?? "?").join(",")}]`,
-          `give it with --input-shape ${v.name}=[…]`,
-          false,
-        ),
-      ),
-    };
-  }
-  const lowered = lowerToOpenvino(model);
-  if (lowered.failures.length) {
-    return {
-      complete: false,
-      findings: lowered.failures.map((f) =>
-        at(
-          { name: f.node, opType: f.op },
-          "myriad/not-lowered",
-          "error",
-          `${f.op} cannot be converted to OpenVINO opset1–opset10: ${f.reason}`,
-          undefined,
-          false,
-        ),
-      ),
-    };
-  }
-  const ov = lowered.model;
+  const { failures, ov, cutNames } = lowerAround(model, options.cut);
+  // Failures for want of sizes are said once, at the input whose size is missing.
+  const blocked = failures.filter((f) => dynamic.length > 0 && blockedByShapes(model, f));
+  const notLowered = notLoweredFindings(
+    model,
+    failures.filter((f) => !blocked.includes(f)),
+  );
+  // Which model inputs each blocked node depends on (one walk per blocked node).
+  const byName = new Map(model.graph.nodes.map((n) => [n.name, n]));
+  const blockedInputs = blocked.map((f) => {
+    const deps = new Set<Value>();
+    for (const i of byName.get(f.node)?.inputs ?? []) {
+      if (!i) continue;
+      const d = inputDependence(model.graph, i);
+      for (const v of [...d.data, ...d.shape]) deps.add(v);
+    }
+    return { node: f.node, deps };
+  });
+  const blockedBy = (v: Value) => blockedInputs.filter((b) => b.deps.has(v)).map((b) => b.node);
+  if (!ov) return { complete: false, findings: [...dynamic.map((v) => dynamicInputFinding(v, { blocked: blockedBy(v) })), ...notLowered] };
   eliminateDeadCode(ov.graph);
   let findings: Finding[];
+  let unknown = 0;
   try {
-    findings = lintOpenvino(ov, valueTypes(ov, file));
+    const types = valueTypes(ov, file);
+    unknown = dynamic.length ? unknownSizes(ov, types) : 0;
+    findings = lintOpenvino(ov, types);
   } catch (e) {
     if (!isMyriadcError(e)) throw e;
-    findings = [
-      at({ name: "", opType: "" }, "myriad/dynamic-shape", "error", e.message, "give static input shapes with --input-shape", false),
-    ];
+    findings = [report(DYNAMIC_SHAPE, { name: "", opType: "" }, e.message, { suggestion: "give static input shapes with --input-shape" })];
   }
+  // The model's inputs are reported with the ONNX shapes (symbolic names help fill them in);
+  // the inputs the cut made are not the user's.
+  const ownFinding = (f: Finding) =>
+    !(f.op === "Parameter" && (cutNames.has(f.node) || (f.rule === DYNAMIC_SHAPE.id && dynamic.some((v) => v.name === f.node))));
   return {
-    complete: true,
-    findings: findings.map((f) => {
-      const node = sourceName(f.node, onnxNames);
-      return { ...f, node, message: f.node ? f.message.split(f.node).join(node) : f.message };
-    }),
+    complete: failures.length === 0,
+    findings: [
+      ...dynamic.map((v) => dynamicInputFinding(v, { unknownSizes: unknown })),
+      ...notLowered,
+      ...findings.filter(ownFinding).map((f) => {
+        const node = sourceName(f.node, onnxNames);
+        return { ...f, node, message: f.node ? f.message.split(f.node).join(node) : f.message };
+      }),
+    ],
   };
 }
 
@@ -152,14 +203,18 @@ export function lintFile(file: string, options: LintFileOptions = {}): LintFileR
   };
   const asGiven = load();
   runPipeline(asGiven, [shapeInferencePass]);
-  const given = lintOnnx(asGiven, file);
+  const given = lintOnnx(asGiven, file, { cut: false });
   const fixedModel = load();
   runPipeline(fixedModel, myriadFixPipeline());
-  const fixed = lintOnnx(fixedModel, file);
+  // What fix cannot lower stays; the rest of the fixed model is still linted around it.
+  const fixed = lintOnnx(fixedModel, file, { cut: true });
   const afterFix = new Set(fixed.findings.map(key));
   // A problem of the model as given that is gone after fix is fixable.
-  const mark = (f: Finding): Finding =>
-    f.fixable || afterFix.has(key(f)) ? f : { ...f, fixable: true, suggestion: f.suggestion ?? "fix --target myriad resolves it" };
+  const mark = (f: Finding): Finding => {
+    if (f.fixable || afterFix.has(key(f))) return f;
+    const { whyNotFixable: _, ...rest } = f;
+    return { ...rest, fixable: true, suggestion: f.suggestion ?? "fix --target myriad resolves it" };
+  };
   // Calibration runs on what convert produces: the fixed, lowered and legalized model.
   const calibrated = options.calibration || options.calibrationRange ? calibrate(convertToIr(load(), file).openvino, options) : [];
   if (given.complete) return { file, format: "onnx", findings: [...given.findings.map(mark), ...calibrated] };

@@ -7,27 +7,12 @@ import type { Model } from "../ir/model.js";
 import { isStaticShape } from "../ir/shape.js";
 import type { Value } from "../ir/value.js";
 import { observeTypes } from "../runtime/observe-types.js";
+import { lintFacts } from "./facts.js";
 import type { Finding } from "./finding.js";
 import type { LintRule, ValueInfo } from "./rule.js";
-import { dynamicShapeRule } from "./rules/dynamic-shape.js";
-import { fp16ConstantsRule } from "./rules/fp16-constants.js";
-import { i64RangeRule } from "./rules/i64-range.js";
-import { illegalConvertRule } from "./rules/illegal-convert.js";
-import { inputTypeRule } from "./rules/input-type.js";
-import { opConstraintsRule } from "./rules/op-constraints.js";
-import { opVersionRule } from "./rules/op-version.js";
-import { unsupportedOpRule } from "./rules/unsupported-op.js";
+import { MYRIAD_RULES } from "./rules/index.js";
 
-export const MYRIAD_RULES: readonly LintRule[] = [
-  unsupportedOpRule,
-  opVersionRule,
-  inputTypeRule,
-  illegalConvertRule,
-  opConstraintsRule,
-  dynamicShapeRule,
-  i64RangeRule,
-  fp16ConstantsRule,
-];
+export { MYRIAD_RULES };
 
 /**
  * The dtype and dims of every value: from the model's own types (an IR's ports) where they
@@ -57,7 +42,8 @@ export function valueTypes(model: Model, file: string): Map<Value, ValueInfo> {
 /** Sorted by severity (errors first), then by the graph's node order. */
 export function lintOpenvino(model: Model, types: ReadonlyMap<Value, ValueInfo>, rules: readonly LintRule[] = MYRIAD_RULES): Finding[] {
   const order = new Map(model.graph.nodes.map((n, i) => [n.name, i]));
-  const findings = rules.flatMap((r) => r.check({ model, types }));
+  const facts = lintFacts(model, types);
+  const findings = rules.flatMap((r) => r.check({ model, types, facts }));
   return findings.sort(
     (a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1) || (order.get(a.node) ?? -1) - (order.get(b.node) ?? -1),
   );

@@ -2,12 +2,14 @@
  * What a lowering rule works with: the ONNX node, its inputs already lowered, and helpers to
  * emit OpenVINO ops (opset1–opset10 only) and constants into the new graph.
  */
-import { type DTypeName, dtypeInfo } from "../ir/dtype.js";
+import type { DTypeName } from "../ir/dtype.js";
 import type { Graph } from "../ir/graph.js";
 import type { Node } from "../ir/node.js";
 import { isStaticShape } from "../ir/shape.js";
 import type { Tensor } from "../ir/tensor.js";
 import type { Value } from "../ir/value.js";
+import { tensorInts } from "../ops/onnx/op-def.js";
+import { elementTypeOf } from "../ops/openvino/element-types.js";
 import { OvBuilder } from "./builder.js";
 
 export { formatNumber, OPENVINO } from "./builder.js";
@@ -53,18 +55,14 @@ export class LowerContext extends OvBuilder {
     return v?.initializer && !v.isGraphInput() ? v.initializer : undefined;
   }
 
+  /** The whole-number values of constant ONNX input i (see tensorInts), or a failure naming `what` must be constant. */
   constInts(i: number, what: string): number[] {
-    const t = this.constant(i) ?? this.fail(`${what} (input ${i}) must be a constant`);
-    // Some ops take integer parameters in any numeric type (OneHot's depth): truncate floats.
-    if (dtypeInfo(t.dtype).kind === "float") return Array.from(t.toFloat32(), (v) => Math.trunc(v));
-    return t
-      .toBigInts()
-      .map((b) =>
-        b > BigInt(Number.MAX_SAFE_INTEGER)
-          ? Number.MAX_SAFE_INTEGER
-          : b < BigInt(Number.MIN_SAFE_INTEGER)
-            ? Number.MIN_SAFE_INTEGER
-            : Number(b),
-      );
+    return tensorInts(this.constant(i) ?? this.fail(`${what} (input ${i}) must be a constant`));
+  }
+
+  /** A Convert of v to the given type, or a failure when OpenVINO has no such element type. */
+  convert(v: Value, to: DTypeName): Value {
+    const et = elementTypeOf(to) ?? this.fail(`${to} has no OpenVINO element type`);
+    return this.one("Convert", 1, [v], { destination_type: et });
   }
 }

@@ -70,11 +70,14 @@ export function lowerToOpenvino(model: Model): { model: Model; failures: Lowerin
     const fail = (reason: string) => failures.push({ node: node.name, op: node.qualifiedType, reason });
     const dialect = DIALECT_LOWERING[normalizeDomain(node.domain)];
     if (!dialect) {
-      fail(
-        `ops of domain ${JSON.stringify(node.domain)} cannot be lowered (known: ${Object.keys(DIALECT_LOWERING)
-          .map((d) => JSON.stringify(d || "ai.onnx"))
-          .join(", ")})`,
-      );
+      // A frontend that could not translate an op says why and what to do in the doc string.
+      if (node.docString) fail(node.docString);
+      else
+        fail(
+          `ops of domain ${JSON.stringify(node.domain)} cannot be lowered (known: ${Object.keys(DIALECT_LOWERING)
+            .map((d) => JSON.stringify(d || "ai.onnx"))
+            .join(", ")})`,
+        );
       continue;
     }
     const rule = dialect(node.opType);

@@ -1,6 +1,6 @@
 /**
- * The shape of a lowering rule and the small builders most rules are made of. Kept apart
- * from the rule tables so every table file can use them without importing another table.
+ * The shape of a lowering rule and the small builders several families use. Kept apart
+ * from the rule tables so every family file can use them without importing another family.
  */
 import { Tensor } from "../ir/tensor.js";
 import type { Value } from "../ir/value.js";
@@ -9,24 +9,9 @@ import type { LowerContext } from "./context.js";
 /** Builds the OpenVINO values for an ONNX node's outputs, or fails with the reason. */
 export type LoweringRule = (c: LowerContext) => (Value | undefined)[];
 
-/** A one-input op with no attributes. */
-export const same =
-  (type: string, version = 1): LoweringRule =>
-  (c) => [c.one(type, version, [c.input(0)])];
-
-/** A two-input elementwise op with numpy broadcasting. */
-export const binary =
-  (type: string): LoweringRule =>
-  (c) => [c.one(type, 1, [c.input(0), c.input(1)], { auto_broadcast: "numpy" })];
-
 /** Two values combined by a numpy-broadcasting OpenVINO op. */
 export function combine(c: LowerContext, type: string, a: Value, b: Value): Value {
   return c.one(type, 1, [a, b], { auto_broadcast: "numpy" });
-}
-
-/** ONNX axis → non-negative axis. */
-export function positiveAxis(axis: number, rank: number): number {
-  return axis < 0 ? axis + rank : axis;
 }
 
 /** ONNX input i viewed with the given dims (constants are re-shaped, computed values get a Reshape). */
@@ -34,4 +19,10 @@ export function reshaped(c: LowerContext, i: number, dims: readonly number[], wh
   const t = c.constant(i);
   if (t) return c.constTensor(what, Tensor.fromBytes(t.dtype, dims, t.bytes()));
   return c.one("Reshape", 1, [c.input(i), c.i64(`${what}_shape`, dims)], { special_zero: false });
+}
+
+/** Axes given as an attribute before op set `sinceInput` and as a constant input (index `inputIndex`) from then on. */
+export function axesOf(c: LowerContext, inputIndex: number, sinceInput: number): number[] | undefined {
+  if (c.opset < sinceInput) return c.node.getInts("axes");
+  return c.node.inputs[inputIndex] ? c.constInts(inputIndex, "axes") : undefined;
 }

@@ -3,6 +3,7 @@ import { csePass } from "./common/cse.js";
 import { deadCodePass } from "./common/dead-code.js";
 import { identityPass } from "./common/identity.js";
 import { constantFoldingPass, type FoldOptions } from "./onnx/constant-folding.js";
+import { transposeSinkingPass } from "./onnx/layout/transpose-sinking.js";
 import { shapeInferencePass } from "./onnx/shape-inference.js";
 import { foldBatchNormPass } from "./onnx/simplify/fold-batchnorm.js";
 import { fuseTransposeReshapePass } from "./onnx/simplify/fuse-transpose-reshape.js";
@@ -24,6 +25,7 @@ export function fixPipeline(options: { fold?: FoldOptions } = {}): Pass[] {
     noopPass,
     identityPass,
     fuseTransposeReshapePass,
+    transposeSinkingPass,
     foldBatchNormPass,
     matmulAddToGemmPass,
     csePass,

@@ -45,7 +45,16 @@ describe("myriadc lint", () => {
     const j = JSON.parse(io.out);
     expect(Object.keys(j)).toEqual(["schemaVersion", "file", "target", "summary", "findings"]);
     expect(j.summary).toEqual({ errors: 1, warnings: 1, fixable: 1 });
-    expect(Object.keys(j.findings[0]).sort()).toEqual(["fixable", "message", "node", "op", "rule", "severity", "suggestion"]);
+    expect(Object.keys(j.findings[0]).sort()).toEqual([
+      "fixable",
+      "message",
+      "node",
+      "op",
+      "rule",
+      "severity",
+      "suggestion",
+      "whyNotFixable",
+    ]);
   });
   it("sarif: a 2.1.0 log with the rules and one result per finding", async () => {
     const io = memoryIO();

@@ -1,4 +1,8 @@
-/** JSON output with a stable, versioned schema: { schemaVersion, file, target, summary, findings[] }. */
+/**
+ * JSON output with a stable, versioned schema: { schemaVersion, file, target, summary, findings[] }.
+ * `whyNotFixable` (added within schema 1) is the fixing pass's reason when a rule's fix
+ * exists but does not apply to this node, else null.
+ */
 import { countBySeverity, type Finding } from "../finding.js";
 
 export const LINT_JSON_SCHEMA_VERSION = 1;
@@ -12,6 +16,7 @@ export function formatJson(file: string, findings: readonly Finding[]): string {
     message: f.message,
     suggestion: f.suggestion ?? null,
     fixable: f.fixable,
+    whyNotFixable: f.whyNotFixable ?? null,
   }));
   const doc = {
     schemaVersion: LINT_JSON_SCHEMA_VERSION,

@@ -1,13 +1,14 @@
 /**
- * SARIF 2.1.0 for code-scanning tools: one run, the tool's rules with their descriptions,
- * one result per finding located in the model file, with the node as a logical location.
+ * SARIF 2.1.0 for code-scanning tools: one run, the tool's rules with the metadata of their
+ * rule modules (description, docs, default level, the passes that fix them), one result per
+ * finding located in the model file, with the node as a logical location.
  */
 import { VERSION } from "../../version.js";
 import type { Finding } from "../finding.js";
-import { RULE_DOCS } from "../rule-docs.js";
+import { RULE_METAS } from "../rules/index.js";
 
 export function formatSarif(file: string, findings: readonly Finding[]): string {
-  const ruleIds = Object.keys(RULE_DOCS);
+  const ruleIds = RULE_METAS.map((m) => m.id);
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -17,7 +18,13 @@ export function formatSarif(file: string, findings: readonly Finding[]): string 
           driver: {
             name: "myriadc",
             version: VERSION,
-            rules: ruleIds.map((id) => ({ id, shortDescription: { text: RULE_DOCS[id]! } })),
+            rules: RULE_METAS.map((m) => ({
+              id: m.id,
+              shortDescription: { text: m.description },
+              fullDescription: { text: m.docs },
+              defaultConfiguration: { level: m.severity },
+              properties: { fixedBy: m.fixedBy },
+            })),
           },
         },
         results: findings.map((f) => ({
@@ -31,7 +38,7 @@ export function formatSarif(file: string, findings: readonly Finding[]): string 
               ...(f.node ? { logicalLocations: [{ name: f.node, kind: "member", fullyQualifiedName: `${f.op}:${f.node}` }] } : {}),
             },
           ],
-          properties: { op: f.op, fixable: f.fixable },
+          properties: { op: f.op, fixable: f.fixable, ...(f.whyNotFixable ? { whyNotFixable: f.whyNotFixable } : {}) },
         })),
       },
     ],

@@ -18,6 +18,7 @@ export function formatStylish(file: string, findings: readonly Finding[], color 
       `  ${f.node.padEnd(nodeWidth)}  ${f.op.padEnd(12)}  ${sev}  ${f.message}  ${c.dim(f.rule)}${f.fixable ? c.dim(" (fixable)") : ""}`,
     );
     if (f.suggestion) lines.push(`  ${"".padEnd(nodeWidth)}  ${c.dim(`→ ${f.suggestion}`)}`);
+    if (f.whyNotFixable) lines.push(`  ${"".padEnd(nodeWidth)}  ${c.dim(`✗ not fixed by fix --target myriad: ${f.whyNotFixable}`)}`);
   }
   const n = countBySeverity(findings);
   const total = n.errors + n.warnings;

@@ -6,11 +6,28 @@
  */
 import { fp16RangeOf } from "../../ir/numeric/fp16-arrays.js";
 import type { Finding } from "../finding.js";
-import { at, type LintRule } from "../rule.js";
+import { type LintRule, type RuleMeta, report } from "../rule.js";
+
+export const FP16_OVERFLOW: RuleMeta = {
+  id: "myriad/fp16-overflow",
+  severity: "warning",
+  description: "float constants beyond ±65504, which become ±Inf in FP16",
+  docs:
+    "MYRIAD stores float weights as FP16, whose largest finite value is 65504; larger ones become ±Inf. A warning, since models " +
+    "may tolerate it (a −1e9 attention mask works as well as −1e4), but results can change.",
+  fixedBy: [],
+};
+
+export const FP16_UNDERFLOW: RuleMeta = {
+  id: "myriad/fp16-underflow",
+  severity: "warning",
+  description: "non-zero float constants below FP16's smallest subnormal, which become 0",
+  docs: "Values below half of FP16's smallest subnormal (2⁻²⁴ ≈ 6e-8) flush to zero when the weights are stored as FP16.",
+  fixedBy: [],
+};
 
 export const fp16ConstantsRule: LintRule = {
-  ids: ["myriad/fp16-overflow", "myriad/fp16-underflow"],
-  description: "float constants FP16 cannot hold",
+  meta: [FP16_OVERFLOW, FP16_UNDERFLOW],
   check({ model }) {
     const findings: Finding[] = [];
     for (const v of model.graph.initializers.values()) {
@@ -20,24 +37,22 @@ export const fp16ConstantsRule: LintRule = {
       const user = { name: v.name, opType: "Const" };
       if (over)
         findings.push(
-          at(
+          report(
+            FP16_OVERFLOW,
             user,
-            "myriad/fp16-overflow",
-            "warning",
             `constant ${JSON.stringify(v.name)} has ${over} value(s) beyond ±65504 (largest ${worst.toExponential(3)}) that become ±Inf in FP16`,
-            "scale the values into FP16 range (a mask of −1e4 works as well as −1e9)",
-            false,
+            { suggestion: "scale the values into FP16 range (a mask of −1e4 works as well as −1e9)" },
           ),
         );
       if (under)
         findings.push(
-          at(
+          report(
+            FP16_UNDERFLOW,
             user,
-            "myriad/fp16-underflow",
-            "warning",
             `constant ${JSON.stringify(v.name)} has ${under} non-zero value(s) below 6e-8 that become 0 in FP16`,
-            "rescale the weights or check the layer's sensitivity",
-            false,
+            {
+              suggestion: "rescale the weights or check the layer's sensitivity",
+            },
           ),
         );
     }

@@ -1,16 +1,28 @@
 /**
- * myriad/unsupported-op: a layer type the MYRIAD plugin has no stage for. compile_tool stops
- * with `Failed to compile layer "<name>": unsupported layer type "<type>"`. Fixable when the
- * capability table names a rewrite with identical semantics (or the layer folds to a constant).
+ * myriad/unsupported-op: a layer type the MYRIAD plugin has no stage for. Fixable when the
+ * rewrite pass (or the constant folder, for the layers the table says to fold) replaces it.
  */
 import { capabilityOf } from "../../targets/myriad/capabilities.js";
-import { isConstantComputable } from "../constant-inputs.js";
-import { at, type LintRule } from "../rule.js";
+import { canRewriteUnsupported } from "../../targets/myriad/passes/rewrite-unsupported.js";
+import { type LintRule, type RuleMeta, report } from "../rule.js";
+
+export const UNSUPPORTED_OP: RuleMeta = {
+  id: "myriad/unsupported-op",
+  severity: "error",
+  description:
+    "a layer type the MYRIAD plugin has no stage for; fixable when an exact rewrite exists (HardSigmoid, LogSoftmax, Negative, Selu, " +
+    "SoftSign, DepthToSpace, SpaceToDepth, ShuffleChannels, ReduceL1/L2, constant Range)",
+  docs:
+    'compile_tool stops with `Failed to compile layer "<name>": unsupported layer type "<type>"` (for If: the DynamicToStaticShape ' +
+    "transformation refuses the dynamic node). The capability table (src/targets/myriad/capabilities.ts) lists the layers the " +
+    "plugin reads; for the ones it refuses it names an exact rewrite into layers it runs, or what to do instead. A layer the table " +
+    "does not know at all (a custom op) is refused too.",
+  fixedBy: ["rewrite-unsupported", "fold-constants-openvino"],
+};
 
 export const unsupportedOpRule: LintRule = {
-  ids: ["myriad/unsupported-op"],
-  description: "layer types MYRIAD cannot run",
-  check({ model }) {
+  meta: [UNSUPPORTED_OP],
+  check({ model, facts }) {
     return model.graph.nodes.flatMap((node) => {
       const cap = capabilityOf(node.opType);
       if (cap?.supported) return [];
@@ -18,20 +30,14 @@ export const unsupportedOpRule: LintRule = {
         cap?.supported === false && cap.refusal
           ? cap.refusal.replace("{name}", node.name)
           : `Failed to compile layer "${node.name}": unsupported layer type "${node.opType}"`;
-      const compileTool = `compile_tool: ${refusal}`;
+      const message = `${node.opType} has no MYRIAD layer (compile_tool: ${refusal})`;
       if (!cap)
         return [
-          at(
-            node,
-            "myriad/unsupported-op",
-            "error",
-            `${node.opType} has no MYRIAD layer (${compileTool})`,
-            "replace the op before export, or run this part on the host (cut the graph with fix --outputs/--inputs)",
-            false,
-          ),
+          report(UNSUPPORTED_OP, node, message, {
+            suggestion: "replace the op before export, or run this part on the host (cut the graph with fix --outputs/--inputs)",
+          }),
         ];
-      const fixable = cap.rewrite === "fold-constant" ? node.inputs.every((v) => !v || isConstantComputable(v)) : cap.rewrite !== undefined;
-      return [at(node, "myriad/unsupported-op", "error", `${node.opType} has no MYRIAD layer (${compileTool})`, cap.suggestion, fixable)];
+      return [report(UNSUPPORTED_OP, node, message, { suggestion: cap.suggestion, fix: { whyNot: canRewriteUnsupported(node, facts) } })];
     });
   },
 };

@@ -1,33 +1,22 @@
 /**
- * Elementwise ONNX ops: unary maps, broadcasting binary ops, comparisons, variadic
- * Max/Min/Sum/Mean, Where, Clip. Output shape is the broadcast of the inputs.
+ * Elementwise ONNX ops: unary maps and activations, broadcasting binary arithmetic,
+ * comparisons and logic, variadic Max/Min/Sum/Mean, Where, Clip, Cast/CastLike/BitCast,
+ * IsNaN/IsInf and the bitwise ops. The output shape is the broadcast of the inputs. The
+ * common ones also fold; the rest are inference only.
  */
-import type { DTypeName } from "../../ir/dtype.js";
-import type { Dim, Shape } from "../../ir/shape.js";
-import { broadcastDims, broadcastIndex, isBigDtype, type NdArray, ndAlloc } from "../ndarray.js";
-import type { InferContext, OnnxOpDef, OutputType } from "./op-def.js";
-
-/** Broadcast of possibly-symbolic shapes; a dim is unknown when it cannot be decided. */
-export function broadcastShapes(shapes: readonly (Shape | undefined)[]): Shape | undefined {
-  if (shapes.some((s) => s === undefined)) return undefined;
-  const rank = Math.max(...shapes.map((s) => s!.length));
-  const out: Dim[] = [];
-  for (let i = 0; i < rank; i++) {
-    let d: Dim = 1;
-    for (const s of shapes) {
-      // Missing leading axes broadcast as 1; an unknown (null) dim stays unknown.
-      const k = s!.length - rank + i;
-      const x: Dim = k < 0 ? 1 : s![k]!;
-      if (x === 1) continue;
-      if (d === 1) d = x;
-      else if (d !== x) d = typeof d === "number" && typeof x === "number" ? d : null; // mismatch of known sizes is invalid; leave d
-    }
-    out.push(d);
-  }
-  return out;
-}
-
-const sameAsInput0 = (ctx: InferContext): OutputType[] => [{ dtype: ctx.inputs[0]?.dtype, shape: ctx.inputs[0]?.shape }];
+import { type DTypeName, dtypeInfo } from "../../ir/dtype.js";
+import type { Node } from "../../ir/node.js";
+import { broadcastDims, broadcastIndex, type CastOptions, isBigDtype, type NdArray, ndAlloc, ndCast } from "../ndarray.js";
+import {
+  broadcastOp,
+  broadcastShapes,
+  dtypeAttr,
+  type InferContext,
+  type OnnxOpDef,
+  type OutputType,
+  sameAsInput0,
+  sameAsInputOp,
+} from "./op-def.js";
 
 function unary(f: (x: number) => number, big?: (x: bigint) => bigint): OnnxOpDef {
   return {
@@ -161,6 +150,14 @@ const roundHalfEven = (x: number): number => {
   return Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
 };
 
+const sameShapeAs =
+  (dtype: DTypeName) =>
+  (ctx: InferContext): OutputType[] => [{ dtype, shape: ctx.inputs[0]?.shape }];
+
+function castOptions(node: Node): CastOptions {
+  return { saturate: node.getInt("saturate", 1) !== 0, roundMode: node.getString("round_mode", "up") as CastOptions["roundMode"] };
+}
+
 export const ELEMENTWISE_OPS: Record<string, OnnxOpDef> = {
   Abs: unary(Math.abs, (x) => (x < 0n ? -x : x)),
   Neg: unary(
@@ -255,4 +252,52 @@ export const ELEMENTWISE_OPS: Record<string, OnnxOpDef> = {
       return [{ dtype: x!.dtype, dims: x!.dims, data: out }];
     },
   },
+  Cast: {
+    infer: (ctx) => [{ dtype: dtypeAttr(ctx.node, "to"), shape: ctx.inputs[0]?.shape }],
+    fold: ([x], { node }) => [ndCast(x!, dtypeAttr(node, "to")!, castOptions(node))],
+  },
+  CastLike: {
+    infer: (ctx) => [{ dtype: ctx.inputs[1]?.dtype, shape: ctx.inputs[0]?.shape }],
+    fold: ([x, like], { node }) => [ndCast(x!, like!.dtype, castOptions(node))],
+  },
+  BitCast: {
+    // Same bytes, other type: equal widths keep the shape; a narrower type adds a last axis of the
+    // width ratio, a wider one consumes it.
+    infer(ctx) {
+      const to = dtypeAttr(ctx.node, "to");
+      const from = ctx.inputs[0]?.dtype;
+      const s = ctx.inputs[0]?.shape;
+      if (!to || !from || !s) return [{ dtype: to }];
+      const wi = dtypeInfo(from).bits;
+      const wo = dtypeInfo(to).bits;
+      return [{ dtype: to, shape: wi === wo ? s : wi > wo ? [...s, wi / wo] : s.slice(0, -1) }];
+    },
+  },
+  // Inference only: same shape and type as the input.
+  Acos: sameAsInputOp,
+  Acosh: sameAsInputOp,
+  Asin: sameAsInputOp,
+  Asinh: sameAsInputOp,
+  Atan: sameAsInputOp,
+  Atanh: sameAsInputOp,
+  Tan: sameAsInputOp,
+  Cosh: sameAsInputOp,
+  Sinh: sameAsInputOp,
+  Shrink: sameAsInputOp,
+  ThresholdedRelu: sameAsInputOp,
+  Celu: sameAsInputOp,
+  Swish: sameAsInputOp,
+  Gelu: sameAsInputOp,
+  Mish: sameAsInputOp,
+  BitwiseNot: sameAsInputOp,
+  // Same shape, other type.
+  IsInf: { infer: sameShapeAs("bool") },
+  IsNaN: { infer: sameShapeAs("bool") },
+  // Broadcasting.
+  BitwiseAnd: broadcastOp,
+  BitwiseOr: broadcastOp,
+  BitwiseXor: broadcastOp,
+  BitShift: broadcastOp,
+  Mean: broadcastOp,
+  SwiGLU: { infer: (ctx) => [{ dtype: ctx.inputs[0]?.dtype, shape: broadcastShapes([ctx.inputs[0]?.shape, ctx.inputs[1]?.shape]) }] },
 };

@@ -1,21 +1,59 @@
-/** The ONNX op table: every op the compiler can infer or fold, by type (default domain). */
-
-import { CONTAINER_OPS } from "./containers.js";
+/**
+ * The ONNX op table: every op the compiler can infer or fold, by type (default domain),
+ * assembled from the family files. An op is defined in exactly one family.
+ */
+import { ATTENTION_OPS } from "./attention.js";
+import { CONTROL_FLOW_OPS } from "./control-flow.js";
+import { CONV_POOL_OPS } from "./conv-pool.js";
+import { DETECTION_OPS } from "./detection.js";
 import { ELEMENTWISE_OPS } from "./elementwise.js";
-import { MISC_OPS } from "./misc.js";
-import { MORE_OPS } from "./more.js";
-import { NN_OPS } from "./nn.js";
+import { INDEXING_OPS } from "./indexing.js";
+import { LINALG_OPS } from "./linalg.js";
+import { LOSSES_OPS } from "./losses.js";
+import { MATMUL_OPS } from "./matmul.js";
+import { NORMALIZATION_OPS } from "./normalization.js";
 import type { OnnxOpDef } from "./op-def.js";
-import { SHAPE_OPS } from "./shape-ops.js";
+import { QUANTIZATION_OPS } from "./quantization.js";
+import { RANDOM_OPS } from "./random.js";
+import { RECURRENT_OPS } from "./recurrent.js";
+import { REDUCTION_OPS } from "./reduction.js";
+import { RESIZE_OPS } from "./resize.js";
+import { SEQUENCE_OPS } from "./sequence.js";
+import { SHAPE_OPS } from "./shape.js";
+import { SIGNAL_OPS } from "./signal.js";
+import { STRINGS_OPS } from "./strings.js";
 
-const TABLE = new Map<string, OnnxOpDef>([
-  ...Object.entries(ELEMENTWISE_OPS),
-  ...Object.entries(SHAPE_OPS),
-  ...Object.entries(NN_OPS),
-  ...Object.entries(MISC_OPS),
-  ...Object.entries(MORE_OPS),
-  ...Object.entries(CONTAINER_OPS),
-]);
+/** The families, by file name. */
+export const ONNX_OP_FAMILIES: Readonly<Record<string, Readonly<Record<string, OnnxOpDef>>>> = {
+  elementwise: ELEMENTWISE_OPS,
+  "conv-pool": CONV_POOL_OPS,
+  matmul: MATMUL_OPS,
+  normalization: NORMALIZATION_OPS,
+  reduction: REDUCTION_OPS,
+  shape: SHAPE_OPS,
+  indexing: INDEXING_OPS,
+  resize: RESIZE_OPS,
+  recurrent: RECURRENT_OPS,
+  quantization: QUANTIZATION_OPS,
+  detection: DETECTION_OPS,
+  "control-flow": CONTROL_FLOW_OPS,
+  sequence: SEQUENCE_OPS,
+  attention: ATTENTION_OPS,
+  losses: LOSSES_OPS,
+  signal: SIGNAL_OPS,
+  strings: STRINGS_OPS,
+  linalg: LINALG_OPS,
+  random: RANDOM_OPS,
+};
+
+const TABLE = new Map<string, OnnxOpDef>();
+for (const [family, ops] of Object.entries(ONNX_OP_FAMILIES)) {
+  for (const [op, def] of Object.entries(ops)) {
+    // Two definitions would silently shadow each other: a programming error, caught at load.
+    if (TABLE.has(op)) throw new Error(`ONNX op ${op} is defined twice (again in ${family}.ts)`);
+    TABLE.set(op, def);
+  }
+}
 
 /** The definition of an op of the default ONNX domain, or undefined. */
 export function onnxOp(opType: string): OnnxOpDef | undefined {

@@ -7,8 +7,9 @@ import { attr } from "../../ir/attribute.js";
 import { Node } from "../../ir/node.js";
 import { shapeSize, stridesOf } from "../../ir/shape.js";
 import { type NdArray, ndAlloc, ndCast, ndTake, stridedIndex } from "../ndarray.js";
-import { NN_OPS } from "../onnx/nn.js";
-import { SHAPE_OPS } from "../onnx/shape-ops.js";
+import { INDEXING_OPS } from "../onnx/indexing.js";
+import { REDUCTION_OPS } from "../onnx/reduction.js";
+import { SHAPE_OPS } from "../onnx/shape.js";
 import { dtypeFromElementType } from "./element-types.js";
 import { boolAttr, intAttr, ints, type OvOpDef, runOnnxKernel, strAttr } from "./op-def.js";
 
@@ -25,7 +26,7 @@ function reduce(onnxType: string): OvOpDef {
   return {
     run([x, axes], { node }) {
       const keep = boolAttr(node, "keep_dims", false);
-      return onnx(NN_OPS[onnxType]!, onnxType, 18, [x, int64(ints(axes!))], { keepdims: attr.int(keep ? 1 : 0) });
+      return onnx(REDUCTION_OPS[onnxType]!, onnxType, 18, [x, int64(ints(axes!))], { keepdims: attr.int(keep ? 1 : 0) });
     },
   };
 }
@@ -227,7 +228,7 @@ export const OV_DATA: Record<string, OvOpDef> = {
   Gather: {
     run([x, indices, axis], { node, version }) {
       if (version >= 7 && intAttr(node, "batch_dims", 0) !== 0) throw new Error("Gather batch_dims is not supported by the interpreter");
-      return onnx(SHAPE_OPS.Gather!, "Gather", 13, [x, indices], { axis: attr.int(ints(axis!)[0] ?? 0) });
+      return onnx(INDEXING_OPS.Gather!, "Gather", 13, [x, indices], { axis: attr.int(ints(axis!)[0] ?? 0) });
     },
   },
   ShapeOf: {

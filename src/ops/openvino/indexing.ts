@@ -8,7 +8,7 @@
 import { attr } from "../../ir/attribute.js";
 import { shapeSize, stridesOf } from "../../ir/shape.js";
 import { broadcastDims, broadcastIndex, type NdArray, ndAlloc, ndCast, ndTake } from "../ndarray.js";
-import { SHAPE_OPS } from "../onnx/shape-ops.js";
+import { SHAPE_OPS } from "../onnx/shape.js";
 import { dtypeFromElementType } from "./element-types.js";
 import { boolAttr, intAttr, ints, type OvOpDef, runOnnxKernel, strAttr } from "./op-def.js";
 

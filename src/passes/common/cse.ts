@@ -2,7 +2,9 @@
  * Common-subexpression elimination: two nodes of the same op, domain, attributes and inputs
  * compute the same thing, so the later one's readers move to the earlier one. Identical
  * constants (same dtype, shape and bytes) are merged first so that equal subexpressions over
- * equal weights are found too. Random ops and nodes with subgraphs are never merged.
+ * equal weights are found too. Random ops and nodes with subgraphs are never merged. A
+ * whole-graph analysis rather than a rewrite rule: two nodes are equal only by comparison
+ * with every node before them.
  */
 import { createHash } from "node:crypto";
 import { type Attribute, isAttributeRef } from "../../ir/attribute.js";
@@ -120,8 +122,6 @@ export function eliminateCommonSubexpressions(graph: Graph): boolean {
 
 export const csePass: Pass = {
   name: "cse",
-  dialect: "any",
-  description: "merge identical constants and nodes that compute the same thing",
   run(model: Model): PassResult {
     return { changed: eliminateCommonSubexpressions(model.graph) };
   },

@@ -1,7 +1,8 @@
 /**
  * Dead-code elimination: removes nodes none of whose outputs is read (by any node, in any
  * nested graph) or is a graph output, and initializers nothing reads that are not graph
- * inputs or outputs. Works in every graph, so whole dead chains go in one run.
+ * inputs or outputs. Works in every graph, so whole dead chains go in one run. A whole-graph
+ * sweep rather than a rewrite rule: a node is dead by what nothing else does.
  */
 import type { Graph } from "../../ir/graph.js";
 import type { Model } from "../../ir/model.js";
@@ -34,8 +35,8 @@ export function eliminateDeadCode(graph: Graph): boolean {
 
 export const deadCodePass: Pass = {
   name: "dead-code",
-  dialect: "any",
-  description: "remove nodes and initializers whose results nothing uses",
+  // One reverse sweep removes whole dead chains, in every graph.
+  reachesFixedPoint: true,
   run(model: Model): PassResult {
     return { changed: eliminateDeadCode(model.graph) };
   },

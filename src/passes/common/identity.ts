@@ -5,18 +5,13 @@
  * initializer or another graph output, whose names must stay). Dropout in inference (no
  * training_mode input, or a constant false one, and its mask unused) is an Identity too.
  */
-import type { Graph } from "../../ir/graph.js";
-import type { Model } from "../../ir/model.js";
 import type { Node } from "../../ir/node.js";
-import type { Pass, PassResult } from "../pass.js";
-
-function isOnnx(node: Node): boolean {
-  return node.domain === "" || node.domain === "ai.onnx";
-}
+import { isOnnxDomain } from "../onnx/op-context.js";
+import { rewritePass } from "../rewrite/pass.js";
+import { defineRule } from "../rewrite/rule.js";
 
 /** Dropout that passes its input through unchanged. */
 function isInferenceDropout(node: Node): boolean {
-  if (node.opType !== "Dropout" || !isOnnx(node)) return false;
   const mask = node.outputs[1];
   if (mask && (mask.uses.length > 0 || mask.isGraphOutput())) return false;
   const training = node.inputs[2];
@@ -25,28 +20,22 @@ function isInferenceDropout(node: Node): boolean {
   return t !== undefined && !training.isGraphInput() && t.size === 1 && t.bytes()[0] === 0;
 }
 
-function eliminateIn(graph: Graph): boolean {
-  let changed = false;
-  for (const node of [...graph.nodes]) {
-    for (const sg of node.subgraphs()) changed = eliminateIn(sg) || changed;
-    const passThrough = (node.opType === "Identity" && isOnnx(node)) || isInferenceDropout(node);
-    if (!passThrough) continue;
-    const x = node.inputs[0];
-    const y = node.outputs[0];
-    if (!x || !y) continue;
-    if (y.isGraphOutput() && !graph.canTakeOverName(x)) continue;
-    graph.replaceValue(y, x);
-    graph.removeNode(node, { force: true });
-    changed = true;
-  }
-  return changed;
-}
-
-export const identityPass: Pass = {
+const passThrough = defineRule({
   name: "identity",
-  dialect: "onnx",
-  description: "remove Identity and inference-mode Dropout nodes",
-  run(model: Model): PassResult {
-    return { changed: eliminateIn(model.graph) };
+  opTypes: ["Identity", "Dropout"],
+  match(node) {
+    if (!isOnnxDomain(node) || !node.inputs[0] || !node.outputs[0]) return undefined;
+    return node.opType === "Identity" || isInferenceDropout(node) ? true : undefined;
   },
-};
+  check(node) {
+    const y = node.outputs[0]!;
+    if (y.isGraphOutput() && !node.graph!.canTakeOverName(node.inputs[0]!))
+      return "its input and its output are both named parts of the graph's interface";
+    return undefined;
+  },
+  rewrite(node) {
+    return { replaceWith: [node.inputs[0]] };
+  },
+});
+
+export const identityPass = rewritePass({ name: "identity", rules: [passThrough] });

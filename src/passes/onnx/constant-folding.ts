@@ -143,8 +143,6 @@ export function foldConstants(model: Model, options: FoldOptions = {}): PassResu
 export function constantFoldingPass(options: FoldOptions = {}): Pass {
   return {
     name: "constant-folding",
-    dialect: "onnx",
-    description: "compute nodes whose inputs are all constant; fold Shape/Size of static shapes",
     run: (model) => foldConstants(model, options),
   };
 }

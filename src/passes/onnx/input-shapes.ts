@@ -50,7 +50,10 @@ export function setInputShapes(model: Model, shapes: InputShapes): PassResult {
           bindings.set(d, dims[i]!);
         }
       });
-    v.type = { kind: "tensor", dtype: v.dtype, shape: dims };
+    // Dim denotations (which axis is the channel) stay when the rank does.
+    const kept =
+      v.type?.kind === "tensor" && v.type.dimDenotations?.length === dims.length ? { dimDenotations: v.type.dimDenotations } : {};
+    v.type = { kind: "tensor", dtype: v.dtype, shape: dims, ...kept };
   }
   // Substitute bound symbols in every typed value (including outputs and nested graphs).
   const subst = (s: readonly Dim[]): Dim[] => s.map((d) => (typeof d === "string" && bindings.has(d) ? bindings.get(d)! : d));

@@ -5,7 +5,8 @@
  *   Transpose (--layout nhwc->nchw: the model is fed NHWC) →
  *   reverse the channel order (--reverse-input-channels: RGB ↔ BGR) →
  *   (x − mean) / scale (--mean-values / --scale-values, in the model's channel order).
- * The channel axis is 1 (NCHW models, the layout after any --layout transpose).
+ * The channel axis is 1 (NCHW models), or where the target layout of --layout puts "c"
+ * (an NHWC model such as a TFLite one fed planar NCHW frames: --layout input(nchw->nhwc)).
  */
 import { type AttributeValue, attr } from "../../ir/attribute.js";
 import { type DTypeName, dtypeToOnnx } from "../../ir/dtype.js";
@@ -71,7 +72,11 @@ export function addPreprocessing(model: Model, byInput: ReadonlyMap<string, Inpu
     const shape = x.shape;
     const dtype = x.dtype ?? "float32";
     if (!isStaticShape(shape)) throw usage(`input ${JSON.stringify(name)} needs a static shape for preprocessing (use --input-shape)`);
-    const channels = shape[1];
+    // The channel axis is where the model's own layout has it: the --layout target's "c", else
+    // the input's DATA_CHANNEL dim denotation (TFLite inputs are NHWC), else 1.
+    const declared = x.type?.kind === "tensor" ? (x.type.dimDenotations?.indexOf("DATA_CHANNEL") ?? -1) : -1;
+    const channelAxis = p.layout && p.layout[1].includes("c") ? p.layout[1].indexOf("c") : declared >= 0 ? declared : 1;
+    const channels = shape[channelAxis];
     const nodes: Node[] = [];
     // The new raw input takes the original name; the original value becomes internal.
     const internalName = g.uniqueName(`${name}/preprocessed`);
@@ -110,7 +115,7 @@ export function addPreprocessing(model: Model, byInput: ReadonlyMap<string, Inpu
     const perChannel = (values: number[], what: string): Value => {
       if (values.length !== 1 && values.length !== channels)
         throw usage(`${what} for ${JSON.stringify(name)}: ${values.length} values for ${channels} channels`);
-      const dims = values.length === 1 ? [] : [1, values.length, ...new Array<number>(shape.length - 2).fill(1)];
+      const dims = values.length === 1 ? [] : shape.map((_, a) => (a === channelAxis ? values.length : 1));
       return constant(what.replace(/^--/, ""), Tensor.fromArray("float32", dims, Float32Array.from(values)));
     };
     if (p.inputType && p.inputType !== dtype) step("Cast", [], { to: attr.int(dtypeToOnnx(dtype)) });
@@ -130,7 +135,7 @@ export function addPreprocessing(model: Model, byInput: ReadonlyMap<string, Inpu
             ),
           ),
         ],
-        { axis: attr.int(1) },
+        { axis: attr.int(channelAxis) },
       );
     }
     if (p.mean) step("Sub", [perChannel(p.mean, "--mean-values")]);

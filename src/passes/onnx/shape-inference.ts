@@ -104,7 +104,5 @@ export function inferShapes(model: Model): PassResult {
 
 export const shapeInferencePass: Pass = {
   name: "shape-inference",
-  dialect: "onnx",
-  description: "infer value types and shapes (symbolic dims kept, known sizes propagated)",
   run: inferShapes,
 };

@@ -2,17 +2,18 @@
  * Constant folding in the OpenVINO dialect: a node whose inputs are all constants (or a
  * ShapeOf of a statically shaped value) is computed once with the interpreter's kernel and
  * replaced by Const values. MYRIAD has no Range layer, and constant sizes/axes are what its
- * Interpolate, Gather and TopK stages need.
+ * Interpolate, Gather and TopK stages need. As a rewrite rule, folding one node puts its
+ * readers back on the driver's list, so a whole constant chain folds in one run.
  */
-import type { Model } from "../../ir/model.js";
 import type { Node } from "../../ir/node.js";
-import { isStaticShape, shapeSize } from "../../ir/shape.js";
-import { tensorType } from "../../ir/types.js";
+import { shapeSize } from "../../ir/shape.js";
 import { type NdArray, ndFromTensor, ndToTensor } from "../../ops/ndarray.js";
 import { strAttr } from "../../ops/openvino/op-def.js";
 import { openvinoOp } from "../../ops/openvino/registry.js";
 import { VALUE_DEPENDENT_DIMS } from "../../ops/openvino/value-dependent-dims.js";
-import type { Pass, PassResult } from "../pass.js";
+import { staticDims, type ValueFacts } from "../rewrite/facts.js";
+import { type RewritePass, rewritePass } from "../rewrite/pass.js";
+import { defineRule } from "../rewrite/rule.js";
 
 /** Larger results stay computed at run time rather than bloating the weights. */
 const MAX_FOLDED_ELEMENTS = 1 << 20;
@@ -22,58 +23,60 @@ function isDecompression(node: Node): boolean {
   return node.opType === "Convert" && node.inputs[0]?.initializer?.dtype === "float16" && strAttr(node, "destination_type", "") === "f32";
 }
 
-function inputsOf(node: Node): NdArray[] | undefined {
-  if (node.opType === "ShapeOf") {
-    const s = node.inputs[0]?.shape;
-    if (!isStaticShape(s)) return undefined;
-    const shape: NdArray = { dtype: "int64", dims: [s.length], data: BigInt64Array.from(s, (d) => BigInt(d)) };
-    return strAttr(node, "output_type", "i64") === "i32" ? [{ dtype: "int32", dims: shape.dims, data: Float64Array.from(s) }] : [shape];
-  }
-  if (node.inputs.some((v) => v && !v.isInitializer)) return undefined;
-  return node.inputs.map((v) => (v ? ndFromTensor(v.initializer!) : { dtype: "float32", dims: [0], data: new Float64Array(0) }));
+/** Why the node is not something to fold, before any input is looked at in detail. */
+function notFoldable(node: Node, facts: ValueFacts): string | undefined {
+  if (node.opType === "Parameter") return "it is a model input";
+  if (VALUE_DEPENDENT_DIMS[node.opType]) return `the size of its result depends on the data`;
+  if (!openvinoOp(node.opType)) return `there is no kernel to compute ${node.opType} ahead of time`;
+  if (isDecompression(node)) return "FP16-compressed weights stay compressed";
+  if (node.opType === "ShapeOf") return undefined;
+  const port = node.inputs.findIndex((v) => v !== undefined && !facts.isConstant(v));
+  return port < 0 ? undefined : `input ${port} (${JSON.stringify(node.inputs[port]!.name)}) is computed at run time`;
 }
 
-export const foldConstantsPass: Pass = {
-  name: "fold-constants-openvino",
-  dialect: "openvino",
-  description: "compute nodes whose inputs are all constants",
-  run(model: Model): PassResult {
-    const g = model.graph;
-    let changed = false;
-    for (const node of [...g.nodes]) {
-      if (VALUE_DEPENDENT_DIMS[node.opType] || node.opType === "Parameter" || isDecompression(node)) continue;
-      const kernel = openvinoOp(node.opType);
-      const inputs = kernel ? inputsOf(node) : undefined;
-      if (!kernel || !inputs) continue;
-      if (node.opType === "ShapeOf") {
-        // ShapeOf's result is the shape itself, not a kernel run on data.
-        replaceOutputs(node, [inputs[0]!]);
-        changed = true;
-        continue;
-      }
-      let outs: NdArray[];
-      try {
-        outs = kernel.run(inputs, { node, version: node.version ?? 1 });
-      } catch {
-        continue; // left for the run-time kernel (and its error, if any)
-      }
-      if (outs.some((o) => shapeSize(o.dims) > MAX_FOLDED_ELEMENTS)) continue;
-      replaceOutputs(node, outs);
-      changed = true;
-    }
-    return { changed };
-  },
-};
+function shapeAsInput(node: Node, dims: readonly number[]): NdArray {
+  return strAttr(node, "output_type", "i64") === "i32"
+    ? { dtype: "int32", dims: [dims.length], data: Float64Array.from(dims) }
+    : { dtype: "int64", dims: [dims.length], data: BigInt64Array.from(dims, (d) => BigInt(d)) };
+}
 
-function replaceOutputs(node: Node, outs: readonly NdArray[]): void {
-  const g = node.graph!;
-  node.outputs.forEach((v, i) => {
-    if (!v) return;
-    const t = ndToTensor(outs[i]!);
-    const c = g.newValue(v.name, tensorType(t.dtype, t.dims));
-    t.name = c.name;
-    g.addInitializer(c, t);
-    g.replaceValue(v, c);
-  });
-  g.removeNode(node, { force: true });
+const foldConstant = defineRule({
+  name: "fold-constant",
+  match(node, facts) {
+    return notFoldable(node, facts) === undefined ? true : undefined;
+  },
+  check(node, _m, facts) {
+    if (node.opType === "ShapeOf" && !staticDims(facts, node.inputs[0])) return "the shape of its input is not static";
+    return undefined;
+  },
+  rewrite(node, _m, ctx) {
+    let outs: NdArray[];
+    if (node.opType === "ShapeOf") {
+      // ShapeOf's result is the shape itself, not a kernel run on data.
+      outs = [shapeAsInput(node, staticDims(ctx.facts, node.inputs[0])!)];
+    } else {
+      const inputs = node.inputs.map((v) =>
+        v ? ndFromTensor(v.initializer!) : { dtype: "float32" as const, dims: [0], data: new Float64Array(0) },
+      );
+      try {
+        outs = openvinoOp(node.opType)!.run(inputs, { node, version: node.version ?? 1 });
+      } catch (e) {
+        return `its kernel cannot compute these inputs (${e instanceof Error ? e.message : String(e)})`;
+      }
+    }
+    const big = outs.find((o) => shapeSize(o.dims) > MAX_FOLDED_ELEMENTS);
+    if (big) return `its result has ${shapeSize(big.dims)} elements, more than the ${MAX_FOLDED_ELEMENTS} folded ahead of time`;
+    return { replaceWith: node.outputs.map((v, i) => (v ? ctx.constant(v.name, ndToTensor(outs[i]!)) : undefined)) };
+  },
+});
+
+export const foldConstantsPass: RewritePass = rewritePass({
+  name: "fold-constants-openvino",
+  rules: [foldConstant],
+  unmatched: (node, facts) => notFoldable(node, facts) ?? "it is not foldable",
+});
+
+/** Undefined when legalization folds `node` into constants; otherwise why not. */
+export function canFold(node: Node, facts: ValueFacts): string | undefined {
+  return foldConstantsPass.canFix(node, facts);
 }

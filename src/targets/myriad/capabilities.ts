@@ -196,7 +196,7 @@ export const MYRIAD_OPS: Readonly<Record<string, OpCapability>> = {
         port: 0,
         ranks: [4],
         what: "only 4-D inputs",
-        suggestion: "fix --target myriad reshapes Pad of rank below 4 to 4-D",
+        suggestion: "fix --target myriad runs a Pad of rank below 4 with constant pads on a 4-D view",
       },
     ],
   }),

@@ -9,6 +9,7 @@
 import type { Model } from "../../ir/model.js";
 import { tensorType } from "../../ir/types.js";
 import { eliminateDeadCode } from "../../passes/common/dead-code.js";
+import { runPipeline } from "../../passes/manager.js";
 import { foldConstantsPass } from "../../passes/openvino/fold-constants.js";
 import type { Pass } from "../../passes/pass.js";
 import { observeTypes } from "../../runtime/observe-types.js";
@@ -28,7 +29,11 @@ export function annotateTypes(model: Model, file: string): void {
     );
 }
 
-/** The passes in order, in groups that can share one type observation. */
+/**
+ * The passes in order, in groups that can share one type observation. The rewrite passes of
+ * a group run as one driver run over all their rules, so a layer that folds, then is
+ * rewritten, then reshaped to 2-D is done in one go.
+ */
 export const MYRIAD_LEGALIZATION: readonly (readonly Pass[])[] = [
   [foldConstantsPass, rewriteUnsupportedPass, spatial2dPass, pad4dPass],
   [narrowI64Pass],
@@ -47,13 +52,12 @@ export function legalizeForMyriad(model: Model, file: string): LegalizeReport {
   for (const group of MYRIAD_LEGALIZATION) {
     if (stale) annotateTypes(model, file);
     stale = false;
-    for (const pass of group) {
-      const r = pass.run(model);
-      if (r.changed) {
+    for (const p of runPipeline(model, group).passes) {
+      if (p.changes > 0) {
         stale = true;
-        if (!report.applied.includes(pass.name)) report.applied.push(pass.name);
+        if (!report.applied.includes(p.name)) report.applied.push(p.name);
       }
-      report.notes.push(...(r.notes ?? []));
+      report.notes.push(...p.notes);
     }
     eliminateDeadCode(model.graph);
   }

@@ -5,13 +5,11 @@
  * constant, the producer's output is read only by the BatchNormalization, and the BN is in
  * inference form (no training_mode, running statistics unused).
  */
-import type { Graph } from "../../../ir/graph.js";
-import type { Model } from "../../../ir/model.js";
 import type { Node } from "../../../ir/node.js";
 import { Tensor } from "../../../ir/tensor.js";
-import { tensorType } from "../../../ir/types.js";
-import { Value } from "../../../ir/value.js";
-import type { Pass, PassResult } from "../../pass.js";
+import type { Value } from "../../../ir/value.js";
+import { rewritePass } from "../../rewrite/pass.js";
+import { defineRule } from "../../rewrite/rule.js";
 import { constantOf, isOnnxDomain } from "../op-context.js";
 
 function f32(v: Value | undefined): Float32Array | undefined {
@@ -40,12 +38,6 @@ function isInferenceBN(bn: Node): boolean {
   return bn.outputs.slice(1).every((v) => !v || (v.uses.length === 0 && !v.isGraphOutput()));
 }
 
-function newConstant(graph: Graph, base: string, t: Tensor): Value {
-  const v = new Value(graph.uniqueName(base), tensorType(t.dtype, t.dims));
-  t.name = v.name;
-  return graph.addInitializer(v, t);
-}
-
 /**
  * Output channel of each weight element: Conv weights are [M, C/g, k…] (channel = axis 0);
  * ConvTranspose [C, M/g, k…] (channel = group·(M/g) + axis 1); Gemm B is [K, N] or, with
@@ -70,61 +62,64 @@ function channelOf(producer: Node, dims: readonly number[]): (i: number) => numb
   }
 }
 
-function foldInto(graph: Graph, producer: Node, bn: Node): boolean {
-  const affine = bnAffine(bn);
-  if (!affine) return false;
-  const wIndex = 1;
-  const w = constantOf(producer.inputs[wIndex]);
-  if (!w || w.dtype !== "float32") return false;
-  if (producer.opType === "Gemm") {
-    // Gemm: alpha·A·B + beta·C; fold only the plain form.
-    // (Its output is always 2-D, so the BN's channel axis 1 is Gemm's N.)
-    if (producer.getFloat("alpha", 1) !== 1 || producer.getFloat("beta", 1) !== 1 || producer.getInt("transA", 0) !== 0) return false;
-  }
-  const channels = affine.s.length;
-  const wv = w.toFloat32();
+const PRODUCERS = ["Conv", "ConvTranspose", "Gemm"];
+
+/** Why the BN's parameters or the producer's weights cannot be folded, checked before anything is computed. */
+function whyNotFoldable(producer: Node, bn: Node): string | undefined {
+  const params = [1, 2, 3, 4].map((i) => f32(bn.inputs[i]));
+  if (params.some((p) => !p)) return "its scale, bias, mean and variance are not all float32 constants";
+  const channels = params[0]!.length;
+  const w = constantOf(producer.inputs[1]);
+  if (!w || w.dtype !== "float32") return `the ${producer.opType}'s weight is not a float32 constant`;
+  // Gemm: alpha·A·B + beta·C; fold only the plain form.
+  // (Its output is always 2-D, so the BN's channel axis 1 is Gemm's N.)
+  if (
+    producer.opType === "Gemm" &&
+    (producer.getFloat("alpha", 1) !== 1 || producer.getFloat("beta", 1) !== 1 || producer.getInt("transA", 0) !== 0)
+  )
+    return "the Gemm scales its terms (alpha, beta) or transposes A";
   const channelOfW = channelOf(producer, w.dims);
-  const scaled = new Float32Array(wv.length);
-  for (let i = 0; i < wv.length; i++) {
-    const c = channelOfW(i);
-    if (c >= channels) return false;
-    scaled[i] = wv[i]! * affine.s[c]!;
-  }
-  const biasIndex = 2;
-  const oldBias = producer.inputs[biasIndex] ? f32(producer.inputs[biasIndex]) : new Float32Array(channels);
-  if (!oldBias || (oldBias.length !== channels && oldBias.length !== 1)) return false;
-  const bias = new Float32Array(channels);
-  for (let c = 0; c < channels; c++) bias[c] = oldBias[oldBias.length === 1 ? 0 : c]! * affine.s[c]! + affine.o[c]!;
-  const base = producer.name || producer.opType;
-  producer.setInput(wIndex, newConstant(graph, `${base}_bn_weight`, Tensor.fromArray("float32", w.dims, scaled)));
-  while (producer.inputs.length < biasIndex) producer.appendInput(undefined);
-  producer.setInput(biasIndex, newConstant(graph, `${base}_bn_bias`, Tensor.fromArray("float32", [channels], bias)));
-  // The producer now computes the BN's output: move the BN's users (and name) over.
-  graph.replaceValue(bn.outputs[0]!, producer.outputs[0]!);
-  graph.removeNode(bn, { force: true });
-  return true;
+  for (let i = 0; i < w.size; i++) if (channelOfW(i) >= channels) return `the weight has more output channels than the BN's ${channels}`;
+  const bias = producer.inputs[2];
+  const oldBias = bias ? f32(bias) : new Float32Array(channels);
+  if (!oldBias) return `the ${producer.opType}'s bias is not a float32 constant`;
+  if (oldBias.length !== channels && oldBias.length !== 1) return `the bias has ${oldBias.length} values for ${channels} channels`;
+  return undefined;
 }
 
-function fold(graph: Graph): boolean {
-  let changed = false;
-  for (const bn of [...graph.nodes]) {
-    if (!bn.graph) continue;
-    for (const sg of bn.subgraphs()) changed = fold(sg) || changed;
-    if (bn.opType !== "BatchNormalization" || !isOnnxDomain(bn) || !isInferenceBN(bn)) continue;
+const foldBatchNorm = defineRule({
+  name: "fold-batchnorm",
+  opTypes: ["BatchNormalization"],
+  match(bn) {
+    if (!isOnnxDomain(bn) || !isInferenceBN(bn)) return undefined;
     const x = bn.inputs[0];
     const p = x?.producer;
-    if (!x || !p || p.graph !== graph || !isOnnxDomain(p) || !["Conv", "ConvTranspose", "Gemm"].includes(p.opType)) continue;
-    if (x.uses.length !== 1 || x.isGraphOutput()) continue;
-    changed = foldInto(graph, p, bn) || changed;
-  }
-  return changed;
-}
-
-export const foldBatchNormPass: Pass = {
-  name: "fold-batchnorm",
-  dialect: "onnx",
-  description: "fold inference BatchNormalization into the preceding Conv, ConvTranspose or Gemm",
-  run(model: Model): PassResult {
-    return { changed: fold(model.graph) };
+    if (!x || !p || p.graph !== bn.graph || !isOnnxDomain(p) || !PRODUCERS.includes(p.opType)) return undefined;
+    if (x.uses.length !== 1 || x.isGraphOutput()) return undefined;
+    return { producer: p };
   },
-};
+  check(bn, { producer }) {
+    return whyNotFoldable(producer, bn);
+  },
+  rewrite(bn, { producer }, ctx) {
+    const affine = bnAffine(bn)!;
+    const channels = affine.s.length;
+    const w = constantOf(producer.inputs[1])!;
+    const wv = w.toFloat32();
+    const channelOfW = channelOf(producer, w.dims);
+    const scaled = new Float32Array(wv.length);
+    for (let i = 0; i < wv.length; i++) scaled[i] = wv[i]! * affine.s[channelOfW(i)]!;
+    const oldBias = producer.inputs[2] ? f32(producer.inputs[2])! : new Float32Array(channels);
+    const bias = new Float32Array(channels);
+    for (let c = 0; c < channels; c++) bias[c] = oldBias[oldBias.length === 1 ? 0 : c]! * affine.s[c]! + affine.o[c]!;
+    const base = producer.name || producer.opType;
+    producer.setInput(1, ctx.constant(`${base}_bn_weight`, Tensor.fromArray("float32", w.dims, scaled)));
+    while (producer.inputs.length < 2) producer.appendInput(undefined);
+    producer.setInput(2, ctx.constant(`${base}_bn_bias`, Tensor.fromArray("float32", [channels], bias)));
+    ctx.touch(producer);
+    // The producer now computes the BN's output: its users (and name) move over.
+    return { replaceWith: [producer.outputs[0]] };
+  },
+});
+
+export const foldBatchNormPass = rewritePass({ name: "fold-batchnorm", rules: [foldBatchNorm] });

@@ -5,14 +5,11 @@
  * or a static intermediate shape to resolve them against).
  */
 import { attr } from "../../../ir/attribute.js";
-import type { Graph } from "../../../ir/graph.js";
-import type { Model } from "../../../ir/model.js";
 import type { Node } from "../../../ir/node.js";
 import { isStaticShape } from "../../../ir/shape.js";
 import { Tensor } from "../../../ir/tensor.js";
-import { tensorType } from "../../../ir/types.js";
-import { Value } from "../../../ir/value.js";
-import type { Pass, PassResult } from "../../pass.js";
+import { rewritePass } from "../../rewrite/pass.js";
+import { defineRule } from "../../rewrite/rule.js";
 import { constantOf, isOnnxDomain } from "../op-context.js";
 
 /** The producer of a node's first input, when that input is read by this node only. */
@@ -24,57 +21,74 @@ function soleProducer(node: Node, opType: string): Node | undefined {
   return p;
 }
 
-function fuse(graph: Graph): boolean {
-  let changed = false;
-  for (const node of [...graph.nodes]) {
-    if (!node.graph) continue;
-    for (const sg of node.subgraphs()) changed = fuse(sg) || changed;
-    if (!isOnnxDomain(node)) continue;
-    if (node.opType === "Transpose") {
-      const inner = soleProducer(node, "Transpose");
-      const p1 = inner?.getInts("perm");
-      const p2 = node.getInts("perm");
-      if (!inner || !p1 || !p2 || p1.length !== p2.length) continue;
-      // out[i] = mid[p2[i]] = x[p1[p2[i]]]
-      node.setAttribute("perm", attr.ints(p2.map((i) => p1[i]!)));
-      node.setInput(0, inner.inputs[0]);
-      graph.removeNode(inner);
-      changed = true;
-    } else if (node.opType === "Reshape") {
-      const inner = soleProducer(node, "Reshape");
-      if (!inner) continue;
-      const target = constantOf(node.inputs[1]);
-      if (!target || node.getInt("allowzero", 0) === 1) continue;
-      let dims = target.toBigInts().map(Number);
-      if (dims.includes(0)) {
-        // 0 copies the intermediate's dim; resolve it when that shape is static.
-        const mid = inner.outputs[0]?.shape;
-        if (!isStaticShape(mid)) continue;
-        dims = dims.map((d, i) => (d === 0 ? mid[i]! : d));
-        const shape = new Value(graph.uniqueName(`${node.name || "reshape"}_shape`), tensorType("int64", [dims.length]));
-        graph.addInitializer(
-          shape,
+const fuseTransposes = defineRule({
+  name: "fuse-transposes",
+  opTypes: ["Transpose"],
+  match(node) {
+    const inner = isOnnxDomain(node) ? soleProducer(node, "Transpose") : undefined;
+    return inner && { inner };
+  },
+  check(node, { inner }) {
+    const p1 = inner.getInts("perm");
+    const p2 = node.getInts("perm");
+    if (!p1 || !p2) return "a permutation is implicit (the reversed axes of an input of unknown rank)";
+    return p1.length === p2.length ? undefined : "the two permutations have different lengths";
+  },
+  rewrite(node, { inner }, ctx) {
+    const p1 = inner.getInts("perm")!;
+    const p2 = node.getInts("perm")!;
+    // out[i] = mid[p2[i]] = x[p1[p2[i]]]
+    node.setAttribute("perm", attr.ints(p2.map((i) => p1[i]!)));
+    node.setInput(0, inner.inputs[0]);
+    ctx.remove(inner);
+    return { inPlace: true };
+  },
+});
+
+/** The Reshape's target with any 0 ("copy this dim") resolved, when it can be. */
+function fusedTarget(node: Node, inner: Node): { dims: number[]; resolved: boolean } | string {
+  const target = constantOf(node.inputs[1]);
+  if (!target) return "its target shape is computed at run time";
+  if (node.getInt("allowzero", 0) === 1) return "it has allowzero=1";
+  const dims = target.toBigInts().map(Number);
+  if (!dims.includes(0)) return { dims, resolved: false };
+  // 0 copies the intermediate's dim; resolve it when that shape is static.
+  const mid = inner.outputs[0]?.shape;
+  if (!isStaticShape(mid)) return "its target copies dims (0) of an intermediate shape that is not static";
+  return { dims: dims.map((d, i) => (d === 0 ? mid[i]! : d)), resolved: true };
+}
+
+const fuseReshapes = defineRule({
+  name: "fuse-reshapes",
+  opTypes: ["Reshape"],
+  match(node) {
+    const inner = isOnnxDomain(node) ? soleProducer(node, "Reshape") : undefined;
+    return inner && { inner };
+  },
+  check(node, { inner }) {
+    const t = fusedTarget(node, inner);
+    return typeof t === "string" ? t : undefined;
+  },
+  rewrite(node, { inner }, ctx) {
+    const t = fusedTarget(node, inner) as { dims: number[]; resolved: boolean };
+    if (t.resolved) {
+      const dims = t.dims;
+      node.setInput(
+        1,
+        ctx.constant(
+          `${node.name || "reshape"}_shape`,
           Tensor.fromArray(
             "int64",
             [dims.length],
             BigInt64Array.from(dims, (d) => BigInt(d)),
           ),
-        );
-        node.setInput(1, shape);
-      }
-      node.setInput(0, inner.inputs[0]);
-      graph.removeNode(inner);
-      changed = true;
+        ),
+      );
     }
-  }
-  return changed;
-}
-
-export const fuseTransposeReshapePass: Pass = {
-  name: "fuse-transpose-reshape",
-  dialect: "onnx",
-  description: "merge consecutive Transposes and consecutive Reshapes",
-  run(model: Model): PassResult {
-    return { changed: fuse(model.graph) };
+    node.setInput(0, inner.inputs[0]);
+    ctx.remove(inner);
+    return { inPlace: true };
   },
-};
+});
+
+export const fuseTransposeReshapePass = rewritePass({ name: "fuse-transpose-reshape", rules: [fuseTransposes, fuseReshapes] });

@@ -4,20 +4,27 @@
  * stay valid because ONNX value names are unique across nested graphs.
  */
 import type { Graph } from "../../../ir/graph.js";
-import type { Model } from "../../../ir/model.js";
-import type { Pass, PassResult } from "../../pass.js";
+import type { Node } from "../../../ir/node.js";
+import { rewritePass } from "../../rewrite/pass.js";
+import { defineRule } from "../../rewrite/rule.js";
 import { constantOf, isOnnxDomain } from "../op-context.js";
 
-function inline(graph: Graph): boolean {
-  let changed = false;
-  for (const node of [...graph.nodes]) {
-    if (!node.graph) continue;
-    for (const sg of node.subgraphs()) changed = inline(sg) || changed;
-    if (node.opType !== "If" || !isOnnxDomain(node)) continue;
-    const cond = constantOf(node.inputs[0]);
-    if (!cond || cond.size !== 1) continue;
-    const branch = node.getGraph(cond.bytes()[0] !== 0 ? "then_branch" : "else_branch");
-    if (!branch || branch.outputs.length !== node.outputs.length) continue;
+/** The branch a constant condition selects. */
+function takenBranch(node: Node): Graph | undefined {
+  const cond = constantOf(node.inputs[0]);
+  return cond && cond.size === 1 ? node.getGraph(cond.bytes()[0] !== 0 ? "then_branch" : "else_branch") : undefined;
+}
+
+const inlineConstantIf = defineRule({
+  name: "inline-constant-if",
+  opTypes: ["If"],
+  match(node) {
+    const branch = isOnnxDomain(node) ? takenBranch(node) : undefined;
+    return branch && { branch };
+  },
+  check(node, { branch }) {
+    if (branch.outputs.length !== node.outputs.length)
+      return `the taken branch has ${branch.outputs.length} outputs for the If's ${node.outputs.length}`;
     // A graph output keeps its name, so the branch result replacing it must be computed inside
     // the branch and stand for that one output only (it will take the output's name).
     const movable = node.outputs.every((out, i) => {
@@ -25,31 +32,21 @@ function inline(graph: Graph): boolean {
       const r = branch.outputs[i]!;
       return r.producer?.graph === branch && branch.outputs.indexOf(r) === i && branch.outputs.lastIndexOf(r) === i;
     });
-    if (!movable) continue;
+    return movable ? undefined : "a graph output would be named after a value the branch does not compute, or computes twice";
+  },
+  rewrite(node, { branch }, ctx) {
     // Move the branch's initializers and nodes (in order) in front of the If.
     for (const v of [...branch.initializers.values()]) {
       const t = v.initializer;
       branch.removeInitializer(v);
-      if (t) graph.addInitializer(v, t);
+      if (t) ctx.addInitializer(v, t);
     }
     for (const inner of [...branch.nodes]) {
       branch.detachNode(inner);
-      graph.insertBefore(node, inner);
+      ctx.insertBefore(node, inner);
     }
-    node.outputs.forEach((out, i) => {
-      if (out) graph.replaceValue(out, branch.outputs[i]!);
-    });
-    graph.removeNode(node, { force: true });
-    changed = true;
-  }
-  return changed;
-}
-
-export const inlineConstantIfPass: Pass = {
-  name: "inline-constant-if",
-  dialect: "onnx",
-  description: "replace an If whose condition is constant by the branch that runs",
-  run(model: Model): PassResult {
-    return { changed: inline(model.graph) };
+    return { replaceWith: branch.outputs };
   },
-};
+});
+
+export const inlineConstantIfPass = rewritePass({ name: "inline-constant-if", rules: [inlineConstantIf] });

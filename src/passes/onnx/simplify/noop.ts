@@ -7,11 +7,10 @@
  */
 
 import { dtypeFromOnnx } from "../../../ir/dtype.js";
-import type { Graph } from "../../../ir/graph.js";
-import type { Model } from "../../../ir/model.js";
 import type { Node } from "../../../ir/node.js";
 import { isStaticShape, shapesEqual } from "../../../ir/shape.js";
-import type { Pass, PassResult } from "../../pass.js";
+import { rewritePass } from "../../rewrite/pass.js";
+import { defineRule } from "../../rewrite/rule.js";
 import { constantOf, isOnnxDomain } from "../op-context.js";
 
 function sameStaticShape(node: Node): boolean {
@@ -56,28 +55,25 @@ const NOOP_WHEN: Record<string, (node: Node) => boolean> = {
   Mean: (n) => n.inputs.length === 1,
 };
 
-function simplify(graph: Graph): boolean {
-  let changed = false;
-  for (const node of graph.nodes) {
-    for (const sg of node.subgraphs()) changed = simplify(sg) || changed;
-    if (!isOnnxDomain(node)) continue;
+const noop = defineRule({
+  name: "noop",
+  opTypes: Object.keys(NOOP_WHEN),
+  match(node) {
     const when = NOOP_WHEN[node.opType];
-    if (!when || !node.inputs[0] || !when(node)) continue;
+    return isOnnxDomain(node) && node.inputs[0] && when?.(node) ? true : undefined;
+  },
+  check(node) {
     // Same value out as in: an Identity (the input's dtype must be what consumers expect).
-    if (node.outputs[0]?.dtype && node.inputs[0].dtype && node.outputs[0].dtype !== node.inputs[0].dtype) continue;
+    const out = node.outputs[0]?.dtype;
+    const x = node.inputs[0]!.dtype;
+    return out && x && out !== x ? `it returns its input as ${out}, not ${x}` : undefined;
+  },
+  rewrite(node) {
     node.opType = "Identity";
     node.attributes.clear();
     node.truncateInputs(1);
-    changed = true;
-  }
-  return changed;
-}
-
-export const noopPass: Pass = {
-  name: "noop",
-  dialect: "onnx",
-  description: "turn ops that return their input unchanged (same-shape Reshape, identity Transpose, …) into Identity",
-  run(model: Model): PassResult {
-    return { changed: simplify(model.graph) };
+    return { inPlace: true };
   },
-};
+});
+
+export const noopPass = rewritePass({ name: "noop", rules: [noop] });

@@ -3,7 +3,8 @@
  * constants that fit are stored as i32, integer inputs become i32, and ops asked to produce
  * i64 (Convert, ShapeOf, TopK, NonMaxSuppression, Range, …) produce i32. Writing it into the
  * IR makes the model's types the ones the device computes with, and lets the Convert rules
- * see them. Constants outside the I32 range are left alone (lint's myriad/i64-range).
+ * see them. Constants outside the I32 range are left alone (lint's myriad/i64-range). A
+ * sweep over values (initializers, inputs) more than over nodes, so not a rewrite rule.
  */
 import { attr } from "../../../ir/attribute.js";
 import type { Model } from "../../../ir/model.js";
@@ -18,8 +19,7 @@ const WIDE_ELEMENT_TYPES = new Set(["i64", "u64", "u32"]);
 
 export const narrowI64Pass: Pass = {
   name: "narrow-i64",
-  dialect: "openvino",
-  description: "store and compute 64-bit integers as i32, as MYRIAD does",
+  reachesFixedPoint: true,
   run(model: Model): PassResult {
     const g = model.graph;
     let changed = false;

@@ -1,0 +1,212 @@
+/**
+ * Convolutions and pooling. TFLite is NHWC with OHWI filters (depthwise: 1×H×W×(C·M));
+ * each op computes in NCHW between a Transpose in and a Transpose out, which the layout
+ * pass cancels between neighbouring ops. TF SAME padding is asymmetric (the extra cell goes
+ * after), computed here from the static input size; AVERAGE_POOL_2D averages valid cells only.
+ */
+import { type AttributeValue, attr } from "../../../ir/attribute.js";
+import type { Value } from "../../../ir/value.js";
+import type { OpContext, OpTranslator } from "../context.js";
+import { PADDING_SAME } from "../options.js";
+import { permuteTensor } from "../tensors.js";
+import { fusedActivation } from "./fused-activation.js";
+import { tfPads } from "./padding.js";
+
+/** Weights input i with its axes permuted: a re-laid-out constant, or a Transpose of a computed value. */
+export function permutedWeights(c: OpContext, i: number, perm: readonly number[]): Value {
+  const t = c.constant(i);
+  if (t) return c.constantValue(permuteTensor(t, perm), `${c.tensor(i).name}/${perm.join("")}`);
+  return c.one("Transpose", [c.input(i)], { perm: attr.ints(perm) });
+}
+
+/** pads/auto_pad attributes for a 2-D window over an NHWC input of known H and W (else SAME_UPPER). */
+function windowPads(
+  c: OpContext,
+  padding: number,
+  kernel: number[],
+  strides: number[],
+  dilations: number[],
+): Record<string, AttributeValue> {
+  const s = c.shape(0);
+  const pads = tfPads(padding, [s[1]!, s[2]!], kernel, strides, dilations);
+  if (pads) return { pads: attr.ints([...pads.begin, ...pads.end]) };
+  return { auto_pad: attr.string("SAME_UPPER") };
+}
+
+const strides = (c: OpContext) => [Number(c.opts.stride_h), Number(c.opts.stride_w)];
+const dilations = (c: OpContext) => [Number(c.opts.dilation_h_factor), Number(c.opts.dilation_w_factor)];
+
+/** CONV_2D: filters OHWI → OIHW; a filter with fewer input channels than the data is a grouped conv. */
+const conv2d: OpTranslator = (c) => {
+  const [, kh, kw, ci] = c.shape(1);
+  const channels = c.shape(0)[3]!;
+  if (channels < 0 || ci! <= 0 || channels % ci! !== 0) c.fail(`input channels ${channels} do not divide into filter channels ${ci}`);
+  const inputs = [c.toChannelsFirst(c.input(0)), permutedWeights(c, 1, [0, 3, 1, 2])];
+  if (c.has(2)) inputs.push(c.input(2));
+  const y = c.main("Conv", inputs, {
+    kernel_shape: attr.ints([kh!, kw!]),
+    strides: attr.ints(strides(c)),
+    dilations: attr.ints(dilations(c)),
+    group: attr.int(channels / ci!),
+    ...windowPads(c, Number(c.opts.padding), [kh!, kw!], strides(c), dilations(c)),
+  })[0]!;
+  return [c.toChannelsLast(fusedActivation(c, y))];
+};
+
+/** DEPTHWISE_CONV_2D: filters 1×H×W×(C·M) → (C·M)×1×H×W, one group per input channel (output channel c·M + m). */
+const depthwise: OpTranslator = (c) => {
+  const [, kh, kw, cm] = c.shape(1);
+  const channels = c.shape(0)[3]!;
+  if (channels <= 0 || cm! % channels !== 0) c.fail(`filter channels ${cm} are not a multiple of the input channels ${channels}`);
+  const inputs = [c.toChannelsFirst(c.input(0)), permutedWeights(c, 1, [3, 0, 1, 2])];
+  if (c.has(2)) inputs.push(c.input(2));
+  const y = c.main("Conv", inputs, {
+    kernel_shape: attr.ints([kh!, kw!]),
+    strides: attr.ints(strides(c)),
+    dilations: attr.ints(dilations(c)),
+    group: attr.int(channels),
+    ...windowPads(c, Number(c.opts.padding), [kh!, kw!], strides(c), dilations(c)),
+  })[0]!;
+  return [c.toChannelsLast(fusedActivation(c, y))];
+};
+
+/**
+ * A transposed convolution over NHWC data with OHWI weights, cropped to `outHW`: TF's padding
+ * (begin) is given; the end is whatever makes the natural size stride·(in−1)+k match, extended
+ * with output_padding when the requested output is larger.
+ */
+function transposedConv(
+  c: OpContext,
+  data: Value,
+  weightsInput: number,
+  bias: Value | undefined,
+  inHW: number[],
+  outHW: number[],
+  padBegin: number[],
+  stride: number[],
+): Value {
+  const [, kh, kw] = c.shape(weightsInput);
+  const kernel = [kh!, kw!];
+  const padEnd: number[] = [];
+  const outputPadding: number[] = [];
+  for (let a = 0; a < 2; a++) {
+    const natural = stride[a]! * (inHW[a]! - 1) + kernel[a]!;
+    const end = natural - padBegin[a]! - outHW[a]!;
+    padEnd.push(Math.max(end, 0));
+    outputPadding.push(Math.max(-end, 0));
+  }
+  const inputs = [c.toChannelsFirst(data), permutedWeights(c, weightsInput, [3, 0, 1, 2])];
+  if (bias) inputs.push(bias);
+  const attrs: Record<string, AttributeValue> = {
+    kernel_shape: attr.ints(kernel),
+    strides: attr.ints(stride),
+    pads: attr.ints([...padBegin, ...padEnd]),
+  };
+  if (outputPadding.some((p) => p > 0)) attrs.output_padding = attr.ints(outputPadding);
+  return c.main("ConvTranspose", inputs, attrs)[0]!;
+}
+
+/** TRANSPOSE_CONV (output_shape, weights, input[, bias]): padding as TFLite computes it from the output size. */
+const transposeConv: OpTranslator = (c) => {
+  // output_shape is often computed from the input's (dynamic) batch: H and W are what matter.
+  const outShape = c.constant(0) ? c.constInts(0, "output_shape") : c.outShape(0);
+  if (outShape[1]! < 0 || outShape[2]! < 0) c.fail("the output height and width must be known at conversion time");
+  const inShape = c.shape(2);
+  const [, kh, kw] = c.shape(1);
+  const stride = strides(c);
+  if (inShape[1]! < 0 || inShape[2]! < 0) c.fail("the input needs a static height and width");
+  const padBegin = [0, 1].map((a) => {
+    const size = outShape[a + 1]!;
+    const k = [kh!, kw!][a]!;
+    const s = stride[a]!;
+    const out = Number(c.opts.padding) === PADDING_SAME ? Math.ceil(size / s) : Math.floor((size - k + s) / s);
+    return Math.floor(Math.max((out - 1) * s + k - size, 0) / 2);
+  });
+  const y = transposedConv(
+    c,
+    c.input(2),
+    1,
+    c.has(3) ? c.input(3) : undefined,
+    [inShape[1]!, inShape[2]!],
+    [outShape[1]!, outShape[2]!],
+    padBegin,
+    stride,
+  );
+  return [c.toChannelsLast(fusedActivation(c, y))];
+};
+
+/** The 32-bit fields of a custom op's parameter struct (custom_options holds the struct's bytes). */
+function customInts(c: OpContext, count: number): number[] {
+  const b = c.op.customOptions;
+  if (!b || b.byteLength < 4 * count) c.fail(`custom_options hold ${b?.byteLength ?? 0} bytes, ${4 * count} expected`);
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return Array.from({ length: count }, (_, i) => view.getInt32(4 * i, true));
+}
+
+/** TfLitePadding in a custom op's struct: 1 SAME, 2 VALID. */
+const CUSTOM_SAME = 1;
+
+/**
+ * MediaPipe's Convolution2DTransposeBias (input, OHWI weights, bias; struct {padding, stride_w,
+ * stride_h}): out = stride·(in−1) + k − pad, with pad = max(0, k − (in−1) mod stride − 1) for
+ * SAME and pad/2 before (mediapipe/util/tflite/operations/transpose_conv_bias.cc).
+ */
+const transposeConvBias: OpTranslator = (c) => {
+  const [padding, strideW, strideH] = customInts(c, 3);
+  const inShape = c.shape(0);
+  const [, kh, kw] = c.shape(1);
+  const stride = [strideH!, strideW!];
+  const kernel = [kh!, kw!];
+  const inHW = [inShape[1]!, inShape[2]!];
+  if (inHW.some((d) => d < 0)) c.fail("the input needs a static shape");
+  const total = [0, 1].map((a) => (padding === CUSTOM_SAME ? Math.max(0, kernel[a]! - ((inHW[a]! - 1) % stride[a]!) - 1) : 0));
+  const outHW = [0, 1].map((a) => stride[a]! * (inHW[a]! - 1) + kernel[a]! - total[a]!);
+  const y = transposedConv(
+    c,
+    c.input(0),
+    1,
+    c.input(2),
+    inHW,
+    outHW,
+    total.map((t) => Math.floor(t / 2)),
+    stride,
+  );
+  return [c.toChannelsLast(y)];
+};
+
+/** Pooling window attributes from Pool2DOptions. */
+function poolAttrs(c: OpContext): Record<string, AttributeValue> {
+  const kernel = [Number(c.opts.filter_height), Number(c.opts.filter_width)];
+  return {
+    kernel_shape: attr.ints(kernel),
+    strides: attr.ints(strides(c)),
+    ...windowPads(c, Number(c.opts.padding), kernel, strides(c), [1, 1]),
+  };
+}
+
+const maxPool: OpTranslator = (c) => [
+  c.toChannelsLast(fusedActivation(c, c.main("MaxPool", [c.toChannelsFirst(c.input(0))], poolAttrs(c))[0]!)),
+];
+
+/** AVERAGE_POOL_2D: padded cells are not counted (count_include_pad 0), as in TFLite. */
+const avgPool: OpTranslator = (c) => {
+  const y = c.main("AveragePool", [c.toChannelsFirst(c.input(0))], { ...poolAttrs(c), count_include_pad: attr.int(0) })[0]!;
+  return [c.toChannelsLast(fusedActivation(c, y))];
+};
+
+/** L2_POOL_2D: sqrt of the mean of squares over the valid cells of each window. */
+const l2Pool: OpTranslator = (c) => {
+  const x = c.toChannelsFirst(c.input(0));
+  const mean = c.main("AveragePool", [c.one("Mul", [x, x])], { ...poolAttrs(c), count_include_pad: attr.int(0) })[0]!;
+  return [c.toChannelsLast(fusedActivation(c, c.one("Sqrt", [mean])))];
+};
+
+export const CONV_POOL_OPS: Readonly<Record<string, OpTranslator>> = {
+  CONV_2D: conv2d,
+  DEPTHWISE_CONV_2D: depthwise,
+  TRANSPOSE_CONV: transposeConv,
+  AVERAGE_POOL_2D: avgPool,
+  MAX_POOL_2D: maxPool,
+  L2_POOL_2D: l2Pool,
+  Convolution2DTransposeBias: transposeConvBias,
+};
