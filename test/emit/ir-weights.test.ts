@@ -46,6 +46,30 @@ describe("WeightsLayout", () => {
     expect(Array.from(new Uint16Array(w.toBytes().buffer, 0, 3))).toEqual(Array.from(float32ArrayToFp16(Float32Array.of(1, 0.1, -3))));
   });
 
+  it("FP16: compares constants longer than a conversion block by their stored bytes, to the last block", () => {
+    const n = 200_000; // a little over three 65,536-value blocks
+    const base = new Float32Array(n).map((_, i) => Math.cos(i) * 100);
+    const w = new WeightsLayout();
+    const a = w.place(unaligned(base), "float16");
+    const belowPrecision = base.slice();
+    belowPrecision[n - 1] = belowPrecision[n - 1]! * (1 + 2 ** -20);
+    const lastDiffers = base.slice();
+    lastDiffers[n - 1] = lastDiffers[n - 1]! + 1;
+    expect(w.place(Tensor.fromArray("float32", [n], belowPrecision), "float16").offset).toBe(a.offset);
+    const other = w.place(Tensor.fromArray("float32", [n], lastDiffers), "float16");
+    expect(other.offset).toBeGreaterThan(a.offset);
+    expect(w.byteLength).toBe(other.offset + 2 * n);
+  });
+
+  it("FP16: a float16 constant and a float32 one that rounds to the same values are stored once", () => {
+    const values = new Float32Array(70_000).map((_, i) => (i % 977) / 8);
+    const half = Tensor.fromBytes("float16", [values.length], new Uint8Array(float32ArrayToFp16(values).buffer));
+    const w = new WeightsLayout();
+    const a = w.place(half, "float16");
+    expect(w.place(Tensor.fromArray("float32", [values.length], values), "float16").offset).toBe(a.offset);
+    expect(w.byteLength).toBe(2 * values.length);
+  });
+
   it("streams the same bytes it builds whole, from unaligned float32 views", () => {
     const big = new Float32Array(300_000).map((_, i) => Math.sin(i) * 1000);
     const small = Array.from({ length: 500 }, (_, i) => f32([i, i + 0.5]));
