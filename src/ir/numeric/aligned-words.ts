@@ -20,11 +20,22 @@ export function forEachWordBlock(bytes: Uint8Array, visit: (words: Uint32Array, 
     visit(new Uint32Array(bytes.buffer, bytes.byteOffset, count), 0);
     return;
   }
-  const block = new Uint32Array(Math.min(count, BLOCK_WORDS));
+  // One block for every call (callers convert a large tensor a block at a time, so a new one
+  // per call would be garbage the size of the tensor); a nested call gets its own.
+  const own = !sharedInUse;
+  const block = own ? sharedBlock : new Uint32Array(BLOCK_WORDS);
   const blockBytes = new Uint8Array(block.buffer);
-  for (let first = 0; first < count; first += BLOCK_WORDS) {
-    const n = Math.min(BLOCK_WORDS, count - first);
-    blockBytes.set(bytes.subarray(first * 4, (first + n) * 4));
-    visit(n === block.length ? block : block.subarray(0, n), first);
+  sharedInUse = true;
+  try {
+    for (let first = 0; first < count; first += BLOCK_WORDS) {
+      const n = Math.min(BLOCK_WORDS, count - first);
+      blockBytes.set(bytes.subarray(first * 4, (first + n) * 4));
+      visit(n === BLOCK_WORDS ? block : block.subarray(0, n), first);
+    }
+  } finally {
+    if (own) sharedInUse = false;
   }
 }
+
+const sharedBlock = new Uint32Array(BLOCK_WORDS);
+let sharedInUse = false;

@@ -110,6 +110,26 @@ describe("unaligned float32 bytes", () => {
     }
   });
 
+  it("forEachWordBlock called inside its own visit (both unaligned) leaves the outer block intact", () => {
+    const words = 20_000;
+    const outer = new Uint8Array(words * 4 + 1).map((_, i) => (i * 13) & 0xff).subarray(1);
+    const inner = new Uint8Array(words * 4 + 3).map((_, i) => (i * 5 + 1) & 0xff).subarray(3);
+    const outerView = new DataView(outer.buffer, outer.byteOffset, outer.byteLength);
+    let checked = 0;
+    forEachWordBlock(outer, (w, first) => {
+      const before = Array.from(w);
+      let innerWords = 0;
+      forEachWordBlock(inner, (v) => {
+        innerWords += v.length;
+      });
+      expect(innerWords).toBe(words);
+      expect(Array.from(w)).toEqual(before);
+      expect(w[0]).toBe(outerView.getUint32(first * 4, true));
+      checked += w.length;
+    });
+    expect(checked).toBe(words);
+  });
+
   it("fp16FromFloat32Bytes gives the same bits from an unaligned view as from an aligned one", () => {
     const bits = densePatterns().subarray(0, 100_000);
     const aligned = fp16BitsFromFloat32BitsCopy(bits);
