@@ -20,6 +20,8 @@ import { type LegalizeReport, legalizeForMyriad } from "./targets/myriad/legaliz
 export interface ConvertOptions {
   dataType?: "FP32" | "FP16";
   inputShapes?: InputShapes;
+  /** Let inputShapes change an input's rank (Model Optimizer's behaviour); refused otherwise. */
+  allowRankChange?: boolean;
   /** Model Optimizer-style preprocessing per input name; "" applies to every input. */
   preprocessing?: ReadonlyMap<string, InputPreprocessing>;
   /** Written into the IR's rt_info. */
@@ -29,6 +31,8 @@ export interface ConvertOptions {
    * Convert insertion); "none" keeps the plain lowering.
    */
   target?: "myriad" | "none";
+  /** Filled with the lowering trace: ONNX node name → the OpenVINO nodes it became (before legalization). */
+  loweringTrace?: Map<string, string[]>;
 }
 
 export interface Converted extends EmittedIr {
@@ -42,7 +46,7 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
   // Initializers that IR < 4 models also list as inputs are constants here, as in Model
   // Optimizer (a compiled blob has no way to override them).
   for (const v of [...model.graph.inputs]) if (v.isInitializer) model.graph.removeInput(v);
-  if (options.inputShapes?.size) setInputShapes(model, options.inputShapes);
+  if (options.inputShapes?.size) setInputShapes(model, options.inputShapes, { allowRankChange: options.allowRankChange ?? false });
   if (options.preprocessing?.size) {
     runPipeline(model, [shapeInferencePass]);
     const names = model.graph.inputs.filter((v) => !v.isInitializer).map((v) => v.name);
@@ -53,7 +57,7 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
     addPreprocessing(model, perInput);
   }
   runPipeline(model, fixPipeline());
-  const ov = lowerOrThrow(model, file);
+  const ov = lowerOrThrow(model, file, { trace: options.loweringTrace });
   eliminateDeadCode(ov.graph);
   const legalization = (options.target ?? "myriad") === "myriad" ? legalizeForMyriad(ov, file) : { applied: [], notes: [] };
   const types = observeTypes(ov, file);

@@ -6,8 +6,19 @@
 // Analysis
 export { type ModelSummary, summarizeModel, type ValueSummary } from "./analysis/summary.js";
 // Frontends: one entry for every format, and each format's own reader
-export { type Frontend, frontendFor, type GraphDialect, knownFormats, type LoadedModel, loadModel } from "./frontends/load-model.js";
-export { type LoadOptions, type LoadResult, loadOnnxBytes, loadOnnxFile } from "./frontends/onnx/load.js";
+export {
+  type Frontend,
+  frontendFor,
+  type GraphDialect,
+  knownFormats,
+  type LoadedModel,
+  type LoadOptions,
+  loadModel,
+  loadOnnxFile,
+  type ModelSource,
+  openModel,
+} from "./frontends/load-model.js";
+export { type LoadBytesOptions, type LoadResult, loadOnnxBytes } from "./frontends/onnx/load.js";
 export { encodeOnnx, type SaveOptions, type SaveResult, saveOnnxFile } from "./frontends/onnx/save.js";
 export { FRONTENDS } from "./frontends/registry.js";
 // Files

@@ -5,12 +5,14 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { isMyriadcError } from "../util/errors.js";
+import { DEFAULT_MAX_TENSOR_BYTES, MAX_TENSOR_BYTES_FLAG, parseByteSize, setMaxTensorBytes } from "../util/limits.js";
 import { VERSION } from "../version.js";
 import { compileCommand } from "./commands/compile.js";
 import { convertCommand } from "./commands/convert.js";
 import { fixCommand } from "./commands/fix.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { lintCommand } from "./commands/lint.js";
+import { type ReportCommandOptions, reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import type { CliIO } from "./io.js";
 
@@ -18,21 +20,39 @@ export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 70;
 
-function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
+function buildProgram(io: CliIO, setCode: (code: number) => void, setFile: (file: string | undefined) => void): Command {
   const program = new Command("myriadc")
     .description("Compile ONNX models for the Intel MyriadX VPU (OAK cameras, NCS2)")
     .version(VERSION, "-V, --version")
     .addOption(new Option("--verbose", "print stack traces and tool output on errors"))
-    .showHelpAfterError("(run with --help for usage)")
+    .addOption(new Option(`${MAX_TENSOR_BYTES_FLAG} <size>`, "largest tensor anything may allocate or read, e.g. 4GiB (default 2GiB)"))
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    // Usage errors look like every other error: one `myriadc: error:` line.
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (str, write) =>
+        write(
+          `myriadc: error: ${str
+            .replace(/^error:\s*/, "")
+            .replace(/\s*\n\s*/g, " ")
+            .trim()} (run with --help for usage)\n`,
+        ),
+    })
+    // One limit for every command, set before it runs (and reset, for in-process callers).
+    .hook("preAction", (_program, action) => {
+      const size = program.opts().maxTensorBytes as string | undefined;
+      setMaxTensorBytes(size === undefined ? DEFAULT_MAX_TENSOR_BYTES : parseByteSize(MAX_TENSOR_BYTES_FLAG, size));
+      setFile(action.args[0]);
+    });
 
   program
     .command("inspect")
     .description("show what is in a model: opsets, inputs/outputs, op histogram, parameters, problems")
     .argument("<model>", "ONNX model (.onnx) or OpenVINO IR (.xml with its .bin)")
     .option("--json", "print one JSON object instead of text")
-    .action((model: string, opts: { json?: boolean }) => {
+    .option("--input-shape <name=[dims]>", "static input shapes for the MAC count and speed estimate (repeatable)", collect, [])
+    .action((model: string, opts: { json?: boolean; inputShape: string[] }) => {
       setCode(inspectCommand(model, opts, io));
     });
 
@@ -118,6 +138,25 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     );
 
   program
+    .command("report")
+    .description("write one self-contained HTML page: the graph and the emitted IR, findings at their nodes, statistics")
+    .argument("<model>", "ONNX model (.onnx) or OpenVINO IR (.xml with its .bin)")
+    .requiredOption("-o, --output <report.html>", "where to write the report")
+    .option("--data-type <type>", "FP32 or FP16 weights and precisions of the IR", "FP32")
+    .option("--input-shape <name=[dims]>", "make a dynamic input static (repeatable)", collect, [])
+    .option("--mean-values <name[v,...]>", "subtract per-channel means (repeatable)", collect, [])
+    .option("--scale-values <name[v,...]>", "divide by per-channel scales (repeatable)", collect, [])
+    .option("--reverse-input-channels", "swap the channel order (RGB <-> BGR) before mean/scale")
+    .option("--input-type <type>", "the type the model is fed: U8, FP16 or FP32")
+    .option("--layout <name(from->to)>", "the layout the model is fed, e.g. input(nhwc->nchw) (repeatable)", collect, [])
+    .option("--target <target>", "myriad (default): apply the MYRIAD fixes; none: plain lowering", "myriad")
+    .option("--calibrate <name=file>", "FP16 range analysis on these input values (.npy or .pb; repeatable)", collect, [])
+    .option("--calibrate-range <lo,hi>", "FP16 range analysis with uniform values in [lo,hi] for inputs without a file")
+    .action((model: string, opts: ReportCommandOptions) => {
+      setCode(reportCommand(model, opts, io));
+    });
+
+  program
     .command("run")
     .description("run a model with the reference interpreter and write its outputs as .npy")
     .argument("<model>", "OpenVINO IR (.xml) or ONNX model (.onnx, converted in memory)")
@@ -176,9 +215,16 @@ function collect(value: string, previous: string[]): string[] {
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   let code = EXIT_OK;
-  const program = buildProgram(io, (c) => {
-    code = c;
-  });
+  let file: string | undefined;
+  const program = buildProgram(
+    io,
+    (c) => {
+      code = c;
+    },
+    (f) => {
+      file = f;
+    },
+  );
   const verbose = argv.includes("--verbose");
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -189,7 +235,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (isMyriadcError(e)) {
-      io.stderr(`myriadc: error: ${e.oneLine()}\n`);
+      // A problem found deep inside (a kernel, a getter) knows the node but not the file: name the model.
+      const where = e.file === undefined && e.code !== "usage" && file !== undefined ? `${file}: ` : "";
+      io.stderr(`myriadc: error: ${where}${e.oneLine()}\n`);
       if (verbose && e.details) io.stderr(`${e.details.trimEnd()}\n`);
       if (verbose && e.stack) io.stderr(`${e.stack}\n`);
       return e.exitCode;

@@ -5,7 +5,7 @@
  * it when placed, and straight into the output when written — so a 100 MB model's weights
  * never exist twice in memory (the file writer gathers small pieces into large writes).
  */
-import { ContentHasher, contentHash } from "../ir/content-hash.js";
+import { ContentHasher, contentHash, sameBytes } from "../ir/content-hash.js";
 import type { DTypeName } from "../ir/dtype.js";
 import { fp16FromFloat32Bytes } from "../ir/numeric/fp16-arrays.js";
 import type { Tensor } from "../ir/tensor.js";
@@ -126,14 +126,14 @@ function storedHash(t: Tensor, toFp16: boolean): string {
 
 /** Whether `t` stores the same bytes as `p` (same stored type and size): run only on a hash match. */
 function sameStored(p: Placed, t: Tensor, toFp16: boolean): boolean {
-  if (!p.toFp16 && !toFp16) return Buffer.compare(p.tensor.bytes(), t.bytes()) === 0;
+  if (!p.toFp16 && !toFp16) return sameBytes(p.tensor.bytes(), t.bytes());
   // Compared a block at a time; one side may be a float16 tensor stored as it is.
   const [mine, theirs] = compareBlocks;
   const stored = (x: Tensor, converted: boolean, blocks: Fp16Blocks, from: number, length: number) =>
     converted ? blocks.slice(x, from, length) : x.bytes().subarray(from, from + length);
   for (let from = 0; from < p.size; from += CONVERT_BLOCK * 2) {
     const length = Math.min(CONVERT_BLOCK * 2, p.size - from);
-    if (Buffer.compare(stored(p.tensor, p.toFp16, mine, from, length), stored(t, toFp16, theirs, from, length)) !== 0) return false;
+    if (!sameBytes(stored(p.tensor, p.toFp16, mine, from, length), stored(t, toFp16, theirs, from, length))) return false;
   }
   return true;
 }

@@ -4,10 +4,14 @@
  * each element's recorded order, unknown elements (rt_info, port_map …) kept verbatim.
  *
  * The text is handed out in pieces of about 1 MiB as it is produced, so a 200,000-layer IR
- * is never a tree of elements nor one array of a million lines; encodeIrXml joins them.
+ * is never a tree of elements nor one array of a million lines; encodeIrXml joins them. It
+ * is well-formed by construction: every string goes through util/xml's escapeXml (characters
+ * XML 1.0 cannot hold become U+FFFD, see nonXmlStringsOfNet), and the text is the same, byte
+ * for byte, as util/xml's writeXml of the element tree, which parses its result (tested).
+ * It is not parsed again here: that would need the whole text at once and cost seconds.
  */
 import type { IrLayer, IrNet, IrPort } from "../frontends/openvino/ir-document.js";
-import { escapeXml, writeElement, type XmlElement } from "../util/xml.js";
+import { escapeXml, hasNonXmlChars, nonXmlStrings, writeElement, type XmlElement } from "../util/xml.js";
 
 /** Lines are gathered into pieces of about this many characters. */
 const PIECE_CHARS = 1 << 20;
@@ -133,4 +137,32 @@ function writeVerbatim(el: XmlElement, depth: number, out: LineSink): void {
   const lines: string[] = [];
   writeElement(el, depth, lines);
   for (const line of lines) out.push(line);
+}
+
+/** Every string of `net` that holds a character XML 1.0 cannot hold (written as U+FFFD), in document order. */
+export function nonXmlStringsOfNet(net: IrNet): string[] {
+  const out: string[] = [];
+  const check = (s: string) => {
+    if (hasNonXmlChars(s)) out.push(s);
+  };
+  const pairs = (list: readonly (readonly [string, string])[]) => {
+    for (const [, v] of list) check(v);
+  };
+  const visitNet = (n: IrNet) => {
+    pairs(n.attributes);
+    for (const l of n.layers) {
+      pairs(l.attributes);
+      pairs(l.data ?? []);
+      for (const p of [...l.inputs, ...l.outputs]) {
+        pairs(p.attributes);
+        for (const d of p.dims) check(d);
+        for (const x of p.extra) out.push(...nonXmlStrings(x));
+      }
+      for (const b of l.bodies) visitNet(b.net);
+      for (const x of l.extra) out.push(...nonXmlStrings(x));
+    }
+    for (const x of n.extra) out.push(...nonXmlStrings(x));
+  };
+  visitNet(net);
+  return out;
 }

@@ -11,7 +11,9 @@
 import type { IrLayer, IrNet, IrPort } from "../frontends/openvino/ir-document.js";
 import { isAttributeRef } from "../ir/attribute.js";
 import type { DTypeName } from "../ir/dtype.js";
+import type { Graph } from "../ir/graph.js";
 import type { Model } from "../ir/model.js";
+import type { Node } from "../ir/node.js";
 import { topologicalOrder } from "../ir/topo.js";
 import type { Value } from "../ir/value.js";
 import { elementTypeOf, precisionOf } from "../ops/openvino/element-types.js";
@@ -36,6 +38,11 @@ export interface EmittedIr {
 }
 
 const isFloat = (d: DTypeName) => d === "float32" || d === "float16" || d === "float64" || d === "bfloat16";
+
+/** A node's layer name in the IR: like Model Optimizer, a layer producing a graph output is named after that output. */
+export function layerName(g: Graph, node: Node): string {
+  return node.outputs.find((v) => v && g.hasOutput(v))?.name ?? node.name;
+}
 
 export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
   const fp16 = options.dataType === "FP16";
@@ -148,10 +155,8 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
       // In an FP16 IR a conversion to f32 produces f16, like every other float result.
       data.push([k, fp16 && node.opType === "Convert" && k === "destination_type" && a.value === "f32" ? "f16" : a.value]);
     }
-    // Like Model Optimizer, a layer producing a graph output is named after that output.
-    const outputName = node.outputs.find((v) => v && g.hasOutput(v))?.name;
     const id = addLayer(
-      outputName ?? node.name,
+      layerName(g, node),
       node.opType,
       node.version === undefined ? node.domain : `opset${node.version}`,
       data.length ? data : undefined,

@@ -1,9 +1,25 @@
 /**
  * The frontend contract. Each format (src/frontends/<format>/) exports one Frontend; the
- * registry lists them, and load-model.ts asks each in turn whether a file's first bytes are
+ * registry lists them, and open-model.ts asks each in turn whether a model's first bytes are
  * its format. Nothing else in the code base decides a file's format.
+ *
+ * Frontends read bytes, never files: a model comes as a ModelSource (its bytes, its name for
+ * messages, and a Companion for the files beside it), so the same frontends run in Node and
+ * in a browser. Reading files is load-model.ts's job alone.
  */
 import type { Model } from "../ir/model.js";
+import type { Companion } from "./companion.js";
+
+export type { Companion, CompanionFile } from "./companion.js";
+
+/** A model to load: its bytes and how to reach the files beside it. */
+export interface ModelSource {
+  /** How messages name the model: its path, or the dropped file's name. */
+  name: string;
+  bytes: Uint8Array;
+  /** The files beside it (an IR's .bin, ONNX external data); none when absent. */
+  companion?: Companion;
+}
 
 /** The op dialect of a loaded graph: what lowering and linting start from. */
 export type GraphDialect = "onnx" | "openvino";
@@ -31,10 +47,10 @@ export interface Frontend {
   /** What sniff looks for, for the "none matched" message ("a protobuf ModelProto"). */
   readonly signature: string;
   /**
-   * Whether a file is in this format, from its first bytes (`head`, up to 64 KiB) and its
-   * total size. Cheap and conservative: a true answer means `load` will be tried.
+   * Whether a model is in this format, from its first bytes (`head`, up to 64 KiB) and its
+   * total size. Cheap and conservative: a true answer means `loadBytes` will be tried.
    */
   sniff(head: Uint8Array, size: number): boolean;
-  /** Reads the file; every failure the file causes is a MyriadcError naming it. */
-  load(file: string): LoadedModel;
+  /** Reads the model; every failure the bytes cause is a MyriadcError naming `source.name`. */
+  loadBytes(source: ModelSource): LoadedModel;
 }

@@ -5,11 +5,12 @@
  * ASCII (3.0: UTF-8) Python dict literal with `descr`, `fortran_order` and `shape`, padded
  * with spaces and a newline so the data starts aligned; the data follows, raw.
  */
-import { readFileSync } from "node:fs";
 import { byteLengthOf, type DTypeName, dtypeInfo } from "../ir/dtype.js";
 import { shapeSize } from "../ir/shape.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { MyriadcError } from "../util/errors.js";
+import { checkTensorSize } from "../util/limits.js";
+import { readExactly, readUpTo, withFile } from "./read-bounded.js";
 
 export interface NpyArray {
   dtype: DTypeName;
@@ -117,50 +118,102 @@ function fortranToC(data: Uint8Array, dims: readonly number[], width: number): U
   return out;
 }
 
-export function parseNpy(bytes: Uint8Array, source = "<buffer>"): NpyArray {
+/** What an .npy header declares: enough to check the body's size before reading it. */
+export interface NpyHeader {
+  /** The dtype as numpy wrote it ("<f4"), for messages. */
+  descr: string;
+  dtype: DTypeName;
+  dims: number[];
+  bigEndian: boolean;
+  fortran: boolean;
+  /** Where the data starts (the length of magic, version, length field and header). */
+  dataOffset: number;
+  /** Bytes of data the header promises. */
+  dataBytes: number;
+}
+
+/** The prefix whose length field says how long the header is: magic, version, length. */
+const PREFIX_BYTES = 12;
+/** numpy refuses headers beyond 10,000 bytes by default; a little slack, still bounded. */
+const MAX_HEADER_BYTES = 64 * 1024;
+
+/** How many bytes the header occupies (prefix included), from the file's first bytes. */
+function headerEnd(bytes: Uint8Array, source: string): number {
   if (bytes.length < 10 || MAGIC.some((m, i) => bytes[i] !== m)) fail(source, "is not a NumPy .npy file (bad magic)");
   const major = bytes[6]!;
   if (major < 1 || major > 3) fail(source, `has .npy format version ${major}.${bytes[7]}, which this tool does not know`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lenBytes = major === 1 ? 2 : 4;
   if (bytes.length < 8 + lenBytes) fail(source, "is truncated inside its .npy header");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  const start = 8 + lenBytes;
-  if (bytes.length < start + headerLen)
-    fail(source, `is truncated: its .npy header says ${headerLen} bytes, the file has ${bytes.length - start}`);
-  const header = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, start + headerLen));
+  if (headerLen > MAX_HEADER_BYTES)
+    fail(source, `has an .npy header of ${headerLen} bytes; more than ${MAX_HEADER_BYTES} is not a real header`);
+  return 8 + lenBytes + headerLen;
+}
+
+/** Reads the header from the file's first bytes (which must hold all of it). */
+export function parseNpyHeader(bytes: Uint8Array, source = "<buffer>"): NpyHeader {
+  const end = headerEnd(bytes, source);
+  const major = bytes[6]!;
+  const start = major === 1 ? 10 : 12;
+  if (bytes.length < end) fail(source, `is truncated: its .npy header says ${end - start} bytes, the file has ${bytes.length - start}`);
+  const header = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, end));
   const { descr, fortran, shape } = parseHeader(header, source);
   const { dtype, bigEndian } = dtypeOfDescr(descr, source);
-  const expected = byteLengthOf(dtype, shapeSize(shape));
-  const present = bytes.length - start - headerLen;
-  if (present !== expected) {
-    fail(source, `has ${present} bytes of data, but ${descr} with shape (${shape.join(", ")}) needs ${expected}`);
-  }
-  // A fresh copy: aligned for typed-array views, and independent of the file buffer.
-  let data: Uint8Array = new Uint8Array(expected);
-  data.set(bytes.subarray(start + headerLen));
-  const info = dtypeInfo(dtype);
-  const width = dtype === "complex64" ? 4 : dtype === "complex128" ? 8 : info.bits / 8;
-  if (bigEndian) swapBytes(data, width);
-  if (fortran) data = fortranToC(data, shape, info.bits / 8);
-  return { dtype, dims: shape, data };
+  const count = shapeSize(shape);
+  if (!Number.isSafeInteger(count)) fail(source, `declares shape (${shape.join(", ")}), whose element count is beyond 2^53`);
+  return { descr, dtype, dims: shape, bigEndian, fortran, dataOffset: end, dataBytes: byteLengthOf(dtype, count) };
 }
 
-export function readNpy(path: string): NpyArray {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new MyriadcError(
-      code === "ENOENT" ? "file-not-found" : "io",
-      code === "ENOENT" ? "no such file" : `cannot read: ${(e as Error).message}`,
-      { file: path, cause: e },
-    );
-  }
-  return parseNpy(bytes, path);
+const describe = (h: NpyHeader) => `${h.descr} with shape (${h.dims.join(", ")})`;
+
+/** The array from its header and exactly `header.dataBytes` bytes of data (copied, aligned, C order). */
+function decodeBody(h: NpyHeader, body: Uint8Array): NpyArray {
+  let data: Uint8Array = new Uint8Array(h.dataBytes);
+  data.set(body.subarray(0, h.dataBytes));
+  const info = dtypeInfo(h.dtype);
+  const width = h.dtype === "complex64" ? 4 : h.dtype === "complex128" ? 8 : info.bits / 8;
+  if (h.bigEndian) swapBytes(data, width);
+  if (h.fortran) data = fortranToC(data, h.dims, info.bits / 8);
+  return { dtype: h.dtype, dims: h.dims, data };
 }
 
+export function parseNpy(bytes: Uint8Array, source = "<buffer>"): NpyArray {
+  const h = parseNpyHeader(bytes, source);
+  const present = bytes.length - h.dataOffset;
+  if (present !== h.dataBytes) fail(source, `has ${present} bytes of data, but ${describe(h)} needs ${h.dataBytes}`);
+  return decodeBody(h, bytes.subarray(h.dataOffset));
+}
+
+export interface ReadNpyOptions {
+  /** Called with the header before the body is read: throw to refuse the file (wrong dtype or shape). */
+  check?: (header: NpyHeader) => void;
+}
+
+/**
+ * Reads an .npy file by its header: the header first (bounded), then the size it declares is
+ * checked against the per-tensor limit, `options.check` and, for a regular file, the file's
+ * size; only then is exactly that many bytes read. So /dev/zero, a FIFO or a 50 GB file end
+ * in one line instead of filling the memory.
+ */
+export function readNpy(path: string, options: ReadNpyOptions = {}): NpyArray {
+  return withFile(path, (fd, st) => {
+    const prefix = readUpTo(fd, PREFIX_BYTES, path);
+    const head = new Uint8Array(headerEnd(prefix, path));
+    head.set(prefix.subarray(0, head.length));
+    if (head.length > prefix.length) head.set(readExactly(fd, head.length - prefix.length, path), prefix.length);
+    const h = parseNpyHeader(head, path);
+    checkTensorSize({ dtype: h.dtype, dims: h.dims, what: "its .npy header declares", file: path });
+    options.check?.(h);
+    if (st.isFile() && st.size - h.dataOffset !== h.dataBytes)
+      fail(path, `has ${Math.max(0, st.size - h.dataOffset)} bytes of data, but ${describe(h)} needs ${h.dataBytes}`);
+    const extra = prefix.length > head.length ? prefix.subarray(head.length) : new Uint8Array();
+    const body = new Uint8Array(h.dataBytes);
+    body.set(extra.subarray(0, h.dataBytes));
+    if (h.dataBytes > extra.length) body.set(readExactly(fd, h.dataBytes - extra.length, path), extra.length);
+    return decodeBody(h, body);
+  });
+}
 export function encodeNpy(arr: NpyArray): Uint8Array {
   const info = dtypeInfo(arr.dtype);
   if (!info.numpy) throw new MyriadcError("unsupported", `${arr.dtype} has no NumPy equivalent; it cannot be written as .npy`);

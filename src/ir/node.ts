@@ -3,6 +3,7 @@
  * which op set it is ("" / "ai.onnx" for ONNX, "openvino" for OpenVINO ops with the op's
  * own version such as Interpolate-4), so ONNX and OpenVINO ops can live in one graph.
  */
+import { MyriadcError } from "../util/errors.js";
 import { type Attribute, type AttributeValue, attributeGraphs, isAttributeRef } from "./attribute.js";
 import type { Graph } from "./graph.js";
 import type { Tensor } from "./tensor.js";
@@ -196,7 +197,8 @@ export class Node {
   attribute(name: string): AttributeValue | undefined {
     const a = this.attributes.get(name);
     if (a === undefined) return undefined;
-    if (isAttributeRef(a)) throw new Error(`attribute ${name} of ${this.describe()} refers to a function attribute`);
+    if (isAttributeRef(a))
+      throw new MyriadcError("invalid-graph", `attribute ${name} of ${this.describe()} refers to a function attribute`);
     return a;
   }
 
@@ -208,7 +210,8 @@ export class Node {
   private typed<T extends AttributeValue["type"]>(name: string, type: T): Extract<AttributeValue, { type: T }> | undefined {
     const a = this.attribute(name);
     if (a === undefined) return undefined;
-    if (a.type !== type) throw new TypeError(`attribute ${name} of ${this.describe()} is ${a.type}, expected ${type}`);
+    // A wrong type is the model's fault (a file can say anything), so it is a user error, not a bug.
+    if (a.type !== type) throw new MyriadcError("invalid-graph", `attribute ${name} of ${this.describe()} is ${a.type}, expected ${type}`);
     return a as Extract<AttributeValue, { type: T }>;
   }
 
@@ -285,7 +288,7 @@ export class Node {
 
 function safeNumber(v: bigint, name: string, node: Node): number {
   const n = Number(v);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`attribute ${name} of ${node.describe()} is ${v}, beyond 2^53`);
+  if (!Number.isSafeInteger(n)) throw new MyriadcError("invalid-graph", `attribute ${name} of ${node.describe()} is ${v}, beyond 2^53`);
   return n;
 }
 

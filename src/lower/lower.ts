@@ -10,6 +10,7 @@ import { Node } from "../ir/node.js";
 import { topologicalOrder } from "../ir/topo.js";
 import { Value } from "../ir/value.js";
 import { MyriadcError } from "../util/errors.js";
+import { uncomputableReason } from "../validate/computable.js";
 import { LowerContext, LoweringError, OPENVINO } from "./context.js";
 import { ONNX_LOWERING } from "./onnx-rules.js";
 import type { LoweringRule } from "./rule-helpers.js";
@@ -51,7 +52,12 @@ export interface LoweringFailure {
   reason: string;
 }
 
-export function lowerToOpenvino(model: Model): { model: Model; failures: LoweringFailure[] } {
+export interface LowerOptions {
+  /** Filled with, for every lowered node (by name), the names of the OpenVINO nodes its rule created (the report's lowering trace). */
+  trace?: Map<string, string[]>;
+}
+
+export function lowerToOpenvino(model: Model, options: LowerOptions = {}): { model: Model; failures: LoweringFailure[] } {
   const src = model.graph;
   const g = new Graph(src.name);
   const map = new Map<Value, Value | undefined>();
@@ -80,6 +86,11 @@ export function lowerToOpenvino(model: Model): { model: Model; failures: Lowerin
         );
       continue;
     }
+    const untyped = uncomputableReason(node);
+    if (untyped) {
+      fail(untyped);
+      continue;
+    }
     const rule = dialect(node.opType);
     if (!rule) {
       fail(`${node.opType} has no OpenVINO lowering here`);
@@ -94,6 +105,7 @@ export function lowerToOpenvino(model: Model): { model: Model; failures: Lowerin
       node.version ?? opset,
     );
     let outs: (Value | undefined)[];
+    const before = g.nodes.length;
     try {
       outs = rule(ctx);
     } catch (e) {
@@ -110,6 +122,11 @@ export function lowerToOpenvino(model: Model): { model: Model; failures: Lowerin
       if (v) map.set(v, outs[i]);
     });
     nameResults(g, node, outs);
+    if (options.trace && node.name)
+      options.trace.set(
+        node.name,
+        g.nodes.slice(before).map((n) => n.name),
+      );
   }
   if (failures.length) return { model, failures };
   for (const v of src.outputs) {
@@ -134,8 +151,8 @@ function nameResults(g: Graph, node: Node, outs: readonly (Value | undefined)[])
   });
 }
 
-export function lowerOrThrow(model: Model, file: string): Model {
-  const r = lowerToOpenvino(model);
+export function lowerOrThrow(model: Model, file: string, options: LowerOptions = {}): Model {
+  const r = lowerToOpenvino(model, options);
   if (r.failures.length) {
     const list = r.failures
       .slice(0, 8)

@@ -18,7 +18,11 @@ function asWriteError(target: string, e: unknown): unknown {
         ? "permission denied"
         : code === "ENOSPC"
           ? "no space left on the device"
-          : code;
+          : code === "ENAMETOOLONG"
+            ? "the file name is longer than the file system allows"
+            : code === "EISDIR"
+              ? "it is a directory"
+              : code;
   return new MyriadcError("io", `cannot write: ${why}`, { file: target, cause: e });
 }
 
@@ -61,7 +65,17 @@ function writeAll(fd: number, contents: FileContents): void {
 
 function tempPathFor(target: string): string {
   const rand = Math.random().toString(36).slice(2, 10);
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${rand}.tmp`);
+  // Bounded, so a name that fits the file system also fits as a temporary (255 bytes is the usual limit).
+  return join(dirname(target), `.${basename(target).slice(0, 200)}.${process.pid}.${rand}.tmp`);
+}
+
+/** Removing a temporary must never hide the error that made us remove it. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // nothing to clean up (the name was never valid), or nothing we can do
+  }
 }
 
 /** Writes the chunks in order to `target`, atomically. */
@@ -78,7 +92,7 @@ export function writeFileAtomic(target: string, chunks: Uint8Array | FileContent
     renameSync(tmp, target);
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
-    rmSync(tmp, { force: true });
+    removeQuietly(tmp);
     throw asWriteError(target, e);
   }
 }
@@ -104,7 +118,7 @@ export function writeFilesAtomic(files: readonly { path: string; chunks: FileCon
     }
     for (const s of staged) renameSync(s.tmp, s.path);
   } catch (e) {
-    for (const s of staged) rmSync(s.tmp, { force: true });
+    for (const s of staged) removeQuietly(s.tmp);
     throw asWriteError(staged.at(-1)?.path ?? files[0]?.path ?? "", e);
   }
 }

@@ -21,7 +21,9 @@ export type ErrorCode =
   /** A web service could not be reached or answered wrongly. */
   | "network"
   /** A tool or service did not finish in the time allowed. */
-  | "timeout";
+  | "timeout"
+  /** A tensor (or a file) is larger than the configured limit (src/util/limits.ts). */
+  | "too-large";
 
 export class MyriadcError extends Error {
   readonly code: ErrorCode;

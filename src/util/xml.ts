@@ -17,6 +17,48 @@ export interface XmlElement {
 
 export class XmlSyntaxError extends Error {}
 
+/**
+ * Characters XML 1.0 cannot hold at all, not even as character references: C0 controls other
+ * than tab, newline and carriage return, U+FFFE/U+FFFF and unpaired surrogates.
+ */
+const NOT_XML =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this is for
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** What stands in for a character XML cannot hold (the Unicode replacement character). */
+export const XML_REPLACEMENT = "\uFFFD";
+
+export function hasNonXmlChars(s: string): boolean {
+  NOT_XML.lastIndex = 0;
+  return NOT_XML.test(s);
+}
+
+/** Every attribute value and text of the tree that holds a character XML 1.0 cannot hold. */
+export function nonXmlStrings(root: XmlElement): string[] {
+  const out: string[] = [];
+  const visit = (el: XmlElement): void => {
+    for (const [, v] of el.attributes) if (hasNonXmlChars(v)) out.push(v);
+    if (hasNonXmlChars(el.text)) out.push(el.text);
+    for (const c of el.children) visit(c);
+  };
+  visit(root);
+  return out;
+}
+
+/** A character reference (&#1;, &#xFFFE;) to a code point XML 1.0 excludes. */
+function referencesNonXmlChar(text: string): boolean {
+  for (const m of text.matchAll(/&#(x[0-9a-fA-F]+|[0-9]+);/g)) {
+    const cp = m[1]!.startsWith("x") ? Number.parseInt(m[1]!.slice(1), 16) : Number(m[1]);
+    if (cp > 0x10ffff || (cp < 0x10000 && hasNonXmlChars(String.fromCharCode(cp)))) return true;
+  }
+  return false;
+}
+
+function checkChars(root: XmlElement): void {
+  const bad = nonXmlStrings(root)[0];
+  if (bad !== undefined) throw new XmlSyntaxError(`${JSON.stringify(bad)} holds a character XML 1.0 does not allow`);
+}
+
 type Ordered = Record<string, unknown> & { ":@"?: Record<string, string> };
 
 function convert(node: Ordered): XmlElement | undefined {
@@ -37,6 +79,10 @@ function convert(node: Ordered): XmlElement | undefined {
 }
 
 export function parseXml(text: string): XmlElement {
+  // A DOCTYPE can declare entities that expand without bound or name other files; IR never has one.
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new XmlSyntaxError("it has a DOCTYPE or entity declaration, which an IR never has (refused)");
+  if (hasNonXmlChars(text) || referencesNonXmlChar(text))
+    throw new XmlSyntaxError("it holds a character XML 1.0 does not allow (a control character)");
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new XmlSyntaxError(`${valid.err.msg} (line ${valid.err.line})`);
   const parser = new XMLParser({
@@ -47,24 +93,33 @@ export function parseXml(text: string): XmlElement {
     parseAttributeValue: false,
     trimValues: true,
     processEntities: true,
+    // Decodes character references (&#9;, &#x1F600;), which the writer uses for tab and newline.
+    htmlEntities: true,
     ignoreDeclaration: true,
     ignorePiTags: true,
   });
   const doc = parser.parse(text) as Ordered[];
   for (const n of doc) {
     const el = convert(n);
-    if (el) return el;
+    if (el) {
+      checkChars(el); // character references such as &#1; decode to what the text may not hold
+      return el;
+    }
   }
   throw new XmlSyntaxError("no root element");
 }
 
-const NEEDS_ESCAPE = /[&<>"]/;
+/** Any character escapeXml changes (in an attribute; text changes a subset of these). */
+const NEEDS_ESCAPE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are among what is escaped or replaced
+  /[&<>"\t\n\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/;
 
 export function escapeXml(s: string, attr: boolean): string {
-  // Most names and numbers need nothing: one test instead of four replacements.
+  // Most names and numbers need nothing: one test instead of eight replacements.
   if (!NEEDS_ESCAPE.test(s)) return s;
-  let out = s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  if (attr) out = out.replace(/"/g, "&quot;");
+  let out = s.replace(NOT_XML, XML_REPLACEMENT).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;");
+  // A parser turns tab and newline in an attribute into spaces; references keep them.
+  if (attr) out = out.replace(/"/g, "&quot;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;");
   return out;
 }
 
@@ -85,10 +140,19 @@ export function writeElement(el: XmlElement, depth: number, lines: string[]): vo
   lines.push(`${pad}</${el.name}>`);
 }
 
+/**
+ * The document as text. Characters XML 1.0 cannot hold become U+FFFD (callers that write
+ * user-visible names tell the user, see nonXmlStrings); the result is checked to parse, so a
+ * written IR is always well-formed.
+ */
 export function writeXml(root: XmlElement): string {
   const lines = ['<?xml version="1.0" ?>'];
   writeElement(root, 0, lines);
-  return `${lines.join("\n")}\n`;
+  const text = `${lines.join("\n")}\n`;
+  const valid = XMLValidator.validate(text);
+  if (valid !== true || hasNonXmlChars(text))
+    throw new Error(`writeXml produced XML that does not parse: ${valid === true ? "a character XML cannot hold" : valid.err.msg}`);
+  return text;
 }
 
 /** Small helpers for building and reading elements. */

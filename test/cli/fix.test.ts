@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { memoryIO } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/program.js";
-import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../src/frontends/load-model.js";
 import { encodeOnnx } from "../../src/frontends/onnx/save.js";
 import { GraphBuilder } from "../support/build.js";
 import { REPO_ROOT } from "../support/corpus.js";

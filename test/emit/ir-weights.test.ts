@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { type IrWeights, WeightsLayout } from "../../src/emit/ir-weights.js";
 import { encodeIrXml, writeIr } from "../../src/emit/openvino-ir.js";
 import type { IrNet } from "../../src/frontends/openvino/ir-document.js";
-import { contentHash } from "../../src/ir/content-hash.js";
+import { ContentHasher, contentHash, sameBytes } from "../../src/ir/content-hash.js";
 import { float32ArrayToFp16 } from "../../src/ir/numeric/float-bits.js";
 import { Tensor } from "../../src/ir/tensor.js";
 
@@ -108,6 +108,41 @@ describe("contentHash", () => {
     const shifted = new Uint8Array(1002);
     shifted.set(bytes, 1);
     expect(contentHash(shifted.subarray(1))).toBe(h);
+  });
+});
+
+describe("ContentHasher and sameBytes", () => {
+  it("hashes pieces of any size and alignment as it hashes their concatenation", () => {
+    const bytes = new Uint8Array(70_001).map((_, i) => (i * 2654435761) >>> 24);
+    const whole = contentHash(bytes);
+    for (const cuts of [[1, 2, 3], [4, 8, 65_536], [7, 13, 40_000, 69_999], [70_000]]) {
+      const h = new ContentHasher();
+      let from = 0;
+      for (const to of [...cuts, bytes.length]) {
+        h.update(bytes.subarray(from, to));
+        from = to;
+      }
+      expect(h.digest()).toBe(whole);
+    }
+    // The words' order matters, not only their multiset: swapping two words changes the hash.
+    const swapped = bytes.slice();
+    swapped.set(bytes.subarray(0, 4), 4);
+    swapped.set(bytes.subarray(4, 8), 0);
+    expect(contentHash(swapped)).not.toBe(whole);
+  });
+
+  it("sameBytes compares aligned and unaligned ranges", () => {
+    const a = new Uint8Array(1001).map((_, i) => i & 0xff);
+    const shifted = new Uint8Array(1002);
+    shifted.set(a, 1);
+    expect(sameBytes(a, shifted.subarray(1))).toBe(true);
+    expect(sameBytes(a, a.slice())).toBe(true);
+    for (const i of [0, 3, 999, 1000]) {
+      const b = a.slice();
+      b[i]! ^= 0x80;
+      expect(sameBytes(a, b)).toBe(false);
+    }
+    expect(sameBytes(a, a.subarray(0, 1000))).toBe(false);
   });
 });
 

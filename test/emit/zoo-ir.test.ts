@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { convertToIr } from "../../src/convert.js";
 import { writeIr } from "../../src/emit/openvino-ir.js";
-import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../src/frontends/load-model.js";
 import { readIr } from "../../src/frontends/openvino/read-ir.js";
 import { irToModel } from "../../src/frontends/openvino/to-graph.js";
 import { readNpy } from "../../src/io/npy.js";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { convertToIr } from "../../src/convert.js";
 import { encodeIrXml } from "../../src/emit/openvino-ir.js";
-import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../src/frontends/load-model.js";
 import { irToModel } from "../../src/frontends/openvino/to-graph.js";
 import { readNpy } from "../../src/io/npy.js";
 import { readTensorPb } from "../../src/io/tensor-pb.js";

@@ -20,7 +20,7 @@ import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { convertToIr } from "../../src/convert.js";
 import { encodeIrXml } from "../../src/emit/openvino-ir.js";
-import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../src/frontends/load-model.js";
 import { lintFile } from "../../src/lint/lint-file.js";
 import { MYRIAD_OPS } from "../../src/targets/myriad/capabilities.js";
 import { CORPUS, corpusAvailable, warnIfCorpusMissing } from "../support/corpus.js";

@@ -14,7 +14,7 @@ import { runCli } from "../../src/cli/program.js";
 import { convertToIr } from "../../src/convert.js";
 import { emitOpenvinoIr } from "../../src/emit/openvino-emitter.js";
 import { writeIr } from "../../src/emit/openvino-ir.js";
-import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../src/frontends/load-model.js";
 import { saveOnnxFile } from "../../src/frontends/onnx/save.js";
 import { binPathFor } from "../../src/frontends/openvino/read-ir.js";
 import { attr } from "../../src/ir/attribute.js";

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { memoryIO } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/program.js";
 import { convertToIr } from "../../src/convert.js";
-import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../src/frontends/load-model.js";
 import { encodeOnnx, saveOnnxFile } from "../../src/frontends/onnx/save.js";
 import { attr } from "../../src/ir/attribute.js";
 import { dtypeToOnnx } from "../../src/ir/dtype.js";

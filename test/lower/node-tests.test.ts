@@ -6,7 +6,7 @@
  */
 
 import { afterAll, describe, expect, it } from "vitest";
-import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../src/frontends/load-model.js";
 import { readTensorPb } from "../../src/io/tensor-pb.js";
 import { dtypeInfo } from "../../src/ir/dtype.js";
 import type { Model } from "../../src/ir/model.js";

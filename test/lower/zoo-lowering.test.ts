@@ -5,7 +5,7 @@
  * to float16 (as an FP16 IR computes) within the OpenCV MYRIAD tolerance.
  */
 import { describe, expect, it } from "vitest";
-import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../src/frontends/load-model.js";
 import { readNpy } from "../../src/io/npy.js";
 import { Tensor } from "../../src/ir/tensor.js";
 import { verifyModel } from "../../src/ir/verify.js";

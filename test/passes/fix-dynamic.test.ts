@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../src/frontends/load-model.js";
 import { encodeOnnx } from "../../src/frontends/onnx/save.js";
 import { runPipeline } from "../../src/passes/manager.js";
 import { setInputShapes } from "../../src/passes/onnx/input-shapes.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../src/frontends/load-model.js";
 import { encodeOnnx } from "../../src/frontends/onnx/save.js";
 import { readNpy } from "../../src/io/npy.js";
 import { Tensor } from "../../src/ir/tensor.js";

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadOnnxFile } from "../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../src/frontends/load-model.js";
 import { readNpy } from "../../src/io/npy.js";
 import type { Graph } from "../../src/ir/graph.js";
 import type { Node } from "../../src/ir/node.js";

@@ -108,7 +108,7 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
       // A dry run keeps the IR beside the blob's path, so the printed commands can be run.
       const dir = o.dryRun ? dirname(resolve(o.output)) : scratch;
       ir = { xml: join(dir, `${stem}.xml`), bin: join(dir, `${stem}.bin`) };
-      writeIr(ir.xml, ir.bin, converted.net, converted.weights);
+      writeIr(ir.xml, ir.bin, converted.net, converted.bin);
       lowered = converted.openvino;
     }
     warnAboutRefusals(lowered, file, io);

@@ -4,86 +4,37 @@
  */
 import { resolve } from "node:path";
 import { convertToIr } from "../../convert.js";
+import { type ConvertFlags, convertOptionsFromFlags } from "../../convert-flags.js";
+import { nonXmlStringsOfNet } from "../../emit/ir-xml.js";
 import { writeIr } from "../../emit/openvino-ir.js";
 import { loadModel } from "../../frontends/load-model.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
 import { formatStylish } from "../../lint/format/stylish.js";
 import { lintOpenvino, valueTypes } from "../../lint/lint.js";
-import { parseInputShape } from "../../passes/onnx/input-shapes.js";
-import { type InputPreprocessing, parseInputType, parseLayoutSpec, parseValuesSpec } from "../../passes/onnx/preprocess.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { CliIO } from "../io.js";
 
-export interface ConvertOptions {
+export interface ConvertOptions extends ConvertFlags {
   output: string;
-  dataType?: string;
-  inputShape?: string[];
-  meanValues?: string[];
-  scaleValues?: string[];
-  reverseInputChannels?: boolean;
-  inputType?: string;
-  layout?: string[];
-  target?: string;
   json?: boolean;
 }
 
-/** Collects the preprocessing flags per input ("" = every input). */
-export function preprocessingFlags(o: ConvertOptions): Map<string, InputPreprocessing> {
-  const m = new Map<string, InputPreprocessing>();
-  const entry = (name: string) => {
-    const e = m.get(name) ?? {};
-    m.set(name, e);
-    return e;
-  };
-  for (const s of o.meanValues ?? []) {
-    const [name, values] = parseValuesSpec("--mean-values", s);
-    entry(name).mean = values;
-  }
-  for (const s of o.scaleValues ?? []) {
-    const [name, values] = parseValuesSpec("--scale-values", s);
-    entry(name).scale = values;
-  }
-  for (const s of o.layout ?? []) {
-    const [name, layout] = parseLayoutSpec(s);
-    entry(name).layout = layout;
-  }
-  if (o.reverseInputChannels) entry("").reverseChannels = true;
-  if (o.inputType) entry("").inputType = parseInputType(o.inputType);
-  return m;
-}
+export { preprocessingFlags } from "../../convert-flags.js";
 
 export function convertCommand(file: string, options: ConvertOptions, io: CliIO): number {
-  const dataType = (options.dataType ?? "FP32").toUpperCase();
-  if (dataType !== "FP32" && dataType !== "FP16")
-    throw new MyriadcError("usage", `--data-type ${JSON.stringify(options.dataType)}: expected FP32 or FP16`);
+  const flags = convertOptionsFromFlags(options, file);
+  const { dataType, target } = flags;
   if (!options.output.toLowerCase().endsWith(".xml"))
     throw new MyriadcError("usage", `-o ${JSON.stringify(options.output)}: the IR file name must end in .xml (the .bin goes beside it)`);
   if (resolve(file) === resolve(options.output)) throw new MyriadcError("usage", "the output would overwrite the input");
   const started = performance.now();
   const { model } = loadModel(file);
-  const inputShapes = new Map((options.inputShape ?? []).map(parseInputShape));
-  const parameters: Record<string, string> = {
-    input_model: file,
-    ...(options.inputShape?.length ? { input_shape: options.inputShape.join(" ") } : {}),
-  };
-  const pre = preprocessingFlags(options);
-  for (const [k, v] of [
-    ["mean_values", options.meanValues?.join(" ")],
-    ["scale_values", options.scaleValues?.join(" ")],
-    ["layout", options.layout?.join(" ")],
-    ["input_type", options.inputType],
-    ["reverse_input_channels", options.reverseInputChannels ? "True" : undefined],
-  ] as const) {
-    if (v) parameters[k] = v;
-  }
-  const target = (options.target ?? "myriad").toLowerCase();
-  if (target !== "myriad" && target !== "none")
-    throw new MyriadcError("usage", `--target ${JSON.stringify(options.target)}: expected myriad or none`);
-  parameters.target = target;
-  const ir = convertToIr(model, file, { dataType, inputShapes, parameters, preprocessing: pre, target });
+  const ir = convertToIr(model, file, flags);
   // What MYRIAD would still refuse in the written IR (nothing to report for target none).
   const remaining = target === "myriad" ? lintOpenvino(ir.openvino, valueTypes(ir.openvino, file)) : [];
   const bin = binPathFor(options.output);
+  // Names with characters XML 1.0 cannot hold are written with U+FFFD instead: say which.
+  const xmlReplaced = nonXmlStringsOfNet(ir.net);
   writeIr(options.output, bin, ir.net, ir.bin);
   const ms = performance.now() - started;
   const byType = new Map<string, number>();
@@ -101,6 +52,7 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
     target,
     myriadFixes: ir.legalization.applied,
     remaining,
+    xmlReplaced,
   };
   if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   else {
@@ -109,6 +61,14 @@ export function convertCommand(file: string, options: ConvertOptions, io: CliIO)
     ];
     for (const [t, n] of Object.entries(summary.layersByType)) lines.push(`  ${String(n).padStart(5)}  ${t}`);
     if (target === "myriad") lines.push(`MYRIAD fixes applied: ${summary.myriadFixes.join(", ") || "none needed"}`);
+    if (xmlReplaced.length)
+      lines.push(
+        `note: ${xmlReplaced.length} name${xmlReplaced.length === 1 ? "" : "s"} held characters XML 1.0 cannot hold; written with U+FFFD instead: ` +
+          xmlReplaced
+            .slice(0, 3)
+            .map((n) => JSON.stringify(n))
+            .join(", "),
+      );
     io.stdout(`${lines.join("\n")}\n`);
     if (target === "myriad")
       io.stdout(

@@ -27,6 +27,7 @@ import { type LegalizeReport, legalizeForMyriad } from "../../targets/myriad/leg
 import { FLOAT_ONLY_ONNX_OPS } from "../../targets/myriad/onnx-fixes.js";
 import { floatComputePass } from "../../targets/myriad/passes/float-compute.js";
 import { isMyriadcError, MyriadcError } from "../../util/errors.js";
+import { parseByteSize } from "../../util/limits.js";
 import type { CliIO } from "../io.js";
 
 export interface FixOptions {
@@ -46,14 +47,6 @@ function histogram(model: Model): Map<string, number> {
   const h = new Map<string, number>();
   for (const n of model.graph.nodes) h.set(n.qualifiedType, (h.get(n.qualifiedType) ?? 0) + 1);
   return h;
-}
-
-function parseBytes(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kKmMgG]i?[bB]?|[bB])?$/.exec(s.trim());
-  if (!m) throw new MyriadcError("usage", `--fold-limit ${JSON.stringify(s)}: expected a size such as 1048576, 512KiB or 4MiB`);
-  const unit = (m[2] ?? "b").toLowerCase()[0];
-  const mult = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
-  return Math.floor(Number(m[1]) * mult);
 }
 
 export interface FixSummary {
@@ -101,7 +94,7 @@ function fixIr(model: Model, file: string, options: FixOptions, io: CliIO): numb
     parameters: { input_model: file, target: "myriad" },
     types: observeTypes(model, file),
   });
-  writeIr(options.output, binPathFor(options.output), emitted.net, emitted.weights);
+  writeIr(options.output, binPathFor(options.output), emitted.net, emitted.bin);
   const remaining = lintFile(options.output).findings;
   const summary = {
     input: file,
@@ -145,7 +138,7 @@ export function fixCommand(file: string, options: FixOptions, io: CliIO): number
       outputs: options.outputs ? splitNames(options.outputs) : undefined,
     });
   }
-  const expandLimitBytes = options.foldLimit ? parseBytes(options.foldLimit) : undefined;
+  const expandLimitBytes = options.foldLimit ? parseByteSize("--fold-limit", options.foldLimit) : undefined;
   const plain = fixPipeline({ fold: expandLimitBytes === undefined ? {} : { expandLimitBytes } });
   const pipeline = target === "myriad" ? [...plain, floatComputePass(FLOAT_ONLY_ONNX_OPS)] : plain;
   let report: PipelineReport = runPipeline(model, pipeline);

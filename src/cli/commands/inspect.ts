@@ -1,11 +1,15 @@
 /** `myriadc inspect <model> [--json]`: what is in a model file. */
 import pc from "picocolors";
+import { type ModelStatistics, modelStatistics, statisticsJson } from "../../analysis/statistics.js";
 import { type ModelSummary, summarizeModel, type ValueSummary } from "../../analysis/summary.js";
+import { formatBytes, formatCount } from "../../analysis/units.js";
 import { loadModel } from "../../frontends/load-model.js";
+import { parseInputShape } from "../../passes/onnx/input-shapes.js";
 import type { CliIO } from "../io.js";
 
 export interface InspectOptions {
   json?: boolean;
+  inputShape?: string[];
 }
 
 export function inspectCommand(file: string, options: InspectOptions, io: CliIO): number {
@@ -16,12 +20,36 @@ export function inspectCommand(file: string, options: InspectOptions, io: CliIO)
     warnings: loaded.warnings,
     externalFiles: loaded.externalFiles,
   });
+  // After the summary: statistics refine the model's shapes in place.
+  const inputShapes = new Map((options.inputShape ?? []).map(parseInputShape));
+  const statistics = statisticsJson(modelStatistics(loaded.model, loaded.dialect, file, inputShapes));
   if (options.json) {
-    io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ ...summary, statistics }, null, 2)}\n`);
   } else {
-    io.stdout(formatSummary(summary, io.isTTY));
+    io.stdout(formatSummary(summary, io.isTTY) + formatStatistics(statistics, summary, io.isTTY));
   }
   return 0;
+}
+
+export { formatCount };
+
+export function formatStatistics(s: ModelStatistics, summary: Pick<ModelSummary, "inputs">, color: boolean): string {
+  const c = color ? pc : { bold: (x: string) => x, dim: (x: string) => x };
+  const lines = ["", c.bold("statistics")];
+  const row = (k: string, v: string): void => {
+    lines.push(`  ${c.dim(k.padEnd(11))} ${v}`);
+  };
+  row("weights", `${s.parameters.toLocaleString("en-US")} parameters, ${bytes(s.weightBytesFp16)} in an FP16 IR`);
+  if (s.macs === null) {
+    const dynamic = summary.inputs.find((v) => v.shape === null || v.shape.some((d) => typeof d !== "number"));
+    row("MACs", `need static input shapes${dynamic ? ` (give --input-shape ${dynamic.name}=[…])` : ""}`);
+  } else {
+    row("MACs", `${formatCount(s.macs)} (multiply-accumulates of convolutions, matrix products and recurrent gates)`);
+    for (const [op, n] of Object.entries(s.macsByOp)) lines.push(`  ${formatCount(n).padStart(11)}  ${op}`);
+    if (s.macsUnknown.length) row("", `not counted (shapes unknown): ${s.macsUnknown.join(", ")}`);
+  }
+  if (s.oakEstimate) row("OAK speed", s.oakEstimate.text);
+  return `${lines.join("\n")}\n`;
 }
 
 function formatValue(v: ValueSummary): string {
@@ -29,12 +57,7 @@ function formatValue(v: ValueSummary): string {
   return `${v.name}  ${v.dtype ?? "?"}${v.dtype?.includes("(") ? "" : shape}`;
 }
 
-function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
-}
+const bytes = formatBytes;
 
 export function formatSummary(s: ModelSummary, color: boolean): string {
   const c = color ? pc : { bold: (x: string) => x, dim: (x: string) => x, yellow: (x: string) => x, red: (x: string) => x };

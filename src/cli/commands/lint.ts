@@ -23,6 +23,16 @@ export interface LintOptions {
 
 const FORMATS = ["stylish", "json", "sarif"] as const;
 
+/** `--calibrate-range lo,hi` (shared with `report`). */
+export function parseCalibrateRange(spec: string): [number, number] {
+  const m = /^\s*(-?[\d.eE+-]+)\s*,\s*(-?[\d.eE+-]+)\s*$/.exec(spec);
+  const lo = Number(m?.[1]);
+  const hi = Number(m?.[2]);
+  if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi)
+    throw new MyriadcError("usage", `--calibrate-range ${JSON.stringify(spec)}: expected lo,hi such as 0,255`);
+  return [lo, hi];
+}
+
 export function lintCommand(file: string, options: LintOptions, io: CliIO): number {
   const target = (options.target ?? "myriad").toLowerCase();
   if (target !== "myriad") throw new MyriadcError("usage", `--target ${JSON.stringify(options.target)}: the only target is myriad`);
@@ -31,15 +41,7 @@ export function lintCommand(file: string, options: LintOptions, io: CliIO): numb
     throw new MyriadcError("usage", `--format ${JSON.stringify(options.format)}: expected one of ${FORMATS.join(", ")}`);
   const inputShapes = new Map((options.inputShape ?? []).map(parseInputShape));
   const calibration = options.calibrate?.length ? readNamedTensors("--calibrate", options.calibrate) : undefined;
-  let calibrationRange: [number, number] | undefined;
-  if (options.calibrateRange !== undefined) {
-    const m = /^\s*(-?[\d.eE+-]+)\s*,\s*(-?[\d.eE+-]+)\s*$/.exec(options.calibrateRange);
-    const lo = Number(m?.[1]);
-    const hi = Number(m?.[2]);
-    if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi)
-      throw new MyriadcError("usage", `--calibrate-range ${JSON.stringify(options.calibrateRange)}: expected lo,hi such as 0,255`);
-    calibrationRange = [lo, hi];
-  }
+  const calibrationRange = options.calibrateRange === undefined ? undefined : parseCalibrateRange(options.calibrateRange);
   const { findings } = lintFile(file, {
     inputShapes,
     ...(calibration ? { calibration } : {}),

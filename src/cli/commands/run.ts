@@ -37,7 +37,6 @@ function isFp16Ir(model: Model): boolean {
 }
 
 export function runCommand(file: string, options: RunOptions, io: CliIO): number {
-  const feeds = readNamedTensors("--input", options.input ?? []);
   const loaded = loadModel(file);
   let model = loaded.model;
   let fp16 = false;
@@ -48,18 +47,20 @@ export function runCommand(file: string, options: RunOptions, io: CliIO): number
     model = lowerOrThrow(model, file);
     eliminateDeadCode(model.graph);
   }
-  for (const name of feeds.keys()) {
-    if (!model.graph.inputs.some((v) => v.name === name)) {
+  // Inputs are read only now, each checked against its model input by its header first.
+  const inputs = model.graph.inputs.filter((v) => !v.isInitializer);
+  const feeds = readNamedTensors("--input", options.input ?? [], (name) => {
+    const v = inputs.find((i) => i.name === name);
+    if (!v)
       throw new MyriadcError(
         "usage",
-        `--input: the model has no input ${JSON.stringify(name)} (inputs: ${model.graph.inputs
-          .filter((v) => !v.isInitializer)
-          .map((v) => v.name)
-          .join(", ")})`,
-        { file },
+        `--input: the model has no input ${JSON.stringify(name)} (inputs: ${inputs.map((i) => i.name).join(", ")})`,
+        {
+          file,
+        },
       );
-    }
-  }
+    return { name, dtype: v.dtype, shape: v.shape };
+  });
   const outputs = runOpenvinoModel(model, feeds, { fp16 });
   try {
     if (!statSync(options.outputDir).isDirectory()) throw new MyriadcError("usage", `--output-dir ${options.outputDir} is not a folder`);

@@ -1,6 +1,6 @@
 /** The ONNX frontend: a protobuf ModelProto, recognised by the shape of its first fields. */
 import type { Frontend } from "../frontend.js";
-import { loadOnnxFile } from "./load.js";
+import { loadOnnxBytes } from "./load.js";
 
 /** ModelProto field numbers and the wire type each is written with (ONNX IR spec). */
 const MODEL_FIELDS: ReadonlyMap<number, number> = new Map([
@@ -66,7 +66,7 @@ export const onnxFrontend: Frontend = {
   extensions: [".onnx"],
   signature: "a protobuf ModelProto",
   sniff: looksLikeModelProto,
-  load(file) {
-    return { ...loadOnnxFile(file), format: "onnx", dialect: "onnx" };
+  loadBytes(source) {
+    return { ...loadOnnxBytes(source.bytes, source.name, { companion: source.companion }), format: "onnx", dialect: "onnx" };
   },
 };

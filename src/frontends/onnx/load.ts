@@ -1,10 +1,8 @@
 /**
- * ONNX file → Model. Decoding is protobufjs reflection over our own schema; the graph is
+ * ONNX bytes → Model (files are read by load-model.ts). Decoding is protobufjs reflection over our own schema; the graph is
  * then built in two phases per graph (define every node output, then connect inputs), so
  * files whose nodes are out of topological order still load (and are sorted, with a note).
  */
-import { readFileSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import type { Attribute, AttributeType } from "../../ir/attribute.js";
 import { Graph } from "../../ir/graph.js";
 import { type FunctionDef, Model, normalizeDomain } from "../../ir/model.js";
@@ -13,6 +11,7 @@ import { CycleError, sortTopologically } from "../../ir/topo.js";
 import { tensorType } from "../../ir/types.js";
 import { Value } from "../../ir/value.js";
 import { type ErrorCode, MyriadcError } from "../../util/errors.js";
+import type { Companion } from "../companion.js";
 import {
   decodeModelProto,
   has,
@@ -30,9 +29,9 @@ import { ATTRIBUTE_TYPE, MAX_KNOWN_IR_VERSION } from "./proto/schema.js";
 import { sparseTensorFromProto, type TensorContext, tensorFromProto } from "./tensor-proto.js";
 import { typeFromProto } from "./type-proto.js";
 
-export interface LoadOptions {
-  /** Folder that external-data locations are relative to (defaults to the model's folder). */
-  baseDir?: string;
+export interface LoadBytesOptions {
+  /** The files beside the model, where external data is read (none: external data is refused). */
+  companion?: Companion;
 }
 
 export interface LoadResult {
@@ -45,36 +44,11 @@ export interface LoadResult {
   fileBytes: number;
 }
 
-const MAX_PROTOBUF_BYTES = 2 ** 31 - 1;
-
-/** Loads an ONNX model file. All user-caused failures are MyriadcError with the file named. */
-export function loadOnnxFile(path: string, options: LoadOptions = {}): LoadResult {
-  let st: ReturnType<typeof statSync>;
-  try {
-    st = statSync(path);
-  } catch {
-    throw new MyriadcError("file-not-found", "no such file", { file: path });
-  }
-  if (st.isDirectory()) throw new MyriadcError("not-a-file", "is a directory, not an ONNX model file", { file: path });
-  if (!st.isFile()) throw new MyriadcError("not-a-file", "is not a regular file", { file: path });
-  if (st.size > MAX_PROTOBUF_BYTES) {
-    throw new MyriadcError(
-      "bad-format",
-      `is ${st.size} bytes; an ONNX protobuf cannot exceed 2 GiB (large weights belong in external data)`,
-      { file: path },
-    );
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new MyriadcError("io", `cannot read: ${(e as Error).message}`, { file: path, cause: e });
-  }
-  return loadOnnxBytes(bytes, path, { baseDir: options.baseDir ?? dirname(resolve(path)) });
-}
+/** The largest ModelProto protobuf allows. */
+export const MAX_PROTOBUF_BYTES = 2 ** 31 - 1;
 
 /** Loads from memory; `file` names the source in messages. */
-export function loadOnnxBytes(bytes: Uint8Array, file = "<buffer>", options: LoadOptions = {}): LoadResult {
+export function loadOnnxBytes(bytes: Uint8Array, file = "<buffer>", options: LoadBytesOptions = {}): LoadResult {
   if (bytes.byteLength === 0) throw new MyriadcError("truncated", "is empty (0 bytes), not an ONNX model", { file });
   let proto: PModel;
   try {
@@ -86,7 +60,7 @@ export function loadOnnxBytes(bytes: Uint8Array, file = "<buffer>", options: Loa
     }
     throw new MyriadcError("bad-format", `is not an ONNX model (protobuf decoding failed: ${msg})`, { file, cause: e });
   }
-  const loader = new Loader({ file, baseDir: options.baseDir });
+  const loader = new Loader({ file, companion: options.companion });
   let model: Model;
   try {
     model = loader.model(proto);

@@ -7,14 +7,15 @@ import { byteLengthOf, type DTypeName, dtypeFromOnnx, dtypeInfo, dtypeToOnnx } f
 import { shapeSize } from "../../ir/shape.js";
 import { type SparseTensor, Tensor } from "../../ir/tensor.js";
 import { MyriadcError } from "../../util/errors.js";
-import { fileSize, parseExternalSpec, readRange, resolveExternalPath } from "./external-data.js";
+import { type Companion, CompanionError, type CompanionFile } from "../companion.js";
+import { parseExternalSpec } from "./external-spec.js";
 import { has, type Int64, type PSparseTensor, type PTensor, toBigInt, toLong } from "./proto/codec.js";
 
 export interface TensorContext {
   /** The model file, for error messages. */
   file: string;
-  /** Folder external data is resolved against; undefined when the model came from memory. */
-  baseDir: string | undefined;
+  /** The files beside the model, where external data is read; undefined when the model came alone. */
+  companion: Companion | undefined;
 }
 
 export function dimsOf(dims: readonly Int64[] | undefined, what: string, ctx: TensorContext): number[] {
@@ -43,6 +44,8 @@ export function tensorFromProto(p: PTensor, ctx: TensorContext, fallbackName = "
   const dtype = dtypeOf(p.data_type, what, ctx.file);
   const dims = dimsOf(p.dims, what, ctx);
   const count = shapeSize(dims);
+  if (!Number.isSafeInteger(count))
+    throw new MyriadcError("bad-format", `${what} has shape [${dims.join(",")}], whose element count is beyond 2^53`, { file: ctx.file });
   if (has(p, "segment")) {
     throw new MyriadcError("unsupported", `${what} is a segment of a larger tensor, which is not supported`, { file: ctx.file });
   }
@@ -79,16 +82,26 @@ function externalTensor(p: PTensor, dtype: DTypeName, dims: number[], what: stri
   if (dtype === "string")
     throw new MyriadcError("external-data", `${what} is a string tensor stored externally, which ONNX does not allow`, { file: ctx.file });
   const spec = parseExternalSpec(p.external_data ?? [], p.name ?? "", ctx.file);
-  if (ctx.baseDir === undefined) {
+  if (ctx.companion === undefined) {
     throw new MyriadcError(
       "external-data",
       `${what} refers to external file ${JSON.stringify(spec.location)}, but the model was not loaded from a folder`,
       { file: ctx.file },
     );
   }
-  const path = resolveExternalPath(spec.location, ctx.baseDir, p.name ?? "", ctx.file);
+  let data: CompanionFile;
+  try {
+    data = ctx.companion(spec.location);
+  } catch (e) {
+    if (!(e instanceof CompanionError)) throw e;
+    throw new MyriadcError(
+      "external-data",
+      `tensor ${JSON.stringify(p.name ?? "")}: external-data location ${JSON.stringify(spec.location)} ${e.message}`,
+      { file: ctx.file, cause: e },
+    );
+  }
   const expected = byteLengthOf(dtype, shapeSize(dims));
-  const size = fileSize(path);
+  const size = data.size;
   const length = spec.length ?? expected;
   if (length !== expected) {
     throw new MyriadcError(
@@ -104,20 +117,29 @@ function externalTensor(p: PTensor, dtype: DTypeName, dims: number[], what: stri
       { file: ctx.file },
     );
   }
-  const ref = { location: spec.location, path, offset: spec.offset, length, ...(spec.checksum ? { checksum: spec.checksum } : {}) };
-  return Tensor.fromExternal(dtype, dims, ref, () => readRange(path, spec.offset, length));
+  const ref = {
+    location: spec.location,
+    path: data.path,
+    offset: spec.offset,
+    length,
+    ...(spec.checksum ? { checksum: spec.checksum } : {}),
+  };
+  return Tensor.fromExternal(dtype, dims, ref, () => data.read(spec.offset, length));
 }
 
 /** Packs the typed-field form of a tensor into raw little-endian bytes. */
 function typedFieldBytes(p: PTensor, dtype: DTypeName, count: number, what: string, file: string): Uint8Array {
   const info = dtypeInfo(dtype);
-  const out = new Uint8Array(byteLengthOf(dtype, count));
-  const view = new DataView(out.buffer);
   const mismatch = (field: string, got: number, want: number): never => {
     throw new MyriadcError("bad-format", `${what} (${dtype}, ${count} elements) has ${got} entries in ${field}, expected ${want}`, {
       file,
     });
   };
+  // Before allocating from the declared dims: no typed field packs more than 4 elements an entry.
+  const entries = info.onnxField ? ((p[info.onnxField] as unknown[] | undefined)?.length ?? 0) : 0;
+  if (info.onnxField && entries * 4 < count) mismatch(info.onnxField, entries, count);
+  const out = new Uint8Array(byteLengthOf(dtype, count));
+  const view = new DataView(out.buffer);
   switch (info.onnxField) {
     case "float_data": {
       const src = p.float_data ?? [];

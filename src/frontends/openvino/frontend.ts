@@ -1,8 +1,8 @@
 /** The OpenVINO IR frontend: an XML document (the .xml) and its weights (the .bin beside it). */
-import { statSync } from "node:fs";
 import { MyriadcError } from "../../util/errors.js";
-import type { Frontend } from "../frontend.js";
-import { readIr } from "./read-ir.js";
+import { CompanionError } from "../companion.js";
+import type { Frontend, ModelSource } from "../frontend.js";
+import { binNameFor, checkIrNet, parseIrXml } from "./parse-ir.js";
 import { irToModel } from "./to-graph.js";
 
 /** XML: optional UTF-8 byte order mark and white space, then '<'. */
@@ -12,22 +12,50 @@ function looksLikeXml(head: Uint8Array): boolean {
   return head[i] === 0x3c;
 }
 
+/**
+ * The .bin beside the .xml, or undefined when there is none (an IR without weights needs
+ * none). A .bin that is there but cannot be read as a file is refused, naming it.
+ */
+function weightsOf(source: ModelSource, binName: string, binPath: string): Uint8Array | undefined {
+  if (!source.companion) return undefined;
+  let bin: ReturnType<NonNullable<ModelSource["companion"]>>;
+  try {
+    bin = source.companion(binName);
+  } catch (e) {
+    if (!(e instanceof CompanionError)) throw e;
+    if (e.problem === "missing") return undefined;
+    const what =
+      e.problem === "directory"
+        ? "are a directory"
+        : e.problem === "not-a-file"
+          ? "are not a regular file"
+          : `cannot be read: it ${e.message}`;
+    throw new MyriadcError("not-a-file", `its weights ${binPath} ${what}`, { file: source.name });
+  }
+  return bin.read(0, bin.size);
+}
+
 export const openvinoFrontend: Frontend = {
   name: "openvino-ir",
   label: "OpenVINO IR",
   extensions: [".xml"],
   signature: "an XML document",
   sniff: (head) => looksLikeXml(head),
-  load(file) {
-    const ir = readIr(file);
-    if (ir.net.layers.length === 0) throw new MyriadcError("bad-format", "is an IR with no layers", { file });
+  loadBytes(source) {
+    const file = source.name;
+    const net = parseIrXml(new TextDecoder().decode(source.bytes), file);
+    const binName = binNameFor(file.split(/[\\/]/).pop()!);
+    const weights = weightsOf(source, binName, binNameFor(file));
+    checkIrNet(net, weights?.length ?? 0, weights ? file : `${file} (no ${binNameFor(file)})`);
+    if (net.layers.length === 0) throw new MyriadcError("bad-format", "is an IR with no layers", { file });
+    const bytes = weights ?? new Uint8Array();
     return {
-      model: irToModel(ir.net, ir.weights, file),
+      model: irToModel(net, bytes, file),
       format: "openvino-ir",
       dialect: "openvino",
       warnings: [],
-      externalFiles: ir.weights.length ? [ir.binPath.split(/[\\/]/).pop()!] : [],
-      fileBytes: statSync(file).size + ir.weights.length,
+      externalFiles: bytes.length ? [binName] : [],
+      fileBytes: source.bytes.byteLength + bytes.length,
     };
   },
 };

@@ -1,12 +1,14 @@
 /**
- * Reads an OpenVINO IR (.xml + .bin) into the document model, checking what a consumer relies
- * on: every edge joins an existing output port to an existing input port, and every Const's
- * byte range lies inside the weights file. Errors name the file and the layer.
+ * Reads an OpenVINO IR pair (.xml + .bin) from disk into the document model (the checks are
+ * parse-ir.ts's). Models are opened through load-model.ts; this reader serves tools that
+ * want the document of an .xml/.bin pair.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { MyriadcError } from "../../util/errors.js";
-import { parseXml, XmlSyntaxError } from "../../util/xml.js";
-import { IrFormatError, type IrNet, irNetFromXml } from "./ir-document.js";
+import type { IrNet } from "./ir-document.js";
+import { binNameFor, checkIrNet, parseIrXml } from "./parse-ir.js";
+
+export { checkIrNet } from "./parse-ir.js";
 
 export interface IrFiles {
   xmlPath: string;
@@ -17,56 +19,19 @@ export interface IrFiles {
 }
 
 export function binPathFor(xmlPath: string): string {
-  return `${xmlPath.replace(/\.xml$/i, "")}.bin`;
-}
-
-function dataAttr(data: [string, string][] | undefined, name: string): string | undefined {
-  return data?.find(([k]) => k === name)?.[1];
-}
-
-/** Structural checks shared by the reader and the emitter's tests. */
-export function checkIrNet(net: IrNet, weightsLength: number, file: string): void {
-  const fail = (msg: string): never => {
-    throw new MyriadcError("bad-format", msg, { file });
-  };
-  const byId = new Map(net.layers.map((l) => [l.id, l]));
-  if (byId.size !== net.layers.length) fail("two layers share an id");
-  for (const e of net.edges) {
-    const from = byId.get(e.fromLayer);
-    const to = byId.get(e.toLayer);
-    if (!from || !to) fail(`edge ${e.fromLayer}:${e.fromPort} → ${e.toLayer}:${e.toPort} names a layer that does not exist`);
-    if (!from!.outputs.some((p) => p.id === e.fromPort))
-      fail(`edge from layer ${JSON.stringify(from!.name)} uses output port ${e.fromPort}, which it does not have`);
-    if (!to!.inputs.some((p) => p.id === e.toPort))
-      fail(`edge to layer ${JSON.stringify(to!.name)} uses input port ${e.toPort}, which it does not have`);
-  }
-  for (const l of net.layers) {
-    if (l.type === "Const") {
-      const offset = Number(dataAttr(l.data, "offset") ?? NaN);
-      const size = Number(dataAttr(l.data, "size") ?? NaN);
-      if (!Number.isInteger(offset) || !Number.isInteger(size)) fail(`Const layer ${JSON.stringify(l.name)} has no valid offset/size`);
-      if (offset + size > weightsLength) {
-        fail(
-          `Const layer ${JSON.stringify(l.name)} needs bytes ${offset}–${offset + size} of the weights, which have ${weightsLength} bytes`,
-        );
-      }
-    }
-    for (const b of l.bodies) checkIrNet(b.net, weightsLength, file);
-  }
+  return binNameFor(xmlPath);
 }
 
 export function readIr(xmlPath: string, binPath = binPathFor(xmlPath)): IrFiles {
   if (!existsSync(xmlPath)) throw new MyriadcError("file-not-found", "no such file", { file: xmlPath });
   if (statSync(xmlPath).isDirectory()) throw new MyriadcError("not-a-file", "is a directory, not an IR .xml file", { file: xmlPath });
-  let net: IrNet;
-  try {
-    net = irNetFromXml(parseXml(readFileSync(xmlPath, "utf8")));
-  } catch (e) {
-    if (e instanceof XmlSyntaxError) throw new MyriadcError("bad-format", `is not valid XML: ${e.message}`, { file: xmlPath, cause: e });
-    if (e instanceof IrFormatError) throw new MyriadcError("bad-format", e.message, { file: xmlPath, cause: e });
-    throw e;
-  }
-  const weights = existsSync(binPath) ? new Uint8Array(readFileSync(binPath)) : new Uint8Array();
+  const net: IrNet = parseIrXml(readFileSync(xmlPath, "utf8"), xmlPath);
+  const binStat = statSync(binPath, { throwIfNoEntry: false });
+  if (binStat && !binStat.isFile())
+    throw new MyriadcError("not-a-file", `its weights ${binPath} are ${binStat.isDirectory() ? "a directory" : "not a regular file"}`, {
+      file: xmlPath,
+    });
+  const weights = binStat ? new Uint8Array(readFileSync(binPath)) : new Uint8Array();
   checkIrNet(net, weights.length, existsSync(binPath) ? xmlPath : `${xmlPath} (no ${binPath})`);
   return { xmlPath, binPath, net, weights };
 }

@@ -7,8 +7,9 @@ import { countBySeverity, type Finding } from "../finding.js";
 
 export const LINT_JSON_SCHEMA_VERSION = 1;
 
-export function formatJson(file: string, findings: readonly Finding[]): string {
-  const findingsOut = findings.map((f) => ({
+/** One finding as the JSON output writes it (the report shows findings through this too). */
+export function findingJson(f: Finding) {
+  return {
     rule: f.rule,
     severity: f.severity,
     node: f.node,
@@ -17,7 +18,13 @@ export function formatJson(file: string, findings: readonly Finding[]): string {
     suggestion: f.suggestion ?? null,
     fixable: f.fixable,
     whyNotFixable: f.whyNotFixable ?? null,
-  }));
+  };
+}
+
+export type FindingJson = ReturnType<typeof findingJson>;
+
+export function formatJson(file: string, findings: readonly Finding[]): string {
+  const findingsOut = findings.map(findingJson);
   const doc = {
     schemaVersion: LINT_JSON_SCHEMA_VERSION,
     file,

@@ -6,17 +6,17 @@
  * whole-graph analysis rather than a rewrite rule: two nodes are equal only by comparison
  * with every node before them.
  */
-import { createHash } from "node:crypto";
 import { type Attribute, isAttributeRef } from "../../ir/attribute.js";
 import type { Graph } from "../../ir/graph.js";
 import type { Model } from "../../ir/model.js";
 import type { Node } from "../../ir/node.js";
 import type { Value } from "../../ir/value.js";
+import { ContentIds } from "../../util/content-ids.js";
 import type { Pass, PassResult } from "../pass.js";
 
 const NEVER_MERGE = new Set(["RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli"]);
 
-function attributeKey(a: Attribute): string {
+function attributeKey(a: Attribute, contents: ContentIds): string {
   if (isAttributeRef(a)) return `ref:${a.ref}`;
   switch (a.type) {
     case "int":
@@ -32,29 +32,19 @@ function attributeKey(a: Attribute): string {
     case "strings":
       return `ss:${JSON.stringify(a.value)}`;
     case "tensor":
-      return `t:${a.value.dtype}:${a.value.dims.join(",")}:${tensorDigest(a.value)}`;
+      return `t:${a.value.dtype}:${a.value.dims.join(",")}:${tensorDigest(a.value, contents)}`;
     default:
       return `${a.type}:unique:${Math.random()}`; // graphs etc.: never equal
   }
 }
 
-/** Content digests, computed once per tensor: the pipeline runs CSE every round. */
-const digests = new WeakMap<object, string>();
-
-function tensorDigest(t: { dtype: string; bytes(): Uint8Array; strings(): string[] }): string {
-  let d = digests.get(t);
-  if (d === undefined) {
-    const h = createHash("sha256");
-    if (t.dtype === "string") h.update(JSON.stringify(t.strings()));
-    else h.update(t.bytes());
-    d = h.digest("hex");
-    digests.set(t, d);
-  }
-  return d;
+/** The content id of a tensor's bytes (its strings' JSON for a string tensor). */
+function tensorDigest(t: { dtype: string; bytes(): Uint8Array; strings(): string[] }, contents: ContentIds): number {
+  return contents.id(t.dtype === "string" ? new TextEncoder().encode(JSON.stringify(t.strings())) : t.bytes());
 }
 
 /** Merges initializers with identical content (not graph inputs: those may be overridden). */
-function mergeConstants(graph: Graph): boolean {
+function mergeConstants(graph: Graph, contents: ContentIds): boolean {
   let changed = false;
   // Group by dtype and shape first; content is hashed only where two constants could be equal.
   const groups = new Map<string, Value[]>();
@@ -68,9 +58,9 @@ function mergeConstants(graph: Graph): boolean {
   }
   for (const list of groups.values()) {
     if (list.length < 2) continue;
-    const seen = new Map<string, Value>();
+    const seen = new Map<number, Value>();
     for (const v of list) {
-      const digest = tensorDigest(v.initializer!);
+      const digest = tensorDigest(v.initializer!, contents);
       const first = seen.get(digest);
       if (!first) {
         seen.set(digest, v);
@@ -84,26 +74,26 @@ function mergeConstants(graph: Graph): boolean {
   return changed;
 }
 
-function nodeKey(node: Node, ids: Map<Value, number>): string | undefined {
+function nodeKey(node: Node, ids: Map<Value, number>, contents: ContentIds): string | undefined {
   if (NEVER_MERGE.has(node.opType) || node.subgraphs().length > 0) return undefined;
   const inputs = node.inputs.map((v) => (v ? (ids.get(v) ?? `outer:${v.name}`) : "-")).join(",");
   const attrs = [...node.attributes]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, a]) => `${k}=${attributeKey(a)}`)
+    .map(([k, a]) => `${k}=${attributeKey(a, contents)}`)
     .join(";");
   return `${node.domain}|${node.opType}|${node.version}|${node.outputs.length}|${inputs}|${attrs}`;
 }
 
-export function eliminateCommonSubexpressions(graph: Graph): boolean {
-  let changed = mergeConstants(graph);
+export function eliminateCommonSubexpressions(graph: Graph, contents = new ContentIds()): boolean {
+  let changed = mergeConstants(graph, contents);
   const ids = new Map<Value, number>();
   let next = 0;
   for (const v of graph.inputs) ids.set(v, next++);
   for (const v of graph.initializers.values()) ids.set(v, next++);
   const seen = new Map<string, Node>();
   for (const node of [...graph.nodes]) {
-    for (const sg of node.subgraphs()) changed = eliminateCommonSubexpressions(sg) || changed;
-    const key = nodeKey(node, ids);
+    for (const sg of node.subgraphs()) changed = eliminateCommonSubexpressions(sg, contents) || changed;
+    const key = nodeKey(node, ids, contents);
     const first = key === undefined ? undefined : seen.get(key);
     if (key !== undefined && first && node.outputs.every((v) => !v || !v.isGraphOutput())) {
       node.outputs.forEach((v, i) => {

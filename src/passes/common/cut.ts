@@ -37,6 +37,11 @@ export function cutGraph(model: Model, cut: { inputs?: readonly string[]; output
         fresh.push(old);
         continue;
       }
+      if (old.isInitializer)
+        throw new MyriadcError(
+          "usage",
+          `--inputs: ${JSON.stringify(name)} is a constant (an initializer), not a value computed by the graph`,
+        );
       if (old.type?.kind !== "tensor" || old.dtype === undefined || old.shape === undefined) {
         throw new MyriadcError(
           "usage",
@@ -48,7 +53,6 @@ export function cutGraph(model: Model, cut: { inputs?: readonly string[]; output
       const wasOutput = old.isGraphOutput();
       old.replaceAllUsesWith(v, { graphOutputs: wasOutput });
       g.renameValue(old, g.uniqueName(`${name}_cut`));
-      if (old.isInitializer) g.removeInitializer(old);
       fresh.push(v);
     }
     for (const v of [...g.inputs]) if (!fresh.includes(v) && !v.isInitializer) g.removeInput(v);

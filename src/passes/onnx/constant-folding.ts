@@ -10,7 +10,7 @@
  * alone (a graph output keeps its producing node so the interface is unchanged).
  */
 
-import { byteLengthOf, dtypeInfo } from "../../ir/dtype.js";
+import { dtypeInfo } from "../../ir/dtype.js";
 import type { Graph } from "../../ir/graph.js";
 import type { Model } from "../../ir/model.js";
 import type { Node } from "../../ir/node.js";
@@ -20,6 +20,7 @@ import { tensorType } from "../../ir/types.js";
 import { Value } from "../../ir/value.js";
 import { type NdArray, ndFromTensor, ndToTensor } from "../../ops/ndarray.js";
 import { onnxOp } from "../../ops/onnx/registry.js";
+import { maxTensorBytes, tensorBytes } from "../../util/limits.js";
 import type { Pass, PassResult } from "../pass.js";
 import { constantOf, isOnnxDomain } from "./op-context.js";
 
@@ -31,6 +32,8 @@ export interface FoldOptions {
 }
 
 const EXPANDING = new Set(["ConstantOfShape", "Expand", "Tile", "Range"]);
+/** Ops whose result size comes from their input values (not their input sizes): folded only with a known output shape. */
+const SIZED_BY_VALUES = new Set([...EXPANDING, "Resize", "Upsample", "Pad", "OneHot", "EyeLike", "CenterCropPad"]);
 const NEVER_FOLD = new Set([
   "RandomNormal",
   "RandomUniform",
@@ -97,13 +100,14 @@ function foldGraph(model: Model, graph: Graph, options: Required<FoldOptions>, s
       const present = node.inputs.filter((v) => v !== undefined);
       if (present.some((v) => !constantOf(v))) continue;
       // Guard before computing: the inferred output size must be known and within limits.
-      const limit = EXPANDING.has(node.opType) ? options.expandLimitBytes : options.maxBytes;
+      // Never above the per-tensor limit (src/util/limits.ts), whatever the fold limits say.
+      const limit = Math.min(EXPANDING.has(node.opType) ? options.expandLimitBytes : options.maxBytes, maxTensorBytes());
       const tooBig = node.outputs.some((o) => {
         if (!o) return false;
         const s = o.shape;
         const d = o.dtype;
-        if (!isStaticShape(s) || !d || d === "string") return EXPANDING.has(node.opType);
-        return byteLengthOf(d, shapeSize(s)) > limit;
+        if (!isStaticShape(s) || !d || d === "string") return SIZED_BY_VALUES.has(node.opType);
+        return tensorBytes(d, s) > limit;
       });
       if (tooBig) {
         notes.push(`${node.describe()} not folded: its result would exceed ${limit} bytes (raise the fold limit to allow it)`);

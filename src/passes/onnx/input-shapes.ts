@@ -10,22 +10,39 @@ import type { PassResult } from "../pass.js";
 
 export type InputShapes = ReadonlyMap<string, readonly number[]>;
 
-/** Parses `name=[1,3,224,224]` or `name=1,3,224,224` (the name may itself contain "="). */
+/**
+ * Parses `name=[1,3,224,224]` or `name=1,3,224,224` (the name may itself contain "="). Every
+ * entry must be a whole number: `[1,,3]`, `[1,3` and an empty list are refused, never
+ * quietly read as something else.
+ */
 export function parseInputShape(spec: string): [string, number[]] {
-  const m = /^(.*)=\[?\s*([\d\s,]*)\]?$/.exec(spec);
-  if (!m || m[1] === "")
-    throw new MyriadcError("usage", `--input-shape ${JSON.stringify(spec)}: expected name=[d0,d1,...] with whole numbers`);
-  const dims = m[2]!
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "")
-    .map(Number);
-  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0))
-    throw new MyriadcError("usage", `--input-shape ${JSON.stringify(spec)}: dimensions must be whole numbers`);
+  const bad = (why: string): never => {
+    throw new MyriadcError("usage", `--input-shape ${JSON.stringify(spec)}: ${why}; expected name=[d0,d1,...] with whole numbers`);
+  };
+  const m = /^(.*)=\s*(\[?)([^[\]]*)(\]?)\s*$/.exec(spec);
+  if (!m || m[1] === "") return bad("no name=dims");
+  if ((m[2] !== "") !== (m[4] !== "")) bad("the brackets do not match");
+  if (m[3]!.trim() === "") bad("the shape is empty");
+  const dims = m[3]!.split(",").map((s) => {
+    const t = s.trim();
+    if (t === "") return bad("a dimension is missing between commas");
+    if (!/^\d+$/.test(t)) return bad(`${JSON.stringify(t)} is not a whole number`);
+    const d = Number(t);
+    if (!Number.isSafeInteger(d)) return bad(`${t} is too large`);
+    return d;
+  });
   return [m[1]!, dims];
 }
 
-export function setInputShapes(model: Model, shapes: InputShapes): PassResult {
+export interface InputShapeOptions {
+  /**
+   * Let a shape change an input's rank, as Model Optimizer's --input_shape does. Off by default
+   * (and on the command line): a model's ops were built for the rank it declares.
+   */
+  allowRankChange?: boolean;
+}
+
+export function setInputShapes(model: Model, shapes: InputShapes, options: InputShapeOptions = {}): PassResult {
   const g = model.graph;
   const bindings = new Map<string, number>();
   const reshaped: string[] = [];
@@ -36,8 +53,14 @@ export function setInputShapes(model: Model, shapes: InputShapes): PassResult {
       throw new MyriadcError("usage", `--input-shape: the model has no input ${JSON.stringify(name)} (inputs: ${names.join(", ")})`);
     }
     const old = v.shape;
-    // Like Model Optimizer's --input_shape, fixed sizes (even the rank) may be overridden; then
-    // every shape derived from the inputs is forgotten and inferred again.
+    // A rank the model does not have cannot be right (its ops were built for the declared one).
+    if (old && old.length !== dims.length && !options.allowRankChange)
+      throw new MyriadcError(
+        "usage",
+        `--input-shape ${name}=${formatShape(dims)}: input ${JSON.stringify(name)} has rank ${old.length} (${formatShape(old)}), not ${dims.length}`,
+      );
+    // Like Model Optimizer's --input_shape, fixed sizes may be overridden; then every shape
+    // derived from the inputs is forgotten and inferred again.
     if (old && (old.length !== dims.length || old.some((d, i) => typeof d === "number" && d !== dims[i]))) {
       reshaped.push(`${name}: ${formatShape(old)} → ${formatShape(dims)}`);
     }

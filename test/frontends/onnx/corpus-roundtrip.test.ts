@@ -8,7 +8,8 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadOnnxBytes, loadOnnxFile } from "../../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../../src/frontends/load-model.js";
+import { loadOnnxBytes } from "../../../src/frontends/onnx/load.js";
 import { encodeOnnx } from "../../../src/frontends/onnx/save.js";
 import { readNpy } from "../../../src/io/npy.js";
 import { readTensorPb } from "../../../src/io/tensor-pb.js";

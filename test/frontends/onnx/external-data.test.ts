@@ -6,8 +6,8 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { loadOnnxFile } from "../../../src/frontends/load-model.js";
 import { readRange } from "../../../src/frontends/onnx/external-data.js";
-import { loadOnnxFile } from "../../../src/frontends/onnx/load.js";
 import { saveOnnxFile } from "../../../src/frontends/onnx/save.js";
 import { externalModel } from "../../support/tiny-models.js";
 

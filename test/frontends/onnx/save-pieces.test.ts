@@ -4,7 +4,7 @@
  * tensors with fields on both sides of raw_data.
  */
 import { describe, expect, it } from "vitest";
-import { loadOnnxFile } from "../../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../../src/frontends/load-model.js";
 import { encodeModelProto } from "../../../src/frontends/onnx/proto/codec.js";
 import { encodeOnnxPieces, modelToProto } from "../../../src/frontends/onnx/save.js";
 import type { Model } from "../../../src/ir/model.js";

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadOnnxFile } from "../../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../../src/frontends/load-model.js";
 import { readTensorPb } from "../../../src/io/tensor-pb.js";
 import type { DTypeName } from "../../../src/ir/dtype.js";
 import {

@@ -4,7 +4,7 @@
  * data-movement results must be bit-exact; floating-point results within fp32 tolerance.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { loadOnnxFile } from "../../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../../src/frontends/load-model.js";
 import { readTensorPb } from "../../../src/io/tensor-pb.js";
 import { dtypeInfo } from "../../../src/ir/dtype.js";
 import type { Tensor } from "../../../src/ir/tensor.js";

@@ -6,7 +6,7 @@
  * (with their reasons) and tests onnxruntime cannot run are counted and printed.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { loadOnnxFile } from "../../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../../src/frontends/load-model.js";
 import { encodeOnnx } from "../../../src/frontends/onnx/save.js";
 import { readTensorPb } from "../../../src/io/tensor-pb.js";
 import { dtypeInfo } from "../../../src/ir/dtype.js";

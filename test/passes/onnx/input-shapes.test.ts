@@ -13,6 +13,15 @@ describe("input shapes", () => {
     expect(() => parseInputShape("x=[1,a]")).toThrow(/expected name=\[d0,d1,...\]/);
   });
 
+  it("refuses malformed lists instead of reading them as something else", () => {
+    expect(() => parseInputShape("x=[1,,3]")).toThrow(/missing between commas/);
+    expect(() => parseInputShape("x=[1,3")).toThrow(/brackets do not match/);
+    expect(() => parseInputShape("x=[]")).toThrow(/empty/);
+    expect(() => parseInputShape("x=")).toThrow(/empty/);
+    expect(() => parseInputShape("x=[1,-3]")).toThrow(/not a whole number/);
+    expect(() => parseInputShape("x=[1,3,]")).toThrow(/missing between commas/);
+  });
+
   it("makes a dynamic model static so no Shape op is left", () => {
     const b = new GraphBuilder(13);
     const x = b.input("x", "float32", ["batch", 3, "h", "w"]);
@@ -47,9 +56,15 @@ describe("input shapes", () => {
     y!.type = { kind: "tensor", dtype: "float32", shape: [2, 3] };
     b.output(y!);
     const m = b.model();
-    const r = setInputShapes(m, new Map([["x", [1, 4, 6]]]));
-    expect(r.notes).toEqual(["input reshaped: x: [2,3] → [1,4,6]"]);
+    const r = setInputShapes(m, new Map([["x", [4, 6]]]));
+    expect(r.notes).toEqual(["input reshaped: x: [2,3] → [4,6]"]);
     runPipeline(m, fixPipeline());
-    expect(m.graph.outputs[0]!.shape).toEqual([1, 4, 6]);
+    expect(m.graph.outputs[0]!.shape).toEqual([4, 6]);
+  });
+
+  it("refuses a rank the input does not have", () => {
+    const b = new GraphBuilder(13);
+    b.output(b.op("Relu", [b.input("x", "float32", [2, "n"])])[0]!);
+    expect(() => setInputShapes(b.model(), new Map([["x", [1, 4, 6]]]))).toThrow(/input "x" has rank 2 .*, not 3$/);
   });
 });

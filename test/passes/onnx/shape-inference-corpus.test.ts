@@ -9,7 +9,7 @@
  */
 
 import { afterAll, describe, expect, it } from "vitest";
-import { loadOnnxFile } from "../../../src/frontends/onnx/load.js";
+import { loadOnnxFile } from "../../../src/frontends/load-model.js";
 import { readNpy } from "../../../src/io/npy.js";
 import { readTensorPb } from "../../../src/io/tensor-pb.js";
 import type { Model } from "../../../src/ir/model.js";
