@@ -314,6 +314,11 @@ export class Graph {
     return this.firstNode;
   }
 
+  /** The last node, or undefined for an empty graph (what was appended after it is walked with nextNode). */
+  get last(): Node | undefined {
+    return this.lastNode;
+  }
+
   private checkMember(node: Node): void {
     if (node.graph !== this) throw new Error(`${node.describe()} is not in graph ${JSON.stringify(this.name)}`);
   }

@@ -105,7 +105,8 @@ export function lowerToOpenvino(model: Model, options: LowerOptions = {}): { mod
       node.version ?? opset,
     );
     let outs: (Value | undefined)[];
-    const before = g.nodes.length;
+    // Where this rule's nodes start (a g.nodes snapshot per node would make lowering quadratic).
+    const before = g.last;
     try {
       outs = rule(ctx);
     } catch (e) {
@@ -122,11 +123,11 @@ export function lowerToOpenvino(model: Model, options: LowerOptions = {}): { mod
       if (v) map.set(v, outs[i]);
     });
     nameResults(g, node, outs);
-    if (options.trace && node.name)
-      options.trace.set(
-        node.name,
-        g.nodes.slice(before).map((n) => n.name),
-      );
+    if (options.trace && node.name) {
+      const created: string[] = [];
+      for (let n = before ? g.nextNode(before) : g.first; n; n = g.nextNode(n)) created.push(n.name);
+      options.trace.set(node.name, created);
+    }
   }
   if (failures.length) return { model, failures };
   for (const v of src.outputs) {
