@@ -1,8 +1,8 @@
 /**
  * The `convert` pipeline as a library call: ONNX model → fix (shapes, folding,
  * simplification) → lowering to OpenVINO ops → IR document and weights. Value shapes for
- * the IR ports are observed by one run of the interpreter on zero inputs, which needs every
- * input shape to be static (set them with inputShapes).
+ * the IR ports come from OpenVINO shape inference (no activation is computed), which needs
+ * every input shape to be static (set them with inputShapes).
  */
 
 import { type EmittedIr, emitOpenvinoIr } from "./emit/openvino-emitter.js";

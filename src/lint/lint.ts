@@ -2,11 +2,10 @@
  * Linting an OpenVINO-dialect model for MYRIAD: every rule of MYRIAD_RULES over the model and
  * the dtype/dims of its values.
  */
-import type { DTypeName } from "../ir/dtype.js";
 import type { Model } from "../ir/model.js";
 import { isStaticShape } from "../ir/shape.js";
 import type { Value } from "../ir/value.js";
-import { observeTypes } from "../runtime/observe-types.js";
+import { inferOpenvinoTypes } from "../runtime/shape-inference.js";
 import { lintFacts } from "./facts.js";
 import type { Finding } from "./finding.js";
 import type { LintRule, ValueInfo } from "./rule.js";
@@ -16,7 +15,8 @@ export { MYRIAD_RULES };
 
 /**
  * The dtype and dims of every value: from the model's own types (an IR's ports) where they
- * are complete, else observed by one interpreter run on zero inputs (static inputs needed).
+ * are complete, else from shape inference (static inputs needed; values past a layer it does
+ * not know stay as the model has them).
  */
 export function valueTypes(model: Model, file: string): Map<Value, ValueInfo> {
   const g = model.graph;
@@ -28,13 +28,8 @@ export function valueTypes(model: Model, file: string): Map<Value, ValueInfo> {
   const missing = all.some((v) => unknown(v) && v.uses.length + (v.isGraphOutput() ? 1 : 0) > 0);
   const staticInputs = g.inputs.every((v) => v.isInitializer || isStaticShape(v.shape));
   if (missing && staticInputs) {
-    let observed: Map<Value, { dtype: DTypeName; dims: readonly number[] }> | undefined;
-    try {
-      observed = observeTypes(model, file);
-    } catch {
-      observed = undefined; // an op the interpreter lacks: the model's own types are all there is
-    }
-    for (const [v, t] of observed ?? []) if (unknown(v)) types.set(v, { dtype: t.dtype, dims: t.dims.map((d) => (d < 0 ? null : d)) });
+    const inferred = inferOpenvinoTypes(model, { file, partial: true });
+    for (const [v, t] of inferred) if (unknown(v)) types.set(v, { dtype: t.dtype, dims: t.dims.map((d) => (d < 0 ? null : d)) });
   }
   return types;
 }

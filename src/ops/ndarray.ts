@@ -1,5 +1,5 @@
 /**
- * Plain N-d arrays for kernels (constant folding now, the OpenVINO interpreter later).
+ * Plain N-d arrays for kernels (constant folding and the OpenVINO interpreter).
  * Values are held in the widest exact JS form of their dtype class: float types in a
  * Float64Array (so one rounding happens at the end, like a float32 kernel computing in
  * float32 — +,−,×,÷ rounded once from double equal the float32 results), 64-bit integers in
@@ -12,6 +12,7 @@ import {
   float32ArrayToBf16,
   float32ArrayToFp16,
   float32ToFp8Bits,
+  fp16BitsToFloat32,
   packFp4,
   packInt2,
   packInt4,
@@ -31,19 +32,31 @@ export function isBigDtype(dtype: DTypeName): boolean {
   return dtype === "int64" || dtype === "uint64";
 }
 
+let fp16Table: Float64Array | undefined;
+
+/** float16 bits as doubles through a table of all 65,536 values (FP16 IR weights decode in one pass). */
+function fp16ToDoubles(bits: Uint16Array): Float64Array {
+  if (!fp16Table) {
+    fp16Table = new Float64Array(65536);
+    for (let i = 0; i < 65536; i++) fp16Table[i] = fp16BitsToFloat32(i);
+  }
+  const table = fp16Table;
+  const out = new Float64Array(bits.length);
+  for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]!]!;
+  return out;
+}
+
 export function ndFromTensor(t: Tensor): NdArray {
   if (t.dtype === "string") throw new TypeError("string tensors have no numeric view");
   if (t.dtype === "int64") return { dtype: t.dtype, dims: t.dims, data: BigInt64Array.from(t.data() as BigInt64Array) };
   if (t.dtype === "uint64") return { dtype: t.dtype, dims: t.dims, data: BigUint64Array.from(t.data() as BigUint64Array) };
   const info = dtypeInfo(t.dtype);
-  if (info.kind === "float" && t.dtype !== "float64" && t.dtype !== "float32")
-    return { dtype: t.dtype, dims: t.dims, data: Float64Array.from(t.toFloat32()) };
   if (info.kind === "complex") throw new TypeError("complex tensors are not supported by the kernels");
-  if (info.bits < 8) return { dtype: t.dtype, dims: t.dims, data: Float64Array.from(t.toFloat32()) };
-  const src = t.data();
-  const out = new Float64Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = Number(src[i] as number);
-  return { dtype: t.dtype, dims: t.dims, data: out };
+  if (t.dtype === "float16") return { dtype: t.dtype, dims: t.dims, data: fp16ToDoubles(t.data() as Uint16Array) };
+  // Typed-array construction widens every element exactly, at memory speed.
+  if ((info.kind === "float" && t.dtype !== "float64" && t.dtype !== "float32") || info.bits < 8)
+    return { dtype: t.dtype, dims: t.dims, data: new Float64Array(t.toFloat32()) };
+  return { dtype: t.dtype, dims: t.dims, data: new Float64Array(t.data() as Exclude<NumericArray, BigInt64Array | BigUint64Array>) };
 }
 
 /**
@@ -199,8 +212,81 @@ export function broadcastIndex(dims: readonly number[], outDims: readonly number
   return idx;
 }
 
-/** Allocates data of the right class for a dtype. */
+/**
+ * The most elements any kernel allocates: element offsets are held in Int32Arrays. The
+ * interpreter refuses bigger outputs at their node, with the shared per-tensor byte limit
+ * (src/util/limits.ts), before a kernel is called; this bound also protects kernels called
+ * directly (constant folding, tests).
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
+
+/**
+ * Walks an output of `outDims` that broadcasts two inputs of `aDims` and `bDims` as runs:
+ * stretches of consecutive output elements along which each input's offset advances by a
+ * fixed step (1, or 0 for a broadcast input). Axes that are contiguous in both inputs are
+ * merged, so a same-shape pair is one run and a per-channel bias one run per channel. Runs
+ * come in output order; `visit` is called once per run, never per element.
+ */
+export function forEachBroadcastRun(
+  aDims: readonly number[],
+  bDims: readonly number[],
+  outDims: readonly number[],
+  visit: (out: number, a: number, b: number, length: number, aStep: number, bStep: number) => void,
+): void {
+  const rank = outDims.length;
+  const aStrides = stridesOf(aDims);
+  const bStrides = stridesOf(bDims);
+  const strideIn = (dims: readonly number[], strides: readonly number[], d: number) => {
+    const k = d - (rank - dims.length);
+    return k < 0 || dims[k] === 1 ? 0 : strides[k]!;
+  };
+  // Merged axes, innermost first: length and the two input strides.
+  const len: number[] = [];
+  const sa: number[] = [];
+  const sb: number[] = [];
+  for (let d = rank - 1; d >= 0; d--) {
+    const n = outDims[d]!;
+    if (n === 0) return;
+    if (n === 1) continue;
+    const a = strideIn(aDims, aStrides, d);
+    const b = strideIn(bDims, bStrides, d);
+    const top = len.length - 1;
+    if (top >= 0 && a === sa[top]! * len[top]! && b === sb[top]! * len[top]!) len[top]! *= n;
+    else {
+      len.push(n);
+      sa.push(a);
+      sb.push(b);
+    }
+  }
+  if (len.length === 0) {
+    visit(0, 0, 0, 1, 0, 0);
+    return;
+  }
+  const runLength = len[0]!;
+  const outer = len.length - 1;
+  const counter = new Array<number>(outer).fill(0);
+  let runs = 1;
+  for (let k = 1; k <= outer; k++) runs *= len[k]!;
+  let aOff = 0;
+  let bOff = 0;
+  for (let r = 0, o = 0; r < runs; r++, o += runLength) {
+    visit(o, aOff, bOff, runLength, sa[0]!, sb[0]!);
+    for (let k = 0; k < outer; k++) {
+      const axis = k + 1;
+      aOff += sa[axis]!;
+      bOff += sb[axis]!;
+      if (++counter[k]! < len[axis]!) break;
+      aOff -= sa[axis]! * len[axis]!;
+      bOff -= sb[axis]! * len[axis]!;
+      counter[k] = 0;
+    }
+  }
+}
+
+/** Allocates data of the right class for a dtype (zero-filled). */
 export function ndAlloc(dtype: DTypeName, n: number): NdData {
+  if (!(n <= MAX_TENSOR_ELEMENTS))
+    throw new RangeError(`a tensor of ${n} elements, more than the ${MAX_TENSOR_ELEMENTS} the kernels can index`);
   if (dtype === "int64") return new BigInt64Array(n);
   if (dtype === "uint64") return new BigUint64Array(n);
   return new Float64Array(n);

@@ -1,69 +1,99 @@
 /**
  * Reference interpreter for graphs in the OpenVINO dialect: runs the op table's kernels in
- * topological order. With `fp16`, every floating-point result is rounded to float16 after
- * each op (as an FP16 IR would compute on MYRIAD), so precision loss and overflow show.
+ * topological order. Before each kernel the op's shape inference gives the output shapes,
+ * so a wrong model is reported at its node and a tensor above the size limit is refused
+ * before it is allocated. Float results are rounded once per op output (see rounding.ts);
+ * with `fp16` every floating-point result is rounded to float16 (as an FP16 IR computes on
+ * MYRIAD), so precision loss and overflow show.
  */
-
-import { dtypeInfo } from "../ir/dtype.js";
 import type { Model } from "../ir/model.js";
-import { f16round } from "../ir/numeric/float-bits.js";
+import type { Node } from "../ir/node.js";
 import { shapeSize } from "../ir/shape.js";
 import type { Tensor } from "../ir/tensor.js";
 import { topologicalOrder } from "../ir/topo.js";
 import type { Value } from "../ir/value.js";
-import { type NdArray, ndAlloc, ndFromTensor, ndToTensor } from "../ops/ndarray.js";
+import { MAX_TENSOR_ELEMENTS, type NdArray, ndToTensor } from "../ops/ndarray.js";
+import type { OvPortInfo, OvPortType } from "../ops/openvino/op-def.js";
 import { openvinoOp } from "../ops/openvino/registry.js";
 import { MyriadcError } from "../util/errors.js";
+import { checkTensorSize } from "../util/limits.js";
+import { nodeError, noKernelError } from "./op-errors.js";
+import { roundResult, runValueOf } from "./rounding.js";
 
 export interface RunOptions {
   /** Round floating-point results to float16 after every op. */
   fp16?: boolean;
   /** Called with every computed value (inputs and constants included): shapes, types, statistics. */
   observe?: (value: Value, result: NdArray) => void;
-  /**
-   * Only the types matter (type observation): ops that can tell their output types without
-   * computing (convolution, pooling, MatMul) produce zeros of the right shape instead.
-   */
-  typesOnly?: boolean;
+  /** Named in error messages. */
+  file?: string;
+}
+
+/** A computed value as inference sees it: everything is known. */
+function portOf(a: NdArray): OvPortInfo {
+  return { dtype: a.dtype, dims: a.dims, value: () => a };
 }
 
 /**
- * Integer and boolean results may be shapes, indices or conditions whose values decide later
- * shapes: they are always computed. Float results never are (value-dependent output sizes
- * such as NonMaxSuppression's are reported as dynamic).
+ * Refuses an output before its kernel allocates it: above the shared per-tensor limit
+ * (src/util/limits.ts, `--max-tensor-bytes`), or more elements than the kernels can index.
+ * Sizes only known at run time (-1) are the kernel's to check.
  */
-function mayHoldShapes(dtype: NdArray["dtype"]): boolean {
-  const kind = dtypeInfo(dtype).kind;
-  return kind !== "float";
+function checkOutputSize(node: Node, index: number, t: OvPortType, file: string | undefined): void {
+  if (t.dims.some((d) => d < 0)) return;
+  const what = `${node.describe()}: output ${index}`;
+  checkTensorSize({ dtype: t.dtype, dims: t.dims, what, file });
+  const n = shapeSize(t.dims);
+  if (n > MAX_TENSOR_ELEMENTS)
+    throw new MyriadcError(
+      "too-large",
+      `${what}: ${t.dtype}[${t.dims.join(",")}] has ${n} elements, more than the ${MAX_TENSOR_ELEMENTS} the interpreter can index`,
+      {
+        file,
+      },
+    );
 }
 
 /**
- * float32 results are rounded to float32 after every op, as a float32 kernel stores them: the
- * kernels compute in double, and chained ops (Divide then Round, in quantization) would
- * otherwise see more precision than OpenVINO's.
+ * Every computed output has the type inference gave it (where inference knew the size), so
+ * each run also checks the shape inference that convert and lint rely on. A difference is a
+ * bug in one of the two, not a problem of the model.
  */
-function roundFp32(a: NdArray): NdArray {
-  if (a.dtype !== "float32" || !(a.data instanceof Float64Array)) return a;
-  const d = a.data;
-  for (let i = 0; i < d.length; i++) d[i] = Math.fround(d[i]!);
-  return a;
-}
-
-function roundFp16(a: NdArray): NdArray {
-  if (!(a.data instanceof Float64Array) || !/^(float|bfloat)/.test(a.dtype)) return a;
-  const out = new Float64Array(a.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = f16round(a.data[i]!);
-  return { ...a, data: out };
+function checkInferred(node: Node, types: readonly OvPortType[], outs: readonly NdArray[]): void {
+  node.outputs.forEach((v, i) => {
+    const t = types[i];
+    const r = outs[i];
+    if (!v || !t || !r) return;
+    const same = t.dtype === r.dtype && t.dims.length === r.dims.length && t.dims.every((d, k) => d < 0 || d === r.dims[k]);
+    if (!same)
+      throw new Error(
+        `${node.describe()}: output ${i} is ${r.dtype}[${r.dims.join(",")}] but inference gave ${t.dtype}[${t.dims.join(",")}]`,
+      );
+  });
 }
 
 export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor>, options: RunOptions = {}): Map<string, Tensor> {
   const g = model.graph;
+  const fp16 = options.fp16 ?? false;
+  const order = topologicalOrder(g);
+  // Without an observer a value is dropped after its last reader, so a run holds only live tensors.
+  const keepAll = options.observe !== undefined;
+  const readers = new Map<Value, number>();
+  if (!keepAll) for (const n of order) for (const v of n.inputs) if (v) readers.set(v, (readers.get(v) ?? 0) + 1);
+  const outputs = new Set(g.outputs);
   const values = new Map<Value, NdArray>();
-  for (const v of g.initializers.values()) {
-    // An FP16 IR stores its weights as float16: round them too.
-    const a = ndFromTensor(v.initializer!);
-    values.set(v, options.fp16 ? roundFp16(a) : a);
-  }
+  const initializers = new Map<Value, NdArray>();
+  const read = (v: Value): NdArray | undefined => {
+    let a = values.get(v);
+    if (!a && v.initializer) {
+      a = initializers.get(v);
+      if (!a) {
+        a = runValueOf(v.initializer, fp16);
+        initializers.set(v, a);
+      }
+    }
+    return a;
+  };
   for (const v of g.inputs) {
     if (v.isInitializer) continue;
     const t = feeds.get(v.name);
@@ -71,39 +101,60 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
       throw new MyriadcError(
         "usage",
         `no value given for input ${JSON.stringify(v.name)} (inputs: ${g.inputs.map((i) => i.name).join(", ")})`,
+        { file: options.file },
       );
-    const a = ndFromTensor(t);
-    values.set(v, options.fp16 ? roundFp16(a) : a);
+    values.set(v, runValueOf(t, fp16));
   }
-  for (const node of topologicalOrder(g)) {
+  for (const node of order) {
     const def = openvinoOp(node.opType);
-    if (!def) throw new MyriadcError("unsupported", `the interpreter has no kernel for ${node.describe()}`);
+    if (!def) throw noKernelError(node);
     const inputs = node.inputs.map((v) => {
       if (!v) return undefined;
-      const a = values.get(v);
+      const a = read(v);
       if (!a) throw new Error(`${node.describe()} reads ${v.name} before it is computed`);
       return a;
     });
+    const ctx = { node, version: node.version ?? 1 };
+    let types: OvPortType[];
     let outs: NdArray[];
     try {
-      const ctx = { node, version: node.version ?? 1 };
-      const types = options.typesOnly ? def.outputTypes?.(inputs as NdArray[], ctx) : undefined;
-      outs =
-        types && types.every((t) => !mayHoldShapes(t.dtype))
-          ? types.map((t) => ({ dtype: t.dtype, dims: t.dims, data: ndAlloc(t.dtype, shapeSize(t.dims)) }))
-          : def.run(inputs as NdArray[], ctx);
+      types = def.infer(
+        inputs.map((a) => a && portOf(a)),
+        ctx,
+      );
+      types.forEach((t, i) => {
+        if (node.outputs[i]) checkOutputSize(node, i, t, options.file);
+      });
+      outs = def.run(inputs as NdArray[], ctx);
     } catch (e) {
-      throw new MyriadcError("unsupported", `${node.describe()}: ${(e as Error).message}`, { cause: e });
+      throw nodeError(node, e, options.file);
     }
+    checkInferred(node, types, outs);
     node.outputs.forEach((v, i) => {
       const r = outs[i];
-      if (v && r) values.set(v, options.fp16 ? roundFp16(r) : roundFp32(r));
+      if (!v || !r) return;
+      // Results made of input elements (and results sharing their input's data) are rounded already.
+      if (!def.exact && !inputs.some((a) => a?.data === r.data)) roundResult(r, fp16);
+      values.set(v, r);
     });
+    if (!keepAll)
+      for (const v of node.inputs) {
+        if (!v) continue;
+        const left = readers.get(v)! - 1;
+        readers.set(v, left);
+        if (left === 0 && !outputs.has(v)) {
+          values.delete(v);
+          initializers.delete(v);
+        }
+      }
   }
-  if (options.observe) for (const [v, a] of values) options.observe(v, a);
+  if (options.observe) {
+    for (const v of g.initializers.values()) options.observe(v, read(v)!);
+    for (const [v, a] of values) options.observe(v, a);
+  }
   const result = new Map<string, Tensor>();
   for (const v of g.outputs) {
-    const a = values.get(v);
+    const a = read(v);
     if (!a) throw new Error(`output ${v.name} was not computed`);
     result.set(v.name, ndToTensor(a));
   }

@@ -61,7 +61,7 @@ export function runCommand(file: string, options: RunOptions, io: CliIO): number
       );
     return { name, dtype: v.dtype, shape: v.shape };
   });
-  const outputs = runOpenvinoModel(model, feeds, { fp16 });
+  const outputs = runOpenvinoModel(model, feeds, { fp16, file });
   try {
     if (!statSync(options.outputDir).isDirectory()) throw new MyriadcError("usage", `--output-dir ${options.outputDir} is not a folder`);
   } catch (e) {

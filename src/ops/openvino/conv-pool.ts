@@ -1,24 +1,19 @@
 /**
- * Convolution, GroupConvolution, MaxPool and AvgPool (2-D and N-D spatial, NC… layout),
- * written from the OpenVINO op specification: explicit pads_begin/pads_end, or auto_pad
- * (same_upper, same_lower, valid), rounding_type floor/ceil for pooling.
+ * Convolution, GroupConvolution, ConvolutionBackpropData, GroupConvolutionBackpropData,
+ * MaxPool and AvgPool (NC… layout, any number of spatial axes), written from the OpenVINO op
+ * specification: explicit pads_begin/pads_end or auto_pad (same_upper, same_lower, valid),
+ * rounding_type floor/ceil for pooling. The window geometry is worked out here, on dims (so
+ * inference and the kernels share it); the arithmetic is the shared kernels'.
  */
 import type { Node } from "../../ir/node.js";
-import { shapeSize } from "../../ir/shape.js";
-import { type NdArray, ndCast } from "../ndarray.js";
+import { convolution, pool, transposedConvolution, type Window } from "../kernels/conv-pool.js";
+import { ndCast } from "../ndarray.js";
+import { DYNAMIC, formatDims, known } from "./dims.js";
 import { dtypeFromElementType } from "./element-types.js";
-import { boolAttr, intsAttr, type OvOpDef, strAttr } from "./op-def.js";
+import { boolAttr, intsAttr, type OvOpDef, type OvPortInfo, type OvPortType, required, ShapeError, strAttr } from "./op-def.js";
 
-interface Window {
-  kernel: number[];
-  strides: number[];
-  dilations: number[];
-  padsBegin: number[];
-  out: number[];
-}
-
-/** Output sizes and effective begin padding of each spatial axis. */
-function windowFor(node: Node, spatial: readonly number[], kernel: number[], pooling: boolean): Window {
+/** Output sizes and effective begin padding of each spatial axis; -1 sizes stay unknown. */
+function windowFor(node: Node, spatial: readonly number[], kernel: readonly number[], pooling: boolean): Window {
   const n = spatial.length;
   const strides = intsAttr(node, "strides", new Array<number>(n).fill(1));
   const dilations = intsAttr(node, "dilations", new Array<number>(n).fill(1));
@@ -26,6 +21,12 @@ function windowFor(node: Node, spatial: readonly number[], kernel: number[], poo
   let padsEnd = intsAttr(node, "pads_end", new Array<number>(n).fill(0));
   const autoPad = strAttr(node, "auto_pad", "explicit").toLowerCase();
   const ceil = pooling && strAttr(node, "rounding_type", "floor").toLowerCase() === "ceil";
+  for (const [name, list] of [
+    ["strides", strides],
+    ["dilations", dilations],
+    ["kernel", kernel],
+  ] as const)
+    if (list.length !== n) throw new ShapeError(`${name} has ${list.length} values for ${n} spatial axes`);
   if (autoPad === "valid") {
     padsBegin = new Array<number>(n).fill(0);
     padsEnd = new Array<number>(n).fill(0);
@@ -41,190 +42,152 @@ function windowFor(node: Node, spatial: readonly number[], kernel: number[], poo
     });
   }
   const out = spatial.map((size, i) => {
+    if (!known(size)) return DYNAMIC;
     const span = size + padsBegin[i]! + padsEnd[i]! - ((kernel[i]! - 1) * dilations[i]! + 1);
     let o = (ceil ? Math.ceil(span / strides[i]!) : Math.floor(span / strides[i]!)) + 1;
     // A last window that would start in the end padding is dropped.
     if (ceil && (o - 1) * strides[i]! >= size + padsBegin[i]!) o--;
+    if (o < 0)
+      throw new ShapeError(
+        `the window (${kernel[i]} × dilation ${dilations[i]}) is larger than the padded input (${size}) on spatial axis ${i}`,
+      );
     return o;
   });
   return { kernel, strides, dilations, padsBegin, out };
 }
 
-/** Iterates the output positions of an N-D window, calling `visit(outIndex, starts)`. */
-function forEachPosition(w: Window, visit: (o: number, starts: number[]) => void): void {
-  const n = w.out.length;
-  const pos = new Array<number>(n).fill(0);
-  const total = shapeSize(w.out);
-  for (let o = 0; o < total; o++) {
-    visit(
-      o,
-      pos.map((p, i) => p * w.strides[i]! - w.padsBegin[i]!),
+/** Input 0 of a windowed op: NC… with at least one spatial axis. */
+function dataInput(inputs: readonly (OvPortInfo | undefined)[]): OvPortInfo {
+  const x = required(inputs, 0);
+  if (x.dims.length < 3) throw new ShapeError(`input 0 ${formatDims(x.dims)} needs a batch, a channel and a spatial axis`);
+  return x;
+}
+
+/**
+ * Convolution weights [O, C, k…]; GroupConvolution's [G, O/G, C/G, k…]. Checks the channels
+ * against the input's and returns (groups, output channels, kernel).
+ */
+function convWeights(x: OvPortInfo, w: OvPortInfo, grouped: boolean): { groups: number; out: number; kernel: number[] } {
+  const rank = x.dims.length + (grouped ? 1 : 0);
+  if (w.dims.length !== rank)
+    throw new ShapeError(
+      `the weights ${formatDims(w.dims)} need rank ${rank} for input ${formatDims(x.dims)}${grouped ? " (groups first)" : ""}`,
     );
-    for (let d = n - 1; d >= 0; d--) {
-      if (++pos[d]! < w.out[d]!) break;
-      pos[d] = 0;
-    }
-  }
-}
-
-/** Kernel offsets (in input elements) and their per-axis positions, for a window at `starts`. */
-function kernelTaps(w: Window, spatial: readonly number[]): { offsets: number[][] } {
-  const n = spatial.length;
-  const taps: number[][] = [];
-  const k = new Array<number>(n).fill(0);
-  const total = shapeSize(w.kernel);
-  for (let t = 0; t < total; t++) {
-    taps.push(k.map((v, i) => v * w.dilations[i]!));
-    for (let d = n - 1; d >= 0; d--) {
-      if (++k[d]! < w.kernel[d]!) break;
-      k[d] = 0;
-    }
-  }
-  return { offsets: taps };
-}
-
-function convolve(x: NdArray, w: NdArray, node: Node, groups: number, grouped: boolean): NdArray {
-  const [N, C] = x.dims as [number, number];
-  const spatial = x.dims.slice(2);
-  // GroupConvolution weights are [G, O/G, C/G, k…]; Convolution's [O, C, k…].
+  const groups = grouped ? w.dims[0]! : 1;
   const perGroupOut = grouped ? w.dims[1]! : w.dims[0]!;
   const perGroupIn = grouped ? w.dims[2]! : w.dims[1]!;
-  const kernel = w.dims.slice(grouped ? 3 : 2);
-  const O = perGroupOut * groups;
-  if (perGroupIn * groups !== C) throw new Error(`weights expect ${perGroupIn * groups} input channels, input has ${C}`);
-  const win = windowFor(node, spatial, kernel, false);
-  const { offsets } = kernelTaps(win, spatial);
-  const inStrides = spatial.map((_, i) => shapeSize(spatial.slice(i + 1)));
-  const outPlane = shapeSize(win.out);
-  const inPlane = shapeSize(spatial);
-  const kSize = shapeSize(kernel);
-  const out = new Float64Array(N * O * outPlane);
-  const xd = x.data as Float64Array;
-  const wd = w.data as Float64Array;
-  const tapIndex = new Int32Array(kSize);
-  const tapValid = new Uint8Array(kSize);
-  for (let n = 0; n < N; n++) {
-    forEachPosition(win, (o, starts) => {
-      for (let t = 0; t < kSize; t++) {
-        let idx = 0;
-        let ok = 1;
-        for (let d = 0; d < starts.length; d++) {
-          const p = starts[d]! + offsets[t]![d]!;
-          if (p < 0 || p >= spatial[d]!) {
-            ok = 0;
-            break;
-          }
-          idx += p * inStrides[d]!;
-        }
-        tapIndex[t] = idx;
-        tapValid[t] = ok;
-      }
-      for (let oc = 0; oc < O; oc++) {
-        const g = Math.floor(oc / perGroupOut);
-        let acc = 0;
-        for (let ic = 0; ic < perGroupIn; ic++) {
-          const xBase = (n * C + g * perGroupIn + ic) * inPlane;
-          const wBase = (oc * perGroupIn + ic) * kSize;
-          for (let t = 0; t < kSize; t++) if (tapValid[t]) acc += xd[xBase + tapIndex[t]!]! * wd[wBase + t]!;
-        }
-        out[(n * O + oc) * outPlane + o] = acc;
-      }
-    });
-  }
-  return { dtype: x.dtype, dims: [N, O, ...win.out], data: out };
+  const c = x.dims[1]!;
+  if (known(c) && known(groups) && known(perGroupIn) && groups * perGroupIn !== c)
+    throw new ShapeError(
+      `input 0 has ${c} channels but the weights ${formatDims(w.dims)} expect ${groups * perGroupIn}` +
+        (grouped ? ` (${groups} groups of ${perGroupIn})` : ""),
+    );
+  return { groups, out: known(groups) && known(perGroupOut) ? groups * perGroupOut : DYNAMIC, kernel: w.dims.slice(grouped ? 3 : 2) };
 }
 
-/** Pools; for max pooling also returns each maximum's flat index into the whole input (MaxPool-8, axis 0). */
-function pool(x: NdArray, node: Node, kind: "max" | "avg"): [NdArray, NdArray] {
-  const [N, C] = x.dims as [number, number];
-  const spatial = x.dims.slice(2);
-  const kernel = intsAttr(node, "kernel");
-  const win = windowFor(node, spatial, kernel, true);
-  const { offsets } = kernelTaps(win, spatial);
-  const inStrides = spatial.map((_, i) => shapeSize(spatial.slice(i + 1)));
-  const outPlane = shapeSize(win.out);
-  const inPlane = shapeSize(spatial);
-  const excludePad = boolAttr(node, "exclude-pad", false);
-  const padsEnd = intsAttr(node, "pads_end", new Array<number>(spatial.length).fill(0));
-  const out = new Float64Array(N * C * outPlane);
-  const argmax = new Float64Array(kind === "max" ? out.length : 0);
-  const xd = x.data as Float64Array;
-  for (let nc = 0; nc < N * C; nc++) {
-    const base = nc * inPlane;
-    forEachPosition(win, (o, starts) => {
-      let acc = kind === "max" ? -Infinity : 0;
-      let at = -1;
-      let count = 0;
-      let padded = 0;
-      for (const off of offsets) {
-        let idx = 0;
-        let inside = true;
-        let inPadding = true;
-        for (let d = 0; d < starts.length; d++) {
-          const p = starts[d]! + off[d]!;
-          if (p < 0 || p >= spatial[d]!) inside = false;
-          if (p < -win.padsBegin[d]! || p >= spatial[d]! + padsEnd[d]!) inPadding = false;
-          idx += p * inStrides[d]!;
-        }
-        if (inside) {
-          const v = xd[base + idx]!;
-          if (kind === "max") {
-            if (v > acc || at < 0) {
-              acc = v;
-              at = base + idx;
-            }
-          } else acc += v;
-          count++;
-        } else if (inPadding) padded++;
-      }
-      // Average over the real elements (exclude-pad) or also the explicit padding inside the window.
-      out[nc * outPlane + o] = kind === "max" ? acc : acc / (excludePad ? Math.max(count, 1) : count + padded);
-      if (kind === "max") argmax[nc * outPlane + o] = at;
-    });
-  }
-  const dims = [N, C, ...win.out];
-  return [
-    { dtype: x.dtype, dims, data: out },
-    { dtype: "float64", dims, data: argmax },
-  ];
+function convolutionOp(grouped: boolean): OvOpDef {
+  return {
+    infer(inputs, { node }) {
+      const x = dataInput(inputs);
+      const { out, kernel } = convWeights(x, required(inputs, 1), grouped);
+      if (kernel.some((k) => !known(k))) throw new ShapeError("the kernel size must be known");
+      return [{ dtype: x.dtype, dims: [x.dims[0]!, out, ...windowFor(node, x.dims.slice(2), kernel, false).out] }];
+    },
+    run([x, w], { node }) {
+      const groups = grouped ? w!.dims[0]! : 1;
+      const out = grouped ? groups * w!.dims[1]! : w!.dims[0]!;
+      const win = windowFor(node, x!.dims.slice(2), w!.dims.slice(grouped ? 3 : 2), false);
+      return [convolution(x!, w!, win, groups, out)];
+    },
+  };
 }
 
-/** Output type of a convolution or pooling without computing it. */
-function windowOutput(
-  x: NdArray,
-  node: Node,
-  kernel: number[],
-  channels: number,
-  pooling: boolean,
-): { dtype: NdArray["dtype"]; dims: number[] }[] {
-  const win = windowFor(node, x.dims.slice(2), kernel, pooling);
-  return [{ dtype: x.dtype, dims: [x.dims[0]!, channels, ...win.out] }];
+/**
+ * Backprop-data (transposed convolution) geometry, from the OpenVINO specification: output
+ * size per axis stride·(in − 1) + (k − 1)·dilation + 1 − pads_begin − pads_end + output_padding.
+ * The output_shape input and same_* auto_pad are not used by our lowering (it computes
+ * explicit pads), so they are refused rather than guessed.
+ */
+function deconvGeometry(x: { dims: readonly number[] }, kernel: readonly number[], node: Node, outputShape: unknown) {
+  const n = x.dims.length - 2;
+  const autoPad = strAttr(node, "auto_pad", "explicit").toLowerCase();
+  if (outputShape || (autoPad !== "explicit" && autoPad !== "valid" && autoPad !== "notset"))
+    throw new Error("ConvolutionBackpropData with output_shape or same_* auto_pad is not supported by the interpreter");
+  const zeros = new Array<number>(n).fill(0);
+  const strides = intsAttr(node, "strides", new Array<number>(n).fill(1));
+  const dilations = intsAttr(node, "dilations", new Array<number>(n).fill(1));
+  const pb = autoPad === "valid" ? zeros : intsAttr(node, "pads_begin", zeros);
+  const pe = autoPad === "valid" ? zeros : intsAttr(node, "pads_end", zeros);
+  const op = intsAttr(node, "output_padding", zeros);
+  const outSp = x.dims
+    .slice(2)
+    .map((d, i) => (known(d) ? strides[i]! * (d - 1) + (kernel[i]! - 1) * dilations[i]! + 1 - pb[i]! - pe[i]! + op[i]! : DYNAMIC));
+  return { strides, dilations, pb, outSp };
 }
+
+/** Filters [C_in, C_out, k…], or [G, C_in/G, C_out/G, k…] when grouped. */
+function deconvolutionOp(grouped: boolean): OvOpDef {
+  const filters = (dims: readonly number[]) => ({
+    groups: grouped ? dims[0]! : 1,
+    inPerGroup: grouped ? dims[1]! : dims[0]!,
+    outPerGroup: grouped ? dims[2]! : dims[1]!,
+    kernel: dims.slice(grouped ? 3 : 2),
+  });
+  return {
+    infer(inputs, { node }) {
+      const x = dataInput(inputs);
+      const w = required(inputs, 1);
+      if (w.dims.length !== x.dims.length + (grouped ? 1 : 0))
+        throw new ShapeError(`the filters ${formatDims(w.dims)} do not fit input ${formatDims(x.dims)}`);
+      const f = filters(w.dims);
+      const c = x.dims[1]!;
+      if (known(c) && f.groups * f.inPerGroup !== c)
+        throw new ShapeError(`input 0 has ${c} channels but the filters expect ${f.groups * f.inPerGroup}`);
+      const { outSp } = deconvGeometry(x, f.kernel, node, inputs[2]);
+      return [{ dtype: x.dtype, dims: [x.dims[0]!, f.groups * f.outPerGroup, ...outSp] }];
+    },
+    run([x, w, shape], { node }) {
+      const f = filters(w!.dims);
+      if (f.inPerGroup * f.groups !== x!.dims[1])
+        throw new Error(`filters expect ${f.inPerGroup * f.groups} input channels, input has ${x!.dims[1]}`);
+      const g = deconvGeometry(x!, f.kernel, node, shape);
+      return [transposedConvolution(x!, w!, f.groups, f.outPerGroup, f.kernel, g.strides, g.dilations, g.pb, g.outSp)];
+    },
+  };
+}
+
+const indexType = (node: Node) => dtypeFromElementType(strAttr(node, "index_element_type", "i64")) ?? "int64";
+
+function poolWindow(x: { dims: readonly number[] }, node: Node): Window {
+  return windowFor(node, x.dims.slice(2), intsAttr(node, "kernel"), true);
+}
+
+function poolTypes(x: OvPortInfo, node: Node): OvPortType {
+  return { dtype: x.dtype, dims: [x.dims[0]!, x.dims[1]!, ...poolWindow(x, node).out] };
+}
+
+const padsEndOf = (node: Node, rank: number) => intsAttr(node, "pads_end", new Array<number>(rank).fill(0));
 
 export const OV_CONV_POOL: Record<string, OvOpDef> = {
-  Convolution: {
-    run: ([x, w], { node }) => [convolve(x!, w!, node, 1, false)],
-    outputTypes: ([x, w], { node }) => windowOutput(x!, node, w!.dims.slice(2), w!.dims[0]!, false),
-  },
-  GroupConvolution: {
-    run: ([x, w], { node }) => [convolve(x!, w!, node, w!.dims[0]!, true)],
-    outputTypes: ([x, w], { node }) => windowOutput(x!, node, w!.dims.slice(3), w!.dims[0]! * w!.dims[1]!, false),
-  },
+  Convolution: convolutionOp(false),
+  GroupConvolution: convolutionOp(true),
+  ConvolutionBackpropData: deconvolutionOp(false),
+  GroupConvolutionBackpropData: deconvolutionOp(true),
   MaxPool: {
-    run([x], { node, version }) {
-      const [values, indices] = pool(x!, node, "max");
-      if (version < 8) return [values];
-      return [values, ndCast(indices, dtypeFromElementType(strAttr(node, "index_element_type", "i64")) ?? "int64")];
+    exact: true,
+    infer(inputs, { node, version }) {
+      const values = poolTypes(dataInput(inputs), node);
+      return version < 8 ? [values] : [values, { dtype: indexType(node), dims: values.dims }];
     },
-    outputTypes([x], { node, version }) {
-      const [values] = windowOutput(x!, node, intsAttr(node, "kernel"), x!.dims[1]!, true);
-      return version < 8
-        ? [values!]
-        : [values!, { dtype: dtypeFromElementType(strAttr(node, "index_element_type", "i64")) ?? "int64", dims: values!.dims }];
+    run([x], { node, version }) {
+      const [values, indices] = pool(x!, poolWindow(x!, node), "max", false, padsEndOf(node, x!.dims.length - 2));
+      return version < 8 ? [values] : [values, ndCast(indices, indexType(node))];
     },
   },
   AvgPool: {
-    run: ([x], { node }) => [pool(x!, node, "avg")[0]],
-    outputTypes: ([x], { node }) => windowOutput(x!, node, intsAttr(node, "kernel"), x!.dims[1]!, true),
+    infer: (inputs, { node }) => [poolTypes(dataInput(inputs), node)],
+    run: ([x], { node }) => [
+      pool(x!, poolWindow(x!, node), "avg", boolAttr(node, "exclude-pad", false), padsEndOf(node, x!.dims.length - 2))[0],
+    ],
   },
 };

@@ -1,65 +1,61 @@
 /**
  * OpenVINO indexing and index-producing ops, written from the OpenVINO op specification:
- * TopK-3, GatherElements-6, GatherND-8, ScatterElementsUpdate-3, ScatterNDUpdate-3,
- * OneHot-1, CumSum-3, DepthToSpace-1, SpaceToDepth-1, Broadcast-3 and Range-4.
- * Index arithmetic runs in plain numbers; values are copied in their own storage class, so
- * int64 data stays exact.
+ * Gather-1/7/8, GatherElements-6, GatherND-5/8, ScatterElementsUpdate-3, ScatterNDUpdate-3,
+ * OneHot-1, NonZero-3 and ReverseSequence-1. Index arithmetic runs in plain numbers; values
+ * are copied in their own storage class, so int64 data stays exact.
  */
-import { attr } from "../../ir/attribute.js";
+import type { Node } from "../../ir/node.js";
 import { shapeSize, stridesOf } from "../../ir/shape.js";
-import { broadcastDims, broadcastIndex, type NdArray, ndAlloc, ndCast, ndTake } from "../ndarray.js";
-import { SHAPE_OPS } from "../onnx/shape.js";
+import { gather, gatherDims } from "../kernels/indexing.js";
+import { aroundAxis } from "../kernels/reduction.js";
+import { type NdArray, ndAlloc, ndCast, ndTake } from "../ndarray.js";
+import { axisIn, DYNAMIC, formatDims, known } from "./dims.js";
 import { dtypeFromElementType } from "./element-types.js";
-import { boolAttr, intAttr, ints, type OvOpDef, runOnnxKernel, strAttr } from "./op-def.js";
+import { intAttr, ints, knownInts, type OvOpDef, type OvPortInfo, required, ShapeError, strAttr } from "./op-def.js";
+import { withDynamicDims } from "./value-dependent-dims.js";
 
 const norm = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 
-/** Splits dims around `axis` into (outer, length, inner) for slice-wise loops. */
-function around(dims: readonly number[], axis: number): [number, number, number] {
-  return [shapeSize(dims.slice(0, axis)), dims[axis]!, shapeSize(dims.slice(axis + 1))];
+/** The element type an op writes its indices in. */
+const indexType = (node: Node, name: string, fallback: string) => dtypeFromElementType(strAttr(node, name, fallback)) ?? "int32";
+
+/** Gather-7/8's batch_dims (Gather-1 has none), normalised against the indices' rank. */
+function batchDimsOf(node: Node, version: number, indexRank: number): number {
+  const b = version >= 7 ? intAttr(node, "batch_dims", 0) : 0;
+  return b < 0 ? b + indexRank : b;
 }
 
-/** The element type an op writes its indices in (i32 by default, i64 on request). */
-function indexType(node: Parameters<OvOpDef["run"]>[1]["node"], name: string, fallback: string) {
-  return dtypeFromElementType(strAttr(node, name, fallback)) ?? "int32";
-}
-
-const topK: OvOpDef = {
-  run([x, kIn], { node }) {
-    const dims = x!.dims;
-    const axis = norm(intAttr(node, "axis", -1), dims.length);
-    const k = ints(kIn!)[0]!;
-    const largest = strAttr(node, "mode", "max") === "max";
-    const byIndex = strAttr(node, "sort", "none") === "index";
-    const [outer, len, inner] = around(dims, axis);
-    const outDims = dims.map((d, i) => (i === axis ? k : d));
-    const n = shapeSize(outDims);
-    const values = ndAlloc(x!.dtype, n);
-    const indices = new Float64Array(n);
-    const order = Array.from({ length: len }, (_, i) => i);
-    const src = x!.data;
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        const base = o * len * inner + i;
-        const at = (j: number) => Number(src[base + j * inner]);
-        // Stable: equal values keep the lower index first, as ONNX TopK requires.
-        order.sort((a, b) => (largest ? at(b) - at(a) : at(a) - at(b)) || a - b);
-        const chosen = order.slice(0, k);
-        if (byIndex) chosen.sort((a, b) => a - b);
-        chosen.forEach((j, r) => {
-          const out = o * k * inner + r * inner + i;
-          (values as Float64Array)[out] = src[base + j * inner] as number;
-          indices[out] = j;
-        });
-        for (let j = 0; j < len; j++) order[j] = j;
-      }
-    }
-    const idx = ndCast({ dtype: "float64", dims: outDims, data: indices }, indexType(node, "index_element_type", "i32"));
-    return [{ dtype: x!.dtype, dims: outDims, data: values }, idx];
+const gatherOp: OvOpDef = {
+  exact: true,
+  infer(inputs, { node, version }) {
+    const x = required(inputs, 0);
+    const idx = required(inputs, 1);
+    required(inputs, 2);
+    const b = batchDimsOf(node, version, idx.dims.length);
+    const a = knownInts(inputs, 2)?.[0];
+    if (a === undefined) return [{ dtype: x.dtype, dims: new Array<number>(x.dims.length - 1 + idx.dims.length - b).fill(DYNAMIC) }];
+    const axis = axisIn(a, x.dims.length);
+    if (b > axis) throw new ShapeError(`batch_dims ${b} is greater than the axis ${axis}`);
+    for (let i = 0; i < b; i++)
+      if (known(x.dims[i]!) && known(idx.dims[i]!) && x.dims[i] !== idx.dims[i])
+        throw new ShapeError(`data ${formatDims(x.dims)} and indices ${formatDims(idx.dims)} differ on batch axis ${i}`);
+    return [{ dtype: x.dtype, dims: gatherDims(x.dims, idx.dims, axis, b) }];
+  },
+  run([x, indices, axis], { node, version }) {
+    return [gather(x!, indices!, ints(axis!)[0] ?? 0, batchDimsOf(node, version, indices!.dims.length))];
   },
 };
 
 const gatherElements: OvOpDef = {
+  exact: true,
+  infer(inputs, { node }) {
+    const x = required(inputs, 0);
+    const idx = required(inputs, 1);
+    axisIn(intAttr(node, "axis", 0), x.dims.length);
+    if (idx.dims.length !== x.dims.length)
+      throw new ShapeError(`indices ${formatDims(idx.dims)} and data ${formatDims(x.dims)} differ in rank`);
+    return [{ dtype: x.dtype, dims: idx.dims }];
+  },
   run([data, indices], { node }) {
     const dims = data!.dims;
     const axis = norm(intAttr(node, "axis", 0), dims.length);
@@ -81,19 +77,32 @@ const gatherElements: OvOpDef = {
   },
 };
 
+/** GatherND's output: the indices' leading axes, then the data axes the index tuples leave. */
+function gatherNDDims(data: readonly number[], indices: readonly number[], b: number): number[] {
+  const depth = indices[indices.length - 1]!;
+  if (!known(depth)) throw new ShapeError("the index tuple length (last indices axis) must be known");
+  if (b + depth > data.length) throw new ShapeError(`index tuples of ${depth} after ${b} batch axes do not fit data ${formatDims(data)}`);
+  return [...indices.slice(0, -1), ...data.slice(b + depth)];
+}
+
 const gatherND: OvOpDef = {
+  exact: true,
+  infer(inputs, { node }) {
+    const x = required(inputs, 0);
+    const idx = required(inputs, 1);
+    return [{ dtype: x.dtype, dims: gatherNDDims(x.dims, idx.dims, intAttr(node, "batch_dims", 0)) }];
+  },
   run([data, indices], { node }) {
     const b = intAttr(node, "batch_dims", 0);
     const dims = data!.dims;
     const iDims = indices!.dims;
     const depth = iDims[iDims.length - 1]!;
-    const sliceDims = dims.slice(b + depth);
-    const sliceSize = shapeSize(sliceDims);
+    const sliceSize = shapeSize(dims.slice(b + depth));
     const batch = shapeSize(dims.slice(0, b));
     const perBatchData = shapeSize(dims.slice(b));
     const tuples = shapeSize(iDims.slice(b, -1));
     const strides = stridesOf(dims.slice(b));
-    const outDims = [...iDims.slice(0, -1), ...sliceDims];
+    const outDims = gatherNDDims(dims, iDims, b);
     const index = new Int32Array(shapeSize(outDims));
     let o = 0;
     for (let bi = 0; bi < batch; bi++) {
@@ -111,11 +120,16 @@ function copyOf(a: NdArray): NdArray {
   return { dtype: a.dtype, dims: a.dims, data: a.data.slice() as NdArray["data"] };
 }
 
+/** Scatter results have the data's type. */
+const sameAsData = (inputs: readonly (OvPortInfo | undefined)[]) => [{ dtype: required(inputs, 0).dtype, dims: required(inputs, 0).dims }];
+
 const scatterElementsUpdate: OvOpDef = {
-  run([data, indices, updates, axisIn]) {
+  exact: true,
+  infer: sameAsData,
+  run([data, indices, updates, axisInput]) {
     const out = copyOf(data!);
     const dims = data!.dims;
-    const axis = norm(ints(axisIn!)[0]!, dims.length);
+    const axis = norm(ints(axisInput!)[0]!, dims.length);
     const uDims = indices!.dims;
     const inStrides = stridesOf(dims);
     const uStrides = stridesOf(uDims);
@@ -133,6 +147,8 @@ const scatterElementsUpdate: OvOpDef = {
 };
 
 const scatterNDUpdate: OvOpDef = {
+  exact: true,
+  infer: sameAsData,
   run([data, indices, updates]) {
     const out = copyOf(data!);
     const dims = data!.dims;
@@ -151,12 +167,18 @@ const scatterNDUpdate: OvOpDef = {
 };
 
 const oneHot: OvOpDef = {
+  infer(inputs, { node }) {
+    const idx = required(inputs, 0);
+    const depth = knownInts(inputs, 1)?.[0] ?? DYNAMIC;
+    const axis = axisIn(intAttr(node, "axis", -1), idx.dims.length + 1);
+    return [{ dtype: required(inputs, 2).dtype, dims: [...idx.dims.slice(0, axis), depth, ...idx.dims.slice(axis)] }];
+  },
   run([indices, depthIn, on, off], { node }) {
     const depth = ints(depthIn!)[0]!;
     const iDims = indices!.dims;
     const axis = norm(intAttr(node, "axis", -1), iDims.length + 1);
     const outDims = [...iDims.slice(0, axis), depth, ...iDims.slice(axis)];
-    const [outer, , inner] = around(outDims, axis);
+    const [outer, , inner] = aroundAxis(outDims, axis);
     const out = ndAlloc(on!.dtype, shapeSize(outDims));
     (out as Float64Array).fill(off!.data[0] as number);
     for (let o = 0; o < outer; o++) {
@@ -170,118 +192,15 @@ const oneHot: OvOpDef = {
   },
 };
 
-const cumSum: OvOpDef = {
-  run([x, axisIn], { node }) {
-    const dims = x!.dims;
-    const axis = norm(axisIn ? ints(axisIn)[0]! : 0, dims.length);
-    const exclusive = boolAttr(node, "exclusive", false);
-    const reverse = boolAttr(node, "reverse", false);
-    const [outer, len, inner] = around(dims, axis);
-    const big = typeof x!.data[0] === "bigint";
-    const out = ndAlloc(x!.dtype, x!.data.length);
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        let acc: number | bigint = big ? 0n : 0;
-        for (let s = 0; s < len; s++) {
-          const j = reverse ? len - 1 - s : s;
-          const at = (o * len + j) * inner + i;
-          if (exclusive) {
-            (out as Float64Array)[at] = acc as number;
-            acc = (acc as number) + (x!.data[at] as number);
-          } else {
-            acc = (acc as number) + (x!.data[at] as number);
-            (out as Float64Array)[at] = acc as number;
-          }
-        }
-      }
-    }
-    return [{ dtype: x!.dtype, dims, data: out }];
-  },
-};
-
-/** A reshape to `split`, a transpose by `perm`, and a reshape to `outDims`. */
-function shuffle(x: NdArray, split: number[], perm: number[], outDims: number[]): NdArray {
-  const [t] = runOnnxKernel(SHAPE_OPS.Transpose!, "Transpose", 13, [{ ...x, dims: split }], { perm: attr.ints(perm) });
-  return { ...t!, dims: outDims };
-}
-
-/**
- * DepthToSpace and SpaceToDepth for any number of spatial axes: blocks_first keeps the
- * block offsets as the outer part of the channel index, depth_first as the inner part.
- */
-const depthToSpace: OvOpDef = {
-  run([x], { node }) {
-    const bs = intAttr(node, "block_size", 1);
-    const blocksFirst = strAttr(node, "mode", "blocks_first") === "blocks_first";
-    const [n, c, ...sp] = x!.dims as number[];
-    const k = sp.length;
-    const cOut = c! / bs ** k;
-    const blocks = new Array<number>(k).fill(bs);
-    const split = blocksFirst ? [n!, ...blocks, cOut, ...sp] : [n!, cOut, ...blocks, ...sp];
-    const blockAxis = (i: number) => (blocksFirst ? 1 + i : 2 + i);
-    const depthAxis = blocksFirst ? 1 + k : 1;
-    const perm = [0, depthAxis, ...sp.flatMap((_, i) => [k + 2 + i, blockAxis(i)])];
-    return [shuffle(x!, split, perm, [n!, cOut, ...sp.map((d) => d * bs)])];
-  },
-};
-
-const spaceToDepth: OvOpDef = {
-  run([x], { node }) {
-    const bs = intAttr(node, "block_size", 1);
-    const blocksFirst = strAttr(node, "mode", "blocks_first") === "blocks_first";
-    const [n, c, ...sp] = x!.dims as number[];
-    const k = sp.length;
-    const split = [n!, c!, ...sp.flatMap((d) => [d / bs, bs])];
-    const outer = sp.map((_, i) => 2 + 2 * i);
-    const blocks = sp.map((_, i) => 3 + 2 * i);
-    const perm = blocksFirst ? [0, ...blocks, 1, ...outer] : [0, 1, ...blocks, ...outer];
-    return [shuffle(x!, split, perm, [n!, c! * bs ** k, ...sp.map((d) => d / bs)])];
-  },
-};
-
-/** ShuffleChannels-1: the axis split into [group, n/group], the two parts swapped. */
-const shuffleChannels: OvOpDef = {
-  run([x], { node }) {
-    const dims = x!.dims as number[];
-    const axis = norm(intAttr(node, "axis", 1), dims.length);
-    const group = intAttr(node, "group", 1);
-    const split = [...dims.slice(0, axis), group, dims[axis]! / group, ...dims.slice(axis + 1)];
-    const perm = split.map((_, i) => (i === axis ? axis + 1 : i === axis + 1 ? axis : i));
-    return [shuffle(x!, split, perm, dims)];
-  },
-};
-
-const broadcast: OvOpDef = {
-  run([x, shapeIn, axesMapping], { node }) {
-    const target = ints(shapeIn!);
-    const mode = strAttr(node, "mode", "numpy");
-    if (mode === "explicit") {
-      // Data axis i lands on target axis axes_mapping[i]; the other target axes are new.
-      const map = ints(axesMapping!);
-      const dims = target.map((_, i) => {
-        const k = map.indexOf(i);
-        return k < 0 ? 1 : x!.dims[k]!;
-      });
-      return [ndTake({ ...x!, dims }, target, broadcastIndex(dims, target))];
-    }
-    const out = mode === "bidirectional" ? broadcastDims(x!.dims, target) : target;
-    if (!out || !broadcastDims(x!.dims, out)) throw new Error(`Broadcast: shape [${x!.dims}] cannot be broadcast to [${target}]`);
-    return [ndTake(x!, out, broadcastIndex(x!.dims, out))];
-  },
-};
-
-const range: OvOpDef = {
-  run([startIn, stopIn, stepIn], { node }) {
-    const [start, stop, step] = [startIn!, stopIn!, stepIn!].map((a) => Number(a.data[0])) as [number, number, number];
-    const n = Math.max(0, Math.ceil((stop - start) / step));
-    const values = Float64Array.from({ length: n }, (_, i) => start + i * step);
-    const to = dtypeFromElementType(strAttr(node, "output_type", "")) ?? startIn!.dtype;
-    return [ndCast({ dtype: "float64", dims: [n], data: values }, to)];
-  },
-};
-
 /** ReverseSequence-1: the first seq_lengths[b] elements along seq_axis reversed, per batch entry b. */
 const reverseSequence: OvOpDef = {
+  exact: true,
+  infer(inputs, { node }) {
+    const x = required(inputs, 0);
+    axisIn(intAttr(node, "batch_axis", 0), x.dims.length, "batch_axis");
+    axisIn(intAttr(node, "seq_axis", 1), x.dims.length, "seq_axis");
+    return [{ dtype: x.dtype, dims: x.dims }];
+  },
   run([x, lengths], { node }) {
     const dims = x!.dims;
     const batchAxis = norm(intAttr(node, "batch_axis", 0), dims.length);
@@ -300,8 +219,11 @@ const reverseSequence: OvOpDef = {
   },
 };
 
-/** NonZero-3: the coordinates of the non-zero elements, one row per axis. */
+/** NonZero-3: the coordinates of the non-zero elements, one row per axis (how many is only known at run time). */
 const nonZero: OvOpDef = {
+  infer(inputs, { node }) {
+    return [{ dtype: indexType(node, "output_type", "i64"), dims: withDynamicDims("NonZero", 0, [required(inputs, 0).dims.length, 0]) }];
+  },
   run([x], { node }) {
     const dims = x!.dims;
     const strides = stridesOf(dims);
@@ -315,18 +237,12 @@ const nonZero: OvOpDef = {
 };
 
 export const OV_INDEXING: Record<string, OvOpDef> = {
-  TopK: topK,
+  Gather: gatherOp,
   GatherElements: gatherElements,
   GatherND: gatherND,
   ScatterElementsUpdate: scatterElementsUpdate,
   ScatterNDUpdate: scatterNDUpdate,
   OneHot: oneHot,
-  CumSum: cumSum,
-  DepthToSpace: depthToSpace,
-  SpaceToDepth: spaceToDepth,
-  ShuffleChannels: shuffleChannels,
-  Broadcast: broadcast,
-  Range: range,
   ReverseSequence: reverseSequence,
   NonZero: nonZero,
 };

@@ -8,7 +8,8 @@
  * walks each entry's own length backwards. Outputs Y [batch, dirs, seq, hidden], Ho, Co.
  */
 import type { NdArray } from "../ndarray.js";
-import { floatAttr, intAttr, ints, type OvOpDef, strAttr } from "./op-def.js";
+import { formatDims } from "./dims.js";
+import { floatAttr, intAttr, ints, type OvOpDef, required, ShapeError, strAttr } from "./op-def.js";
 
 const ACTIVATIONS: Record<string, (x: number) => number> = {
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
@@ -86,16 +87,17 @@ const lstmSequence: OvOpDef = {
     const out = (data: Float64Array, dims: number[]): NdArray => ({ dtype: x!.dtype, dims, data });
     return [out(y, [batch, dirs, seq, hidden]), out(ho, [batch, dirs, hidden]), out(co, [batch, dirs, hidden])];
   },
-  outputTypes: (inputs, ctx) => sequenceTypes(2, 4)(inputs, ctx),
+  infer: (inputs, ctx) => sequenceTypes(2, 4)(inputs, ctx),
 };
 
 /** Output types shared by the three sequence ops: Y [batch, dirs, seq, hidden] and the final states. */
-function sequenceTypes(states: number, wPort: number): NonNullable<OvOpDef["outputTypes"]> {
+function sequenceTypes(states: number, wPort: number): OvOpDef["infer"] {
   return (inputs, { node }) => {
-    const x = inputs[0]!;
+    const x = required(inputs, 0);
+    if (x.dims.length !== 3) throw new ShapeError(`X ${formatDims(x.dims)} must be [batch, seq_length, input_size]`);
     const [batch, seq] = x.dims as [number, number];
     const hidden = intAttr(node, "hidden_size", 0);
-    const dirs = inputs[wPort]!.dims[0]!;
+    const dirs = required(inputs, wPort).dims[0]!;
     const state = { dtype: x.dtype, dims: [batch, dirs, hidden] };
     return [{ dtype: x.dtype, dims: [batch, dirs, seq, hidden] }, ...Array.from({ length: states }, () => state)];
   };
@@ -169,7 +171,7 @@ function gruOrRnn(kind: "GRU" | "RNN"): OvOpDef {
       const out = (data: Float64Array, dims: number[]): NdArray => ({ dtype: x!.dtype, dims, data });
       return [out(y, [batch, dirs, seq, hidden]), out(ho, [batch, dirs, hidden])];
     },
-    outputTypes: sequenceTypes(1, 3),
+    infer: sequenceTypes(1, 3),
   };
 }
 

@@ -8,9 +8,10 @@
 import type { Node } from "../../ir/node.js";
 import { shapeSize } from "../../ir/shape.js";
 import { type NdArray, ndFromTensor, ndToTensor } from "../../ops/ndarray.js";
-import { strAttr } from "../../ops/openvino/op-def.js";
+import { constantPort, type OvOpDef, type OvPortType, strAttr } from "../../ops/openvino/op-def.js";
 import { openvinoOp } from "../../ops/openvino/registry.js";
 import { VALUE_DEPENDENT_DIMS } from "../../ops/openvino/value-dependent-dims.js";
+import { formatBytes, maxTensorBytes, tensorBytes } from "../../util/limits.js";
 import { staticDims, type ValueFacts } from "../rewrite/facts.js";
 import { type RewritePass, rewritePass } from "../rewrite/pass.js";
 import { defineRule } from "../rewrite/rule.js";
@@ -34,6 +35,29 @@ function notFoldable(node: Node, facts: ValueFacts): string | undefined {
   return port < 0 ? undefined : `input ${port} (${JSON.stringify(node.inputs[port]!.name)}) is computed at run time`;
 }
 
+/**
+ * Why the node's result is not folded, told by shape inference before any input is decoded
+ * beyond the few values that decide shapes and before anything is computed; undefined when
+ * every output has a known size within the limit.
+ */
+function resultTooLarge(node: Node, kernel: OvOpDef): string | undefined {
+  let types: OvPortType[];
+  try {
+    const ports = node.inputs.map((v) => v?.initializer && constantPort(v.initializer));
+    types = kernel.infer(ports, { node, version: node.version ?? 1 });
+  } catch (e) {
+    return `its kernel cannot compute these inputs (${e instanceof Error ? e.message : String(e)})`;
+  }
+  for (const t of types) {
+    if (t.dims.some((d) => d < 0)) return "the size of its result is only known at run time";
+    const n = shapeSize(t.dims);
+    if (n > MAX_FOLDED_ELEMENTS) return `its result has ${n} elements, more than the ${MAX_FOLDED_ELEMENTS} folded ahead of time`;
+    if (tensorBytes(t.dtype, t.dims) > maxTensorBytes())
+      return `its result would be larger than the per-tensor limit (${formatBytes(maxTensorBytes())})`;
+  }
+  return undefined;
+}
+
 function shapeAsInput(node: Node, dims: readonly number[]): NdArray {
   return strAttr(node, "output_type", "i64") === "i32"
     ? { dtype: "int32", dims: [dims.length], data: Float64Array.from(dims) }
@@ -55,11 +79,14 @@ const foldConstant = defineRule({
       // ShapeOf's result is the shape itself, not a kernel run on data.
       outs = [shapeAsInput(node, staticDims(ctx.facts, node.inputs[0])!)];
     } else {
+      const kernel = openvinoOp(node.opType)!;
+      const tooLarge = resultTooLarge(node, kernel);
+      if (tooLarge) return tooLarge;
       const inputs = node.inputs.map((v) =>
         v ? ndFromTensor(v.initializer!) : { dtype: "float32" as const, dims: [0], data: new Float64Array(0) },
       );
       try {
-        outs = openvinoOp(node.opType)!.run(inputs, { node, version: node.version ?? 1 });
+        outs = kernel.run(inputs, { node, version: node.version ?? 1 });
       } catch (e) {
         return `its kernel cannot compute these inputs (${e instanceof Error ? e.message : String(e)})`;
       }

@@ -20,7 +20,7 @@ import { pad4dPass } from "./passes/pad-4d.js";
 import { rewriteUnsupportedPass } from "./passes/rewrite-unsupported.js";
 import { spatial2dPass } from "./passes/spatial-2d.js";
 
-/** Sets every value's type to the dtype and dims one interpreter run observes. */
+/** Sets every value's type to the dtype and dims shape inference gives it. */
 export function annotateTypes(model: Model, file: string): void {
   for (const [v, t] of observeTypes(model, file))
     v.type = tensorType(

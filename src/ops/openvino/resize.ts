@@ -4,9 +4,11 @@
  * cube_coeff, edge samples repeated), all coordinate transformation modes, all nearest
  * rounding modes. Antialiasing is refused.
  */
+import type { Node } from "../../ir/node.js";
 import { shapeSize } from "../../ir/shape.js";
 import type { NdArray } from "../ndarray.js";
-import { ints, type OvOpDef, type OvRunContext, strAttr } from "./op-def.js";
+import { axisIn, DYNAMIC, known } from "./dims.js";
+import { type OvOpDef, required, ShapeError, strAttr } from "./op-def.js";
 
 type Coord = (o: number, scale: number, inSize: number, outSize: number) => number;
 
@@ -63,42 +65,46 @@ function cubicTaps(c: number, inSize: number, a: number): [number, number][] {
   return weights.map((w, k) => [Math.min(Math.max(i + k - 1, 0), inSize - 1), w]);
 }
 
-/** The resized axes with their output sizes and scales (from sizes or scales, per shape_calculation_mode). */
+/** The resized axes with their output sizes and scales (from sizes or scales, per shape_calculation_mode); -1 sizes are unknown. */
 function target(
-  inputs: readonly NdArray[],
-  node: OvRunContext["node"],
+  x: { dims: readonly number[] },
+  values: (i: number) => readonly number[] | undefined,
+  node: Node,
   version: number,
 ): { axes: number[]; sizes: number[]; scales: number[] } {
-  const x = inputs[0]!;
   const rank = x.dims.length;
   let axes: number[];
   let sizes: number[];
   let scales: number[];
+  const scaleOf = (size: number, a: number) => (known(size) && known(x.dims[a]!) ? size / x.dims[a]! : Number.NaN);
   if (version < 4) {
-    axes = ints({
-      dtype: "int64",
-      dims: [],
-      data: BigInt64Array.from(
-        strAttr(node, "axes", "")
-          .split(",")
-          .filter(Boolean)
-          .map((s) => BigInt(s.trim())),
-      ),
-    });
-    sizes = ints(inputs[1]!);
-    scales = axes.map((a, i) => sizes[i]! / x.dims[a]!);
+    axes = strAttr(node, "axes", "")
+      .split(",")
+      .filter(Boolean)
+      .map((s) => axisIn(Number(s.trim()), rank));
+    sizes = values(1)?.map(Number) ?? axes.map(() => DYNAMIC);
+    scales = axes.map((a, i) => scaleOf(sizes[i]!, a));
   } else {
-    axes = inputs[3] ? ints(inputs[3]).map((a) => (a < 0 ? a + rank : a)) : x.dims.map((_, i) => i);
+    axes = (values(3) ?? x.dims.map((_, i) => i)).map((a) => axisIn(a, rank));
     const bySizes = strAttr(node, "shape_calculation_mode", "sizes") === "sizes";
-    const sizeIn = ints(inputs[1]!);
-    const scaleIn = Array.from(inputs[2]!.data as ArrayLike<number>, Number);
-    scales = bySizes ? axes.map((a, i) => sizeIn[i]! / x.dims[a]!) : scaleIn;
-    sizes = bySizes ? sizeIn : axes.map((a, i) => Math.floor(x.dims[a]! * scaleIn[i]! + 1e-5));
+    const sizeIn = values(1);
+    const scaleIn = values(2);
+    scales = bySizes ? axes.map((a, i) => (sizeIn ? scaleOf(sizeIn[i]!, a) : Number.NaN)) : (scaleIn ?? axes.map(() => Number.NaN)).slice();
+    sizes = bySizes
+      ? (sizeIn ?? axes.map(() => DYNAMIC)).slice()
+      : axes.map((a, i) => (scaleIn && known(x.dims[a]!) ? Math.floor(x.dims[a]! * scaleIn[i]! + 1e-5) : DYNAMIC));
   }
+  if (sizes.length < axes.length || scales.length < axes.length)
+    throw new ShapeError(`${axes.length} axes are resized but ${Math.min(sizes.length, scales.length)} sizes or scales are given`);
   return { axes, sizes, scales };
 }
 
-export const OV_INTERPOLATE: Record<string, OvOpDef> = {
+/** The values of input i as numbers (floats kept), when known. */
+function numbers(a: NdArray | undefined): number[] | undefined {
+  return a ? Array.from(a.data as ArrayLike<number | bigint>, Number) : undefined;
+}
+
+export const OV_RESIZE: Record<string, OvOpDef> = {
   Interpolate: {
     run(inputs, { node, version }) {
       const x = inputs[0]!;
@@ -106,7 +112,7 @@ export const OV_INTERPOLATE: Record<string, OvOpDef> = {
       if (strAttr(node, "antialias", "false") === "true")
         throw new Error(`Interpolate mode ${mode} with antialias is not supported by the interpreter`);
       const a = Number(strAttr(node, "cube_coeff", "-0.75"));
-      const { axes, sizes, scales } = target(inputs, node, version);
+      const { axes, sizes, scales } = target(x, (i) => numbers(inputs[i]), node, version);
       const coord = COORDINATE[strAttr(node, "coordinate_transformation_mode", "half_pixel")];
       const nearest = NEAREST[strAttr(node, "nearest_mode", "round_prefer_floor")];
       if (!coord || !nearest) throw new Error("unknown Interpolate coordinate or nearest mode");
@@ -136,11 +142,12 @@ export const OV_INTERPOLATE: Record<string, OvOpDef> = {
       });
       return [{ dtype: x.dtype, dims, data } as NdArray];
     },
-    outputTypes(inputs, { node, version }) {
-      const { axes, sizes } = target(inputs, node, version);
-      const dims = [...inputs[0]!.dims];
+    infer(inputs, { node, version }) {
+      const x = required(inputs, 0);
+      const { axes, sizes } = target(x, (i) => numbers(inputs[i]?.value()), node, version);
+      const dims = [...x.dims];
       for (const [i, a] of axes.entries()) dims[a] = sizes[i]!;
-      return [{ dtype: inputs[0]!.dtype, dims }];
+      return [{ dtype: x.dtype, dims }];
     },
   },
 };

@@ -7,9 +7,11 @@
  * (OpenVINO gives these outputs a dynamic first dimension), so no -1 padding is written.
  */
 
+import type { Node } from "../../ir/node.js";
 import { type NdArray, ndCast } from "../ndarray.js";
 import { dtypeFromElementType } from "./element-types.js";
-import { boolAttr, ints, type OvOpDef, strAttr } from "./op-def.js";
+import { boolAttr, ints, type OvOpDef, required, strAttr } from "./op-def.js";
+import { withDynamicDims } from "./value-dependent-dims.js";
 
 type Box = [number, number, number, number];
 
@@ -37,12 +39,24 @@ function iou(a: Box, b: Box): number {
 
 const scalar = (a: NdArray | undefined, fallback: number) => (a && a.data.length ? Number(a.data[0]) : fallback);
 
-export const OV_NMS: Record<string, OvOpDef> = {
+const outputType = (node: Node) => dtypeFromElementType(strAttr(node, "output_type", "i64")) ?? "int64";
+
+export const OV_DETECTION: Record<string, OvOpDef> = {
   NonMaxSuppression: {
+    infer(inputs, { node }) {
+      const scores = required(inputs, 1);
+      required(inputs, 0);
+      const type = outputType(node);
+      return [
+        { dtype: type, dims: withDynamicDims("NonMaxSuppression", 0, [0, 3]) },
+        { dtype: scores.dtype, dims: withDynamicDims("NonMaxSuppression", 1, [0, 3]) },
+        { dtype: type, dims: [1] },
+      ];
+    },
     run([boxes, scores, maxIn, iouIn, scoreIn, sigmaIn], { node }) {
       const center = strAttr(node, "box_encoding", "corner") === "center";
       const sortDescending = boolAttr(node, "sort_result_descending", true);
-      const outType = dtypeFromElementType(strAttr(node, "output_type", "i64")) ?? "int64";
+      const outType = outputType(node);
       const maxPerClass = maxIn ? ints(maxIn)[0]! : 0;
       const iouThreshold = scalar(iouIn, 0);
       const scoreThreshold = scalar(scoreIn, 0);

@@ -1,0 +1,223 @@
+/**
+ * The GEMM's 4×4 tile as a WebAssembly SIMD function: two f64 lanes per instruction, 8
+ * vector accumulators that stay in registers. Lane arithmetic is IEEE double with no fused
+ * multiply-add, and each accumulator still takes c ← c + a·b in increasing k, so results are
+ * bit-identical to the scalar tile in matmul.ts (tests compare both with the triple loop).
+ *
+ * The module is a few hundred bytes, assembled below from named opcodes (the WebAssembly
+ * binary format: a header, then type, import, function, export and code sections). It works
+ * on one shared linear memory that callers lay A, the packed panels and C out in.
+ */
+
+/**
+ * tiles(a, aRowBytes, b, K, c, cRowBytes, rowTiles, panels): for every 4-row strip of A
+ * (rowTiles of them from a) and every packed panel (panels of them from b, K·4 doubles each),
+ * the 4×4 block of C = strip · panel, written at c + strip·4·cRowBytes + panel·32. Byte addresses.
+ */
+export type SimdTiles = (
+  a: number,
+  aRowBytes: number,
+  b: number,
+  k: number,
+  c: number,
+  cRowBytes: number,
+  rowTiles: number,
+  panels: number,
+) => void;
+
+const uleb = (n: number): number[] => {
+  const out: number[] = [];
+  let v = n >>> 0;
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v) b |= 0x80;
+    out.push(b);
+  } while (v);
+  return out;
+};
+
+const sleb = (n: number): number[] => {
+  const out: number[] = [];
+  let v = n | 0;
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && !(b & 0x40)) || (v === -1 && b & 0x40)) return [...out, b];
+    out.push(b | 0x80);
+  }
+};
+
+const vector = (items: readonly number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, bytes: readonly number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
+const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+// Value types, and the instructions the tile uses (opcode, then immediates).
+const I32 = 0x7f;
+const V128 = 0x7b;
+const op = {
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  end: [0x0b],
+  brIf: (depth: number) => [0x0d, ...uleb(depth)],
+  get: (local: number) => [0x20, ...uleb(local)],
+  set: (local: number) => [0x21, ...uleb(local)],
+  tee: (local: number) => [0x22, ...uleb(local)],
+  i32Const: (v: number) => [0x41, ...sleb(v)],
+  i32Eqz: [0x45],
+  i32Add: [0x6a],
+  i32Sub: [0x6b],
+  i32Shl: [0x74],
+  call: (fn: number) => [0x10, ...uleb(fn)],
+  /** f64.load with alignment 2^3 and an offset. */
+  f64Load: (offset: number) => [0x2b, 3, ...uleb(offset)],
+  // SIMD instructions: the 0xfd prefix, then the opcode as an unsigned LEB128.
+  v128Load: (offset: number) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
+  v128Store: (offset: number) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
+  f64x2Splat: [0xfd, ...uleb(0x14)],
+  f64x2Add: [0xfd, ...uleb(0xf0)],
+  f64x2Mul: [0xfd, ...uleb(0xf2)],
+};
+
+// Locals: the six i32 parameters, three more A row pointers, then v128 accumulators and operands.
+const [A0, A_STRIDE, B, K, C, C_STRIDE] = [0, 1, 2, 3, 4, 5];
+const [A1, A2, A3] = [6, 7, 8];
+/** Accumulator of row r, columns 0–1 (ACC + 2r) and 2–3 (ACC + 2r + 1). */
+const ACC = 9;
+const [B01, B23, X] = [17, 18, 19];
+
+function tileBody(): number[] {
+  const code: number[] = [];
+  // Row pointers a1..a3 = a0 + r·stride.
+  code.push(...op.get(A0), ...op.get(A_STRIDE), ...op.i32Add, ...op.set(A1));
+  code.push(...op.get(A1), ...op.get(A_STRIDE), ...op.i32Add, ...op.set(A2));
+  code.push(...op.get(A2), ...op.get(A_STRIDE), ...op.i32Add, ...op.set(A3));
+  // for (; k != 0; k--): accumulators start at +0 (locals are zero-initialised).
+  code.push(...op.block, ...op.get(K), ...op.i32Eqz, ...op.brIf(0), ...op.loop);
+  // The panel's four values at this k: columns 0–1 and 2–3.
+  code.push(...op.get(B), ...op.v128Load(0), ...op.set(B01), ...op.get(B), ...op.v128Load(16), ...op.set(B23));
+  [A0, A1, A2, A3].forEach((row, r) => {
+    // x = A[r][k] in both lanes; acc ← acc + x·b, per lane.
+    code.push(...op.get(row), ...op.f64Load(0), ...op.f64x2Splat, ...op.set(X));
+    for (const [acc, b] of [
+      [ACC + 2 * r, B01],
+      [ACC + 2 * r + 1, B23],
+    ] as const)
+      code.push(...op.get(acc), ...op.get(X), ...op.get(b), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(acc));
+  });
+  // Next k: each A row moves one double, the panel one row of four.
+  for (const p of [A0, A1, A2, A3]) code.push(...op.get(p), ...op.i32Const(8), ...op.i32Add, ...op.set(p));
+  code.push(...op.get(B), ...op.i32Const(32), ...op.i32Add, ...op.set(B));
+  code.push(...op.get(K), ...op.i32Const(1), ...op.i32Sub, ...op.tee(K), ...op.brIf(0), ...op.end, ...op.end);
+  // Store the four rows of C.
+  for (let r = 0; r < 4; r++) {
+    code.push(...op.get(C), ...op.get(ACC + 2 * r), ...op.v128Store(0), ...op.get(C), ...op.get(ACC + 2 * r + 1), ...op.v128Store(16));
+    code.push(...op.get(C), ...op.get(C_STRIDE), ...op.i32Add, ...op.set(C));
+  }
+  return [...code, ...op.end];
+}
+
+// Locals of `tiles`: its eight parameters, then the loop state.
+const [ROW_TILES, PANELS] = [6, 7];
+const [I, J, A_PTR, C_ROW, B_PTR, C_PTR, PANEL_BYTES] = [8, 9, 10, 11, 12, 13, 14];
+
+/** The loops over strips and panels, calling the tile (function 0) for each pair. */
+function tilesBody(): number[] {
+  const code: number[] = [];
+  code.push(...op.get(K), ...op.i32Const(5), ...op.i32Shl, ...op.set(PANEL_BYTES)); // K·4 doubles of 8 bytes
+  code.push(...op.get(A0), ...op.set(A_PTR), ...op.get(C), ...op.set(C_ROW), ...op.get(ROW_TILES), ...op.set(I));
+  code.push(...op.block, ...op.get(I), ...op.i32Eqz, ...op.brIf(0), ...op.loop);
+  code.push(...op.get(B), ...op.set(B_PTR), ...op.get(C_ROW), ...op.set(C_PTR), ...op.get(PANELS), ...op.set(J));
+  code.push(...op.block, ...op.get(J), ...op.i32Eqz, ...op.brIf(0), ...op.loop);
+  code.push(...op.get(A_PTR), ...op.get(A_STRIDE), ...op.get(B_PTR), ...op.get(K), ...op.get(C_PTR), ...op.get(C_STRIDE), ...op.call(0));
+  code.push(...op.get(B_PTR), ...op.get(PANEL_BYTES), ...op.i32Add, ...op.set(B_PTR));
+  code.push(...op.get(C_PTR), ...op.i32Const(32), ...op.i32Add, ...op.set(C_PTR));
+  code.push(...op.get(J), ...op.i32Const(1), ...op.i32Sub, ...op.tee(J), ...op.brIf(0), ...op.end, ...op.end);
+  // Next strip: four rows down in A and in C.
+  code.push(...op.get(A_PTR), ...op.get(A_STRIDE), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...op.set(A_PTR));
+  code.push(...op.get(C_ROW), ...op.get(C_STRIDE), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...op.set(C_ROW));
+  code.push(...op.get(I), ...op.i32Const(1), ...op.i32Sub, ...op.tee(I), ...op.brIf(0), ...op.end, ...op.end);
+  return [...code, ...op.end];
+}
+
+const params = (n: number) => vector(Array.from({ length: n }, () => [I32]));
+
+function moduleBytes(): Uint8Array {
+  const tile = [
+    ...vector([
+      [...uleb(3), I32],
+      [...uleb(11), V128],
+    ]),
+    ...tileBody(),
+  ];
+  const tiles = [...vector([[...uleb(7), I32]]), ...tilesBody()];
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    // Types: 0 = the tile's six i32 parameters, 1 = the loops' eight.
+    ...section(
+      1,
+      vector([
+        [0x60, ...params(6), 0],
+        [0x60, ...params(8), 0],
+      ]),
+    ),
+    ...section(2, vector([[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vector([[0], [1]])),
+    ...section(7, vector([[...name("tiles"), 0x00, 1]])),
+    ...section(
+      10,
+      vector([
+        [...uleb(tile.length), ...tile],
+        [...uleb(tiles.length), ...tiles],
+      ]),
+    ),
+  ]);
+}
+
+/** The linear memory the tile reads and writes, grown on demand, and the tile itself. */
+export interface SimdGemm {
+  readonly tiles: SimdTiles;
+  /**
+   * A Float64Array over the whole memory, at least `bytes` long (the view changes when the
+   * memory grows), or null when the memory cannot grow that far (4 GiB at most, as addresses
+   * are 32 bits). The memory keeps its largest size for the next call.
+   */
+  doubles(bytes: number): Float64Array | null;
+}
+
+/** The part of the WebAssembly JavaScript API used here (the project's lib settings do not declare it). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: object };
+}
+
+let instance: SimdGemm | null | undefined;
+
+/** The SIMD tile, or null where WebAssembly SIMD is unavailable (the scalar tile is used then). */
+export function simdGemm(): SimdGemm | null {
+  if (instance !== undefined) return instance;
+  instance = null;
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const bytes = moduleBytes();
+  if (!wasm?.validate(bytes)) return instance;
+  const memory = new wasm.Memory({ initial: 1 });
+  const exports = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as { tiles: SimdTiles };
+  let view = new Float64Array(memory.buffer);
+  instance = {
+    tiles: exports.tiles,
+    doubles(need) {
+      if (memory.buffer.byteLength < need) {
+        try {
+          memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+        } catch {
+          return null; // past the 32-bit address space or out of memory: the caller uses the scalar tiles
+        }
+      }
+      if (view.buffer !== memory.buffer) view = new Float64Array(memory.buffer);
+      return view;
+    },
+  };
+  return instance;
+}
