@@ -62,6 +62,8 @@ export interface Fp16Range {
 const FP16_MAX_BITS = 0x477fe000; // 65504
 const HALF_MIN_SUBNORMAL_BITS = 0x33000000; // 2^-25
 const INFINITY_BITS = 0x7f800000;
+/** Magnitudes FP16 holds (2^-25 ≤ |x| ≤ 65504) are those whose bits minus 2^-25's are at most this, unsigned. */
+const IN_RANGE_SPAN = FP16_MAX_BITS - HALF_MIN_SUBNORMAL_BITS;
 
 /** Counts the float32 values stored little-endian in `bytes` (any alignment) that FP16 cannot hold. */
 export function fp16RangeOfFloat32Bytes(bytes: Uint8Array): Fp16Range {
@@ -70,12 +72,16 @@ export function fp16RangeOfFloat32Bytes(bytes: Uint8Array): Fp16Range {
   let largestBits = 0;
   forEachWordBlock(bytes, (words) => {
     for (let i = 0; i < words.length; i++) {
-      // Magnitudes compare as their bit patterns; NaNs (above Inf) fall in neither range.
+      // Magnitudes compare as their bit patterns. Nearly every weight is in range: one unsigned
+      // comparison settles those; zero, Inf and NaN (above Inf) fall in neither range below.
       const a = words[i]! & 0x7fffffff;
-      if (a > FP16_MAX_BITS && a < INFINITY_BITS) {
-        overflow++;
-        if (a > largestBits) largestBits = a;
-      } else if (a !== 0 && a < HALF_MIN_SUBNORMAL_BITS) underflow++;
+      if ((a - HALF_MIN_SUBNORMAL_BITS) >>> 0 <= IN_RANGE_SPAN) continue;
+      if (a > FP16_MAX_BITS) {
+        if (a < INFINITY_BITS) {
+          overflow++;
+          if (a > largestBits) largestBits = a;
+        }
+      } else if (a !== 0) underflow++;
     }
   });
   return { overflow, underflow, largest: new Float32Array(new Uint32Array([largestBits]).buffer)[0]! };
