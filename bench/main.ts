@@ -24,7 +24,8 @@
  * it the run row falls back to onnxruntime-node and the onnxscript row is skipped.
  * Set MYRIADC_CORPUS to point elsewhere than ../shared/corpus (for the zoo model), and
  * BENCH_ONLY to a comma-separated list of sections (convert, resolution, lint, chains, run,
- * peer) to measure only those.
+ * peer, tflite) to measure only those. The tflite section (bench/tflite.ts: load and FP16
+ * convert time per TFLite corpus model, in this process) prints its own table after the targets.
  */
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -32,6 +33,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Fixtures } from "./fixtures.js";
 import { type Measured, measureNode, measurePython, pythonHas } from "./process.js";
+import { benchTflite } from "./tflite.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const repo = resolve(here, "../..");
@@ -251,6 +253,7 @@ function main(): void {
   section("run", () => runRow(resnet, python));
   section("peer", () => peerRow(resnet, python));
   print(startLoad);
+  section("tflite", () => benchTflite(join(corpus, "tflite")));
 }
 
 main();

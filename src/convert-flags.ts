@@ -1,10 +1,12 @@
 /**
- * The convert flags (`--data-type`, `--input-shape`, the preprocessing flags, `--target`) as
- * ConvertOptions, with the conversion parameters recorded in the IR's rt_info. One reading
- * for `myriadc convert`, `myriadc report` and the browser page, so the same flags give the
- * same IR bytes everywhere.
+ * The convert flags (`--data-type`, `--input-shape`, the preprocessing flags, `--target`,
+ * `--dequantize`, `--calibrate`/`--calibrate-range`) as ConvertOptions, with the conversion
+ * parameters recorded in the IR's rt_info. One reading for `myriadc convert`, `compile`,
+ * `lint`, `report` and the browser page, so the same flags give the same IR bytes everywhere.
  */
 import type { ConvertOptions } from "./convert.js";
+import type { Tensor } from "./ir/tensor.js";
+import type { CalibrationData } from "./lint/fp16-calibration.js";
 import { parseInputShape } from "./passes/onnx/input-shapes.js";
 import { type InputPreprocessing, parseInputType, parseLayoutSpec, parseValuesSpec } from "./passes/onnx/preprocess.js";
 import { MyriadcError } from "./util/errors.js";
@@ -18,6 +20,36 @@ export interface ConvertFlags {
   inputType?: string;
   layout?: string[];
   target?: string;
+  /** Run a quantized model in float (activation quantize/dequantize pairs lose their rounding). */
+  dequantize?: boolean;
+  /** FP16 check data: name=file per input (read by the caller: files are not node-free)… */
+  calibrate?: string[];
+  /** …and a lo,hi range for float inputs without a file. */
+  calibrateRange?: string;
+}
+
+/** `--calibrate-range lo,hi` as numbers, or a usage error. */
+export function parseCalibrationRange(text: string): [number, number] {
+  const m = /^\s*(-?[\d.eE+-]+)\s*,\s*(-?[\d.eE+-]+)\s*$/.exec(text);
+  const lo = Number(m?.[1]);
+  const hi = Number(m?.[2]);
+  if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi)
+    throw new MyriadcError("usage", `--calibrate-range ${JSON.stringify(text)}: expected lo,hi such as 0,255`);
+  return [lo, hi];
+}
+
+/**
+ * `--calibrate`/`--calibrate-range` as calibration data (empty when neither is given);
+ * `readTensors` reads the name=file specs (the CLI's readNamedTensors).
+ */
+export function calibrationFromFlags(
+  o: Pick<ConvertFlags, "calibrate" | "calibrateRange">,
+  readTensors: (flag: string, specs: string[]) => ReadonlyMap<string, Tensor>,
+): CalibrationData {
+  return {
+    ...(o.calibrate?.length ? { calibration: readTensors("--calibrate", o.calibrate) } : {}),
+    ...(o.calibrateRange !== undefined ? { calibrationRange: parseCalibrationRange(o.calibrateRange) } : {}),
+  };
 }
 
 /** Collects the preprocessing flags per input ("" = every input). */
@@ -71,5 +103,6 @@ export function convertOptionsFromFlags(o: ConvertFlags, inputModel: string): Ch
   if (target !== "myriad" && target !== "none")
     throw new MyriadcError("usage", `--target ${JSON.stringify(o.target)}: expected myriad or none`);
   parameters.target = target;
-  return { dataType, inputShapes, parameters, preprocessing, target };
+  if (o.dequantize) parameters.dequantize = "True";
+  return { dataType, inputShapes, parameters, preprocessing, target, dequantize: o.dequantize === true };
 }

@@ -20,6 +20,10 @@ export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 70;
 
+/** --dequantize (convert, compile, fix, lint, report): what it means is convert.ts's quantize(). */
+const DEQUANTIZE_HELP =
+  "run a quantized model in float: drop activation quantize/dequantize pairs, quantized operators on dequantized weights (faster, outputs differ slightly)";
+
 function buildProgram(io: CliIO, setCode: (code: number) => void, setFile: (file: string | undefined) => void): Command {
   const program = new Command("myriadc")
     .description("Compile ONNX models for the Intel MyriadX VPU (OAK cameras, NCS2)")
@@ -65,8 +69,12 @@ function buildProgram(io: CliIO, setCode: (code: number) => void, setFile: (file
     .option("--input-shape <name=[dims]>", "make a dynamic input static, e.g. input=[1,3,224,224] (repeatable)", collect, [])
     .option("--calibrate <name=file>", "FP16 range analysis on these input values (.npy or .pb; repeatable)", collect, [])
     .option("--calibrate-range <lo,hi>", "FP16 range analysis with uniform values in [lo,hi] for inputs without a file, e.g. 0,255")
+    .option("--dequantize", DEQUANTIZE_HELP)
     .action(
-      (model: string, opts: { target: string; format: string; inputShape: string[]; calibrate: string[]; calibrateRange?: string }) => {
+      (
+        model: string,
+        opts: { target: string; format: string; inputShape: string[]; calibrate: string[]; calibrateRange?: string; dequantize?: boolean },
+      ) => {
         setCode(lintCommand(model, opts, io));
       },
     );
@@ -83,6 +91,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void, setFile: (file
     .option("--opset <version>", "convert the default-domain op set to this version (e.g. 13 or 11)")
     .option("--fold-limit <bytes>", "largest ConstantOfShape/Expand/Tile/Range result to fold (default 1MiB)")
     .option("--target <target>", "also apply the fixes for a device (myriad) and report what remains; required for an IR (.xml)")
+    .option("--dequantize", DEQUANTIZE_HELP)
     .option("--json", "print the summary as JSON")
     .action(
       (
@@ -96,6 +105,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void, setFile: (file
           opset?: string;
           foldLimit?: string;
           target?: string;
+          dequantize?: boolean;
           json?: boolean;
         },
       ) => {
@@ -116,6 +126,9 @@ function buildProgram(io: CliIO, setCode: (code: number) => void, setFile: (file
     .option("--input-type <type>", "the type the model is fed: U8, FP16 or FP32 (a Convert is added)")
     .option("--layout <name(from->to)>", "the layout the model is fed, e.g. input(nhwc->nchw) (repeatable)", collect, [])
     .option("--target <target>", "myriad (default): apply the MYRIAD fixes; none: plain lowering", "myriad")
+    .option("--dequantize", DEQUANTIZE_HELP)
+    .option("--calibrate <name=file>", "check FP16 against FP32 on these input values (.npy or .pb; repeatable)", collect, [])
+    .option("--calibrate-range <lo,hi>", "check FP16 with uniform values in [lo,hi] for inputs without a file, e.g. 0,255")
     .option("--json", "print the summary as JSON")
     .action(
       (
@@ -130,7 +143,10 @@ function buildProgram(io: CliIO, setCode: (code: number) => void, setFile: (file
           reverseInputChannels?: boolean;
           inputType?: string;
           layout: string[];
+          dequantize?: boolean;
           json?: boolean;
+          calibrate: string[];
+          calibrateRange?: string;
         },
       ) => {
         setCode(convertCommand(model, opts, io));
@@ -152,6 +168,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void, setFile: (file
     .option("--target <target>", "myriad (default): apply the MYRIAD fixes; none: plain lowering", "myriad")
     .option("--calibrate <name=file>", "FP16 range analysis on these input values (.npy or .pb; repeatable)", collect, [])
     .option("--calibrate-range <lo,hi>", "FP16 range analysis with uniform values in [lo,hi] for inputs without a file")
+    .option("--dequantize", DEQUANTIZE_HELP)
     .action((model: string, opts: ReportCommandOptions) => {
       setCode(reportCommand(model, opts, io));
     });
@@ -178,6 +195,9 @@ function buildProgram(io: CliIO, setCode: (code: number) => void, setFile: (file
     .option("--reverse-input-channels", "swap the channel order (RGB <-> BGR) before mean/scale")
     .option("--input-type <type>", "the type the model is fed: U8, FP16 or FP32")
     .option("--layout <name(from->to)>", "the layout the model is fed, e.g. input(nhwc->nchw) (repeatable)", collect, [])
+    .option("--dequantize", DEQUANTIZE_HELP)
+    .option("--calibrate <name=file>", "check FP16 against FP32 on these input values (.npy or .pb; repeatable)", collect, [])
+    .option("--calibrate-range <lo,hi>", "check FP16 with uniform values in [lo,hi] for inputs without a file, e.g. 0,255")
     .option("--shaves <n>", "SHAVE cores to compile for (1-16; with --cmx-slices)")
     .option("--cmx-slices <n>", "CMX slices (1-16, at least --shaves)")
     .option("--streams <n>", "throughput streams (1-3)")

@@ -11,11 +11,13 @@
  */
 import type { Model } from "../ir/model.js";
 import type { Node } from "../ir/node.js";
-import type { Tensor } from "../ir/tensor.js";
+import { isStaticShape, shapeSize } from "../ir/shape.js";
+import { Tensor } from "../ir/tensor.js";
 import { topologicalOrder } from "../ir/topo.js";
 import type { Value } from "../ir/value.js";
 import type { NdArray } from "../ops/ndarray.js";
 import { runOpenvinoModel } from "../runtime/interpreter.js";
+import { MyriadcError } from "../util/errors.js";
 import type { Finding } from "./finding.js";
 import { type RuleMeta, report } from "./rule.js";
 
@@ -127,4 +129,65 @@ export function syntheticValues(count: number, lo: number, hi: number, seed = 1)
     s = (s * 1664525 + 1013904223) >>> 0;
     return lo + (s / 2 ** 32) * (hi - lo);
   });
+}
+
+/** The calibration data of a run: files per input name, and a range for float inputs without one. */
+export interface CalibrationData {
+  calibration?: ReadonlyMap<string, Tensor> | undefined;
+  /** Uniform values in [lo, hi] for float inputs without a file (default [-1, 1]). */
+  calibrationRange?: readonly [number, number] | undefined;
+}
+
+/** The input values an OpenVINO-dialect model is calibrated on: the given files, synthetic values for float inputs without one. */
+export function calibrationFeeds(model: Model, data: CalibrationData): Map<string, Tensor> {
+  const [lo, hi] = data.calibrationRange ?? [-1, 1];
+  const feeds = new Map<string, Tensor>();
+  for (const v of model.graph.inputs) {
+    if (v.isInitializer) continue;
+    const given = data.calibration?.get(v.name);
+    if (given) feeds.set(v.name, given);
+    else if (isStaticShape(v.shape) && (v.dtype === "float32" || v.dtype === "float16"))
+      feeds.set(v.name, Tensor.fromArray("float32", v.shape, syntheticValues(shapeSize(v.shape), lo, hi)));
+    else
+      throw new MyriadcError(
+        "usage",
+        `--calibrate: no values for input ${JSON.stringify(v.name)} (${v.dtype ?? "?"}${v.shape ? `[${v.shape.join(",")}]` : ""}); give name=file.npy`,
+      );
+  }
+  for (const name of data.calibration?.keys() ?? []) {
+    if (!model.graph.inputs.some((v) => v.name === name))
+      throw new MyriadcError(
+        "usage",
+        `--calibrate: the model has no input ${JSON.stringify(name)} (inputs: ${model.graph.inputs.map((v) => v.name).join(", ")})`,
+      );
+  }
+  return feeds;
+}
+
+/** What convert and compile say about FP16: whether it was checked, and the first node where it loses precision or overflows. */
+export interface Fp16Check {
+  checked: boolean;
+  /** The first finding in graph order (FP16 losing more than 1% against FP32, or overflowing), when checked. */
+  first?: Finding;
+  findings: Finding[];
+}
+
+/** The FP16 range analysis of a converted model when calibration data is given; nothing is computed otherwise. */
+export function checkFp16(model: Model, data: CalibrationData): Fp16Check {
+  if (!data.calibration && !data.calibrationRange) return { checked: false, findings: [] };
+  const findings = fp16Calibration(model, calibrationFeeds(model, data));
+  return { checked: true, findings, ...(findings[0] ? { first: findings[0] } : {}) };
+}
+
+/** The one line convert and compile print about FP16 precision. */
+export function describeFp16Check(check: Fp16Check): string {
+  if (!check.checked)
+    return (
+      "FP16 precision was not checked (MYRIAD computes in FP16): add --calibrate <input>=<file.npy> " +
+      "or --calibrate-range <lo>,<hi> to compare FP16 with FP32 on real inputs"
+    );
+  const f = check.first;
+  if (!f) return "FP16 precision checked on the calibration data: every tensor stays within 1% of FP32";
+  const what = f.rule === "myriad/fp16-activation-overflow" ? "overflows" : "loses more than 1% against FP32";
+  return `warning: FP16 ${what} first at node ${JSON.stringify(f.node)} (${f.op}): ${f.message}`;
 }

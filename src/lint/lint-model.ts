@@ -9,24 +9,27 @@
 import { convertToIr } from "../convert.js";
 import type { LoadedModel } from "../frontends/frontend.js";
 import type { Model } from "../ir/model.js";
-import { isStaticShape, shapeSize } from "../ir/shape.js";
-import { Tensor } from "../ir/tensor.js";
+import { isStaticShape } from "../ir/shape.js";
+import type { Tensor } from "../ir/tensor.js";
 import type { Value } from "../ir/value.js";
-import { type LoweringFailure, lowerToOpenvino } from "../lower/lower.js";
+import { type LoweringFailure, type LoweringNote, type LowerOptions, lowerToOpenvino } from "../lower/lower.js";
 import { cutGraph } from "../passes/common/cut.js";
 import { eliminateDeadCode } from "../passes/common/dead-code.js";
 import { runPipeline } from "../passes/manager.js";
 import { type InputShapes, setInputShapes } from "../passes/onnx/input-shapes.js";
+import { dequantizePass } from "../passes/onnx/quantization/dequantize.js";
 import { shapeInferencePass } from "../passes/onnx/shape-inference.js";
 import { myriadFixPipeline } from "../targets/myriad/onnx-fixes.js";
-import { isMyriadcError, MyriadcError } from "../util/errors.js";
+import { isMyriadcError } from "../util/errors.js";
 import type { Finding } from "./finding.js";
-import { fp16Calibration, syntheticValues } from "./fp16-calibration.js";
+import { calibrationFeeds, fp16Calibration } from "./fp16-calibration.js";
 import { inputDependence } from "./input-dependence.js";
 import { lintOpenvino, valueTypes } from "./lint.js";
 import { report, type ValueInfo } from "./rule.js";
 import { DYNAMIC_SHAPE, dynamicInputFinding } from "./rules/dynamic-shape.js";
+import { loweringNoteFindings } from "./rules/lowering-notes.js";
 import { notLoweredFindings } from "./rules/not-lowered.js";
+import { quantizedModelFinding } from "./rules/quantized.js";
 
 export interface LintFileOptions {
   inputShapes?: InputShapes;
@@ -36,6 +39,8 @@ export interface LintFileOptions {
    */
   calibration?: ReadonlyMap<string, Tensor>;
   calibrationRange?: readonly [number, number];
+  /** Lint a quantized model as `convert --dequantize` makes it (activation quantize/dequantize pairs lose their rounding). */
+  dequantize?: boolean;
 }
 
 export interface LintFileReport {
@@ -72,27 +77,32 @@ function blockedByShapes(model: Model, f: LoweringFailure): boolean {
  * the rest as `fix --inputs` would make them, so the rest can still be linted. Returns the
  * failures and, when the rest lowered, the lowered model and the cut values.
  */
-function lowerAround(model: Model, cut: boolean): { failures: LoweringFailure[]; ov?: Model; cutNames: Set<string> } {
+function lowerAround(
+  model: Model,
+  cut: boolean,
+  lowerOptions: LowerOptions = {},
+): { failures: LoweringFailure[]; ov?: Model; cutNames: Set<string>; notes: readonly LoweringNote[] } {
   const cutNames = new Set<string>();
   const failures: LoweringFailure[] = [];
   for (let round = 0; ; round++) {
-    const lowered = lowerToOpenvino(model);
+    const lowered = lowerToOpenvino(model, lowerOptions);
     failures.push(...lowered.failures);
-    if (!lowered.failures.length) return { failures, ov: lowered.model, cutNames };
-    if (!cut || round === MAX_CUTS || lowered.failures.some((f) => blockedByShapes(model, f))) return { failures, cutNames };
+    const notes = lowered.notes;
+    if (!lowered.failures.length) return { failures, ov: lowered.model, cutNames, notes };
+    if (!cut || round === MAX_CUTS || lowered.failures.some((f) => blockedByShapes(model, f))) return { failures, cutNames, notes };
     const failed = new Set(lowered.failures.map((f) => f.node));
     // Failures name their node; an unnamed one cannot be told apart from other unnamed nodes.
-    if (failed.has("")) return { failures, cutNames };
+    if (failed.has("")) return { failures, cutNames, notes };
     const outs = model.graph.nodes.filter((n) => failed.has(n.name)).flatMap((n) => n.outputs.filter((v): v is Value => v !== undefined));
     // A cut value must have a type to become an input; without one what follows stays unchecked.
     if (!outs.length || outs.some((v) => v.uses.length + (v.isGraphOutput() ? 1 : 0) > 0 && (!v.dtype || !v.shape)))
-      return { failures, cutNames };
+      return { failures, cutNames, notes };
     const used = outs.filter((v) => v.uses.length > 0 || v.isGraphOutput());
     for (const v of used) cutNames.add(v.name);
     const keep = model.graph.inputs.filter((v) => !v.isInitializer).map((v) => v.name);
     cutGraph(model, { inputs: [...keep, ...used.map((v) => v.name)] });
     // A node none of whose outputs is used is gone now; nothing is left to lower around.
-    for (const n of model.graph.nodes) if (failed.has(n.name)) return { failures, cutNames };
+    for (const n of model.graph.nodes) if (failed.has(n.name)) return { failures, cutNames, notes };
   }
 }
 
@@ -106,10 +116,12 @@ function unknownSizes(ov: Model, types: ReadonlyMap<Value, ValueInfo>): number {
   ).length;
 }
 
-function lintOnnx(model: Model, file: string, options: { cut: boolean }): Lowered {
+function lintOnnx(model: Model, file: string, options: { cut: boolean; dequantize: boolean }): Lowered {
   const onnxNames = new Set(model.graph.nodes.map((n) => n.name).filter(Boolean));
   const dynamic = model.graph.inputs.filter((v) => !v.isInitializer && !isStaticShape(v.shape));
-  const { failures, ov, cutNames } = lowerAround(model, options.cut);
+  const { failures, ov, cutNames, notes } = lowerAround(model, options.cut, { dequantize: options.dequantize });
+  // How rules lowered particular nodes (an If as both branches and a Select): warnings, with the way to avoid the cost.
+  const noted = loweringNoteFindings(notes);
   // Failures for want of sizes are said once, at the input whose size is missing.
   const blocked = failures.filter((f) => dynamic.length > 0 && blockedByShapes(model, f));
   const notLowered = notLoweredFindings(
@@ -128,7 +140,11 @@ function lintOnnx(model: Model, file: string, options: { cut: boolean }): Lowere
     return { node: f.node, deps };
   });
   const blockedBy = (v: Value) => blockedInputs.filter((b) => b.deps.has(v)).map((b) => b.node);
-  if (!ov) return { complete: false, findings: [...dynamic.map((v) => dynamicInputFinding(v, { blocked: blockedBy(v) })), ...notLowered] };
+  if (!ov)
+    return {
+      complete: false,
+      findings: [...dynamic.map((v) => dynamicInputFinding(v, { blocked: blockedBy(v) })), ...noted, ...notLowered],
+    };
   eliminateDeadCode(ov.graph);
   let findings: Finding[];
   let unknown = 0;
@@ -148,6 +164,7 @@ function lintOnnx(model: Model, file: string, options: { cut: boolean }): Lowere
     complete: failures.length === 0,
     findings: [
       ...dynamic.map((v) => dynamicInputFinding(v, { unknownSizes: unknown })),
+      ...noted,
       ...notLowered,
       ...findings.filter(ownFinding).map((f) => {
         const node = sourceName(f.node, onnxNames);
@@ -162,28 +179,7 @@ const key = (f: Finding) => `${f.rule}|${f.node}`;
 /** The FP16 range analysis on the model MYRIAD would run. */
 function calibrate(model: Model, options: LintFileOptions): Finding[] {
   if (!options.calibration && !options.calibrationRange) return [];
-  const [lo, hi] = options.calibrationRange ?? [-1, 1];
-  const feeds = new Map<string, Tensor>();
-  for (const v of model.graph.inputs) {
-    if (v.isInitializer) continue;
-    const given = options.calibration?.get(v.name);
-    if (given) feeds.set(v.name, given);
-    else if (isStaticShape(v.shape) && (v.dtype === "float32" || v.dtype === "float16"))
-      feeds.set(v.name, Tensor.fromArray("float32", v.shape, syntheticValues(shapeSize(v.shape), lo, hi)));
-    else
-      throw new MyriadcError(
-        "usage",
-        `--calibrate: no values for input ${JSON.stringify(v.name)} (${v.dtype ?? "?"}${v.shape ? `[${v.shape.join(",")}]` : ""}); give name=file.npy`,
-      );
-  }
-  for (const name of options.calibration?.keys() ?? []) {
-    if (!model.graph.inputs.some((v) => v.name === name))
-      throw new MyriadcError(
-        "usage",
-        `--calibrate: the model has no input ${JSON.stringify(name)} (inputs: ${model.graph.inputs.map((v) => v.name).join(", ")})`,
-      );
-  }
-  return fp16Calibration(model, feeds);
+  return fp16Calibration(model, calibrationFeeds(model, options));
 }
 
 /**
@@ -197,21 +193,22 @@ export function lintLoadedModel(open: () => LoadedModel, file: string, options: 
     return { file, format: "openvino", findings: [...lintOpenvino(model, valueTypes(model, file)), ...calibrate(model, options)] };
   }
   let pending: Model | undefined = first.model;
-  const load = () => {
+  const load = (dequantize = options.dequantize === true) => {
     // Each use needs its own copy of the model: the first is the one already loaded.
     const model = pending ?? open().model;
     pending = undefined;
     for (const v of [...model.graph.inputs]) if (v.isInitializer) model.graph.removeInput(v);
     if (options.inputShapes?.size) setInputShapes(model, options.inputShapes);
+    if (dequantize) runPipeline(model, [shapeInferencePass, dequantizePass]);
     return model;
   };
   const asGiven = load();
   runPipeline(asGiven, [shapeInferencePass]);
-  const given = lintOnnx(asGiven, file, { cut: false });
+  const given = lintOnnx(asGiven, file, { cut: false, dequantize: options.dequantize === true });
   const fixedModel = load();
   runPipeline(fixedModel, myriadFixPipeline());
   // What fix cannot lower stays; the rest of the fixed model is still linted around it.
-  const fixed = lintOnnx(fixedModel, file, { cut: true });
+  const fixed = lintOnnx(fixedModel, file, { cut: true, dequantize: options.dequantize === true });
   const afterFix = new Set(fixed.findings.map(key));
   // A problem of the model as given that is gone after fix is fixable.
   const mark = (f: Finding): Finding => {
@@ -220,7 +217,21 @@ export function lintLoadedModel(open: () => LoadedModel, file: string, options: 
     return { ...rest, fixable: true, suggestion: f.suggestion ?? "fix --target myriad resolves it" };
   };
   // Calibration runs on what convert produces: the fixed, lowered and legalized model.
-  const calibrated = options.calibration || options.calibrationRange ? calibrate(convertToIr(load(), file).openvino, options) : [];
+  const dequantize = options.dequantize === true;
+  const calibrated =
+    options.calibration || options.calibrationRange ? calibrate(convertToIr(load(), file, { dequantize }).openvino, options) : [];
+  // What each way of converting a quantized model costs, counted on the model as given.
+  const quantized = quantizedModelFinding(dequantize ? load(false) : asGiven, (dequantizeIt) => {
+    try {
+      return convertToIr(load(false), file, { dequantize: dequantizeIt }).net.layers.filter(
+        (l) => !["Const", "Parameter", "Result"].includes(l.type),
+      ).length;
+    } catch (e) {
+      if (!isMyriadcError(e)) throw e;
+      return undefined;
+    }
+  });
+  calibrated.push(...quantized);
   if (given.complete) return { file, format: "onnx", findings: [...given.findings.map(mark), ...calibrated] };
   const seen = new Set(given.findings.map(key));
   return {

@@ -4,6 +4,7 @@
  * returns the OpenVINO values for the node's outputs, or fails with the reason. The rules
  * live in the family files of src/lower/onnx/, named like the op tables in src/ops/onnx/.
  */
+import { CONTROL_FLOW_LOWERING } from "./onnx/control-flow.js";
 import { CONV_POOL_LOWERING } from "./onnx/conv-pool.js";
 import { DETECTION_LOWERING } from "./onnx/detection.js";
 import { ELEMENTWISE_LOWERING } from "./onnx/elementwise.js";
@@ -32,6 +33,7 @@ export const ONNX_LOWERING_FAMILIES: Readonly<Record<string, Readonly<Record<str
   recurrent: RECURRENT_LOWERING,
   quantization: QUANTIZATION_LOWERING,
   detection: DETECTION_LOWERING,
+  "control-flow": CONTROL_FLOW_LOWERING,
 };
 
 function assemble(): Readonly<Record<string, LoweringRule>> {

@@ -2,12 +2,17 @@
  * The shape of a lowering rule and the small builders several families use. Kept apart
  * from the rule tables so every family file can use them without importing another family.
  */
+import type { Node } from "../ir/node.js";
 import { Tensor } from "../ir/tensor.js";
 import type { Value } from "../ir/value.js";
 import type { LowerContext } from "./context.js";
 
-/** Builds the OpenVINO values for an ONNX node's outputs, or fails with the reason. */
-export type LoweringRule = (c: LowerContext) => (Value | undefined)[];
+/**
+ * Builds the OpenVINO values for an ONNX node's outputs, or fails with the reason. `precheck`
+ * says why the node cannot be lowered from the ONNX node alone, so the reason is known even
+ * when an input failed to lower (an If whose branches cannot be selected between).
+ */
+export type LoweringRule = ((c: LowerContext) => (Value | undefined)[]) & { readonly precheck?: (node: Node) => string | undefined };
 
 /** Two values combined by a numpy-broadcasting OpenVINO op. */
 export function combine(c: LowerContext, type: string, a: Value, b: Value): Value {

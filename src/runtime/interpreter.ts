@@ -6,13 +6,14 @@
  * with `fp16` every floating-point result is rounded to float16 (as an FP16 IR computes on
  * MYRIAD), so precision loss and overflow show.
  */
+import { dtypeInfo } from "../ir/dtype.js";
 import type { Model } from "../ir/model.js";
 import type { Node } from "../ir/node.js";
 import { shapeSize } from "../ir/shape.js";
 import type { Tensor } from "../ir/tensor.js";
 import { topologicalOrder } from "../ir/topo.js";
 import type { Value } from "../ir/value.js";
-import { MAX_TENSOR_ELEMENTS, type NdArray, ndToTensor } from "../ops/ndarray.js";
+import { MAX_TENSOR_ELEMENTS, type NdArray, ndCast, ndToTensor } from "../ops/ndarray.js";
 import type { OvPortInfo, OvPortType } from "../ops/openvino/op-def.js";
 import { openvinoOp } from "../ops/openvino/registry.js";
 import { MyriadcError } from "../util/errors.js";
@@ -72,6 +73,8 @@ function checkInferred(node: Node, types: readonly OvPortType[], outs: readonly 
   });
 }
 
+const isInteger = (dtype: NdArray["dtype"]) => dtypeInfo(dtype).kind === "int" || dtypeInfo(dtype).kind === "uint";
+
 export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor>, options: RunOptions = {}): Map<string, Tensor> {
   const g = model.graph;
   const fp16 = options.fp16 ?? false;
@@ -103,7 +106,9 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
         `no value given for input ${JSON.stringify(v.name)} (inputs: ${g.inputs.map((i) => i.name).join(", ")})`,
         { file: options.file },
       );
-    values.set(v, runValueOf(t, fp16));
+    // An integer feed takes the input's declared type, as the device converts it (I64 inputs become I32 on MYRIAD).
+    const given = runValueOf(t, fp16);
+    values.set(v, v.dtype && v.dtype !== given.dtype && isInteger(v.dtype) && isInteger(given.dtype) ? ndCast(given, v.dtype) : given);
   }
   for (const node of order) {
     const def = openvinoOp(node.opType);
@@ -114,7 +119,7 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
       if (!a) throw new Error(`${node.describe()} reads ${v.name} before it is computed`);
       return a;
     });
-    const ctx = { node, version: node.version ?? 1 };
+    const ctx = { node, version: node.version ?? 1, fp16 };
     let types: OvPortType[];
     let outs: NdArray[];
     try {

@@ -16,10 +16,9 @@ import { ONNX_LOWERING } from "../../src/lower/onnx-rules.js";
 import { runPipeline } from "../../src/passes/manager.js";
 import { fixPipeline } from "../../src/passes/pipelines.js";
 import { runOpenvinoModel } from "../../src/runtime/interpreter.js";
-import { diff, withinFp32 } from "../support/compare.js";
+import { matchesNodeTest as matches } from "../support/compare.js";
 import { backendModels, corpusAvailable, warnIfCorpusMissing } from "../support/corpus.js";
 import { freezeIntegerInputs } from "../support/freeze.js";
-import { bitwiseEqual } from "../support/ort.js";
 
 warnIfCorpusMissing();
 
@@ -30,27 +29,6 @@ const passedByOp = new Map<string, number>();
 /** ONNX ops without a lowering rule, by the number of node tests they keep out. */
 const missingOps = new Map<string, number>();
 const skip = (why: string) => tally.skipped.set(why, (tally.skipped.get(why) ?? 0) + 1);
-
-function matches(got: Tensor, expected: Tensor): boolean {
-  if (got.dims.join() !== expected.dims.join()) return false;
-  if (got.dtype === expected.dtype && bitwiseEqual(got, expected)) return true;
-  const kind = dtypeInfo(expected.dtype).kind;
-  if (kind === "float") {
-    // ONNX's backend-test criterion (assert_allclose, rtol 1e-3, atol 1e-7): some expected
-    // outputs are stored rounded (e.g. to 4 decimals), which our fp32 tolerance would reject.
-    const a = got.toFloat32();
-    const b = expected.toFloat32();
-    // Equal values (infinities included) match; NaN matches NaN.
-    return (
-      a.every((v, i) => v === b[i] || (Number.isNaN(v) && Number.isNaN(b[i]!)) || Math.abs(v - b[i]!) <= 1e-7 + 1e-3 * Math.abs(b[i]!)) ||
-      withinFp32(diff(got, expected))
-    );
-  }
-  // Integers and booleans must be exact (compared as numbers: the interpreter may widen types).
-  const a = got.toFloat32();
-  const b = expected.toFloat32();
-  return a.every((v, i) => v === b[i]);
-}
 
 describe.skipIf(!corpusAvailable)("convert + run on the ONNX node tests", () => {
   it("every lowered node test computes the expected outputs", () => {

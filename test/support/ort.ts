@@ -65,9 +65,4 @@ export async function runOrt(model: Uint8Array, feeds: readonly Tensor[]): Promi
   }
 }
 
-/** Bitwise equality of two tensors (dtype, dims and bytes). */
-export function bitwiseEqual(a: Tensor, b: Tensor): boolean {
-  if (a.dtype !== b.dtype || a.dims.length !== b.dims.length || a.dims.some((d, i) => d !== b.dims[i])) return false;
-  if (a.dtype === "string") return JSON.stringify(a.strings()) === JSON.stringify(b.strings());
-  return Buffer.compare(Buffer.from(a.bytes()), Buffer.from(b.bytes())) === 0;
-}
+export { bitwiseEqual } from "./compare.js";

@@ -12,17 +12,20 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { type BackendName, type CompileRequest, compileBlob, describeCompile } from "../../backends/compile.js";
 import { convertToIr } from "../../convert.js";
+import { calibrationFromFlags } from "../../convert-flags.js";
 import { writeIr } from "../../emit/openvino-ir.js";
 import { loadModel } from "../../frontends/load-model.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
+import { readNamedTensors } from "../../io/tensor-file.js";
 import type { Model } from "../../ir/model.js";
 import type { Finding } from "../../lint/finding.js";
+import { checkFp16, describeFp16Check } from "../../lint/fp16-calibration.js";
 import { lintOpenvino, valueTypes } from "../../lint/lint.js";
 import { parseInputShape } from "../../passes/onnx/input-shapes.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { CliIO } from "../io.js";
-import { type ConvertOptions, preprocessingFlags } from "./convert.js";
+import { type ConvertOptions, preprocessingFlags, quantizationNote } from "./convert.js";
 
 export interface CompileCliOptions extends Omit<ConvertOptions, "output" | "json" | "target"> {
   output: string;
@@ -97,8 +100,12 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
         dataType,
         inputShapes,
         preprocessing: preprocessingFlags({ ...o, output: "" }),
-        parameters: { input_model: file, target: "myriad" },
+        parameters: { input_model: file, target: "myriad", ...(o.dequantize ? { dequantize: "True" } : {}) },
+        dequantize: o.dequantize === true,
       });
+      if (converted.quantization) io.stderr(`myriadc: note: ${quantizationNote(converted.quantization)}\n`);
+      for (const n of converted.notes)
+        io.stderr(`myriadc: note: ${n.node} (${n.op}): ${n.message}${n.suggestion ? `; ${n.suggestion}` : ""}\n`);
       const stem =
         file
           .split(/[\\/]/)
@@ -112,6 +119,10 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
       lowered = converted.openvino;
     }
     warnAboutRefusals(lowered, file, io);
+    // A precision loss found with --calibrate is a warning now; otherwise the summary says what was (not) checked.
+    const fp16 = checkFp16(lowered, calibrationFromFlags(o, readNamedTensors));
+    if (fp16.first) io.stderr(`myriadc: ${describeFp16Check(fp16)}\n`);
+    const fp16Line = fp16.first ? "" : `${describeFp16Check(fp16)}\n`;
     const req: CompileRequest = {
       ir,
       options: {
@@ -134,7 +145,7 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
     };
     if (o.dryRun) {
       const plan = describeCompile(req, o.output);
-      io.stdout(`# backend: ${plan.backend}${ir.xml !== file ? ` (converted IR written to ${ir.xml})` : ""}\n${plan.text}`);
+      io.stdout(`# backend: ${plan.backend}${ir.xml !== file ? ` (converted IR written to ${ir.xml})` : ""}\n${plan.text}# ${fp16Line}`);
       return 0;
     }
     progress(`compiling ${ir.xml} (backend ${backend}) …`);
@@ -142,7 +153,7 @@ export async function compileCommand(file: string, o: CompileCliOptions, io: Cli
     writeFileAtomic(o.output, blob);
     io.stdout(
       `${o.output}: ${blob.length.toLocaleString("en-US")} bytes, MYRIAD blob version ${header.versionMajor}.${header.versionMinor}, backend ${used}, ` +
-        `${Math.round(performance.now() - started)} ms\n`,
+        `${Math.round(performance.now() - started)} ms\n${fp16Line}`,
     );
     return 0;
   } finally {

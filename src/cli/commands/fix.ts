@@ -20,6 +20,8 @@ import { type PipelineReport, runPipeline } from "../../passes/manager.js";
 import { convertOpset } from "../../passes/onnx/downgrade/downgrade.js";
 import { freezeInputs, parseFreeze } from "../../passes/onnx/freeze-inputs.js";
 import { parseInputShape, setInputShapes } from "../../passes/onnx/input-shapes.js";
+import { dequantizePass } from "../../passes/onnx/quantization/dequantize.js";
+import { qdqArithmeticPass } from "../../passes/onnx/quantization/qdq-arithmetic.js";
 import { shapeInferencePass } from "../../passes/onnx/shape-inference.js";
 import { fixPipeline } from "../../passes/pipelines.js";
 import { observeTypes } from "../../runtime/observe-types.js";
@@ -40,6 +42,8 @@ export interface FixOptions {
   foldLimit?: string;
   /** "myriad" adds the MYRIAD fixes and reports what remains. */
   target?: string;
+  /** Run a quantized model in float: activation quantize/dequantize pairs removed. */
+  dequantize?: boolean;
   json?: boolean;
 }
 
@@ -140,7 +144,8 @@ export function fixCommand(file: string, options: FixOptions, io: CliIO): number
   }
   const expandLimitBytes = options.foldLimit ? parseByteSize("--fold-limit", options.foldLimit) : undefined;
   const plain = fixPipeline({ fold: expandLimitBytes === undefined ? {} : { expandLimitBytes } });
-  const pipeline = target === "myriad" ? [...plain, floatComputePass(FLOAT_ONLY_ONNX_OPS)] : plain;
+  const quantization = options.dequantize ? [dequantizePass] : target === "myriad" ? [qdqArithmeticPass] : [];
+  const pipeline = [...quantization, ...(target === "myriad" ? [...plain, floatComputePass(FLOAT_ONLY_ONNX_OPS)] : plain)];
   let report: PipelineReport = runPipeline(model, pipeline);
   if (options.opset !== undefined) {
     const target = Number(options.opset);

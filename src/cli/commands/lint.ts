@@ -4,6 +4,7 @@
  * warnings, 1 with errors, 2 for usage and input problems.
  */
 
+import { calibrationFromFlags } from "../../convert-flags.js";
 import { readNamedTensors } from "../../io/tensor-file.js";
 import { formatJson } from "../../lint/format/json.js";
 import { formatSarif } from "../../lint/format/sarif.js";
@@ -19,19 +20,11 @@ export interface LintOptions {
   inputShape?: string[];
   calibrate?: string[];
   calibrateRange?: string;
+  /** Lint the model as `convert --dequantize` would make it. */
+  dequantize?: boolean;
 }
 
 const FORMATS = ["stylish", "json", "sarif"] as const;
-
-/** `--calibrate-range lo,hi` (shared with `report`). */
-export function parseCalibrateRange(spec: string): [number, number] {
-  const m = /^\s*(-?[\d.eE+-]+)\s*,\s*(-?[\d.eE+-]+)\s*$/.exec(spec);
-  const lo = Number(m?.[1]);
-  const hi = Number(m?.[2]);
-  if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi)
-    throw new MyriadcError("usage", `--calibrate-range ${JSON.stringify(spec)}: expected lo,hi such as 0,255`);
-  return [lo, hi];
-}
 
 export function lintCommand(file: string, options: LintOptions, io: CliIO): number {
   const target = (options.target ?? "myriad").toLowerCase();
@@ -40,12 +33,10 @@ export function lintCommand(file: string, options: LintOptions, io: CliIO): numb
   if (!(FORMATS as readonly string[]).includes(format))
     throw new MyriadcError("usage", `--format ${JSON.stringify(options.format)}: expected one of ${FORMATS.join(", ")}`);
   const inputShapes = new Map((options.inputShape ?? []).map(parseInputShape));
-  const calibration = options.calibrate?.length ? readNamedTensors("--calibrate", options.calibrate) : undefined;
-  const calibrationRange = options.calibrateRange === undefined ? undefined : parseCalibrateRange(options.calibrateRange);
   const { findings } = lintFile(file, {
     inputShapes,
-    ...(calibration ? { calibration } : {}),
-    ...(calibrationRange ? { calibrationRange } : {}),
+    ...(options.dequantize ? { dequantize: true } : {}),
+    ...calibrationFromFlags(options, readNamedTensors),
   });
   const text =
     format === "json"

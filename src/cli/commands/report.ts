@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatCount } from "../../analysis/units.js";
-import type { ConvertFlags } from "../../convert-flags.js";
+import { type ConvertFlags, calibrationFromFlags } from "../../convert-flags.js";
 import { readModelSource } from "../../frontends/load-model.js";
 import { readNamedTensors } from "../../io/tensor-file.js";
 import { buildReport } from "../../report/build-report.js";
@@ -16,12 +16,9 @@ import { renderReportHtml } from "../../report/render-html.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { CliIO } from "../io.js";
-import { parseCalibrateRange } from "./lint.js";
 
 export interface ReportCommandOptions extends ConvertFlags {
   output: string;
-  calibrate?: string[];
-  calibrateRange?: string;
 }
 
 /** The built viewer: beside the compiled CLI (dist/src/cli/commands → dist/web), or dist/ of a source checkout. */
@@ -38,13 +35,7 @@ export function reportCommand(file: string, options: ReportCommandOptions, io: C
     throw new MyriadcError("usage", `-o ${JSON.stringify(options.output)}: the report is an .html file`);
   if (resolve(file) === resolve(options.output)) throw new MyriadcError("usage", "the output would overwrite the input");
   const viewer = readFileSync(viewerScriptPath(), "utf8");
-  const calibration = options.calibrate?.length ? readNamedTensors("--calibrate", options.calibrate) : undefined;
-  const calibrationRange = options.calibrateRange === undefined ? undefined : parseCalibrateRange(options.calibrateRange);
-  const { data } = buildReport(readModelSource(file), {
-    flags: options,
-    ...(calibration ? { calibration } : {}),
-    ...(calibrationRange ? { calibrationRange } : {}),
-  });
+  const { data } = buildReport(readModelSource(file), { flags: options, ...calibrationFromFlags(options, readNamedTensors) });
   writeFileAtomic(options.output, new TextEncoder().encode(renderReportHtml(data, viewer)));
   const source = data.graphs[0]!;
   const ir = data.graphs[1];

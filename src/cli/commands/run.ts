@@ -44,7 +44,7 @@ export function runCommand(file: string, options: RunOptions, io: CliIO): number
     fp16 = isFp16Ir(model);
   } else {
     runPipeline(model, fixPipeline());
-    model = lowerOrThrow(model, file);
+    model = lowerOrThrow(model, file).model;
     eliminateDeadCode(model.graph);
   }
   // Inputs are read only now, each checked against its model input by its header first.

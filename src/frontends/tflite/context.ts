@@ -18,6 +18,17 @@ import { type Options, readOptions } from "./options.js";
 import type { TfliteModel, TfliteOperator, TfliteSubgraph, TfliteTensor } from "./schema.js";
 import { isQuantized } from "./tensors.js";
 
+const INTEGER_TYPES: ReadonlySet<DTypeName> = new Set<DTypeName>([
+  "int8",
+  "uint8",
+  "int16",
+  "uint16",
+  "int32",
+  "uint32",
+  "int64",
+  "uint64",
+]);
+
 /** The ONNX op set the translation writes. */
 export const ONNX_OPSET = 17;
 /** Results of all-constant nodes up to this many elements are computed during translation. */
@@ -123,6 +134,7 @@ export class OpContext {
   constInts(i: number, what: string): number[] {
     const t = this.has(i) ? this.scope.constant(this.op.inputs[i]!, { stored: true }) : undefined;
     if (!t) this.fail(`${what} (input ${i}) must be a constant`);
+    if (!INTEGER_TYPES.has(t.dtype)) this.fail(`${what} (input ${i}) must be integers, not ${t.dtype}`);
     return t.toIntegers();
   }
 

@@ -146,21 +146,34 @@ export function densify(t: TfliteTensor, dtype: DTypeName, data: Uint8Array): Te
   return Tensor.fromBytes(dtype, dims, out);
 }
 
+/** Element views of a byte buffer for the common widths (the buffer must be aligned to the width). */
+const VIEWS: Readonly<Record<number, (b: ArrayBufferLike, offset: number, length: number) => ArrayLike<number> & { [i: number]: number }>> =
+  {
+    1: (b, o, n) => new Uint8Array(b, o, n),
+    2: (b, o, n) => new Uint16Array(b, o, n),
+    4: (b, o, n) => new Uint32Array(b, o, n),
+  };
+
 /** A constant with its axes permuted (weights re-laid out once, at conversion time). */
 export function permuteTensor(t: Tensor, perm: readonly number[]): Tensor {
   const dims = t.dims;
   const outDims = perm.map((p) => dims[p]!);
   const width = byteLengthOf(t.dtype, 1);
-  const src = t.bytes();
+  // An aligned copy of the source, so elements can be moved as whole numbers rather than byte by byte.
+  const src = t.bytes().slice();
   const out = new Uint8Array(src.byteLength);
   const inStrides = stridesOf([...dims]);
   const moved = perm.map((p) => inStrides[p]!);
   const n = shapeSize(outDims);
+  const view = VIEWS[width];
+  const from = view?.(src.buffer, src.byteOffset, n);
+  const to = view?.(out.buffer, out.byteOffset, n);
   const idx = new Array<number>(outDims.length).fill(0);
   for (let o = 0; o < n; o++) {
-    let from = 0;
-    for (let k = 0; k < idx.length; k++) from += idx[k]! * moved[k]!;
-    out.set(src.subarray(from * width, (from + 1) * width), o * width);
+    let at = 0;
+    for (let k = 0; k < idx.length; k++) at += idx[k]! * moved[k]!;
+    if (from && to) to[o] = from[at]!;
+    else out.set(src.subarray(at * width, (at + 1) * width), o * width);
     for (let k = idx.length - 1; k >= 0; k--) {
       if (++idx[k]! < outDims[k]!) break;
       idx[k] = 0;

@@ -10,16 +10,18 @@
  * of the "tflite" domain with the reason, so inspect and lint still see the whole model.
  */
 import { attr } from "../../ir/attribute.js";
-import type { DTypeName } from "../../ir/dtype.js";
+import { byteLengthOf, type DTypeName } from "../../ir/dtype.js";
 import { Graph } from "../../ir/graph.js";
 import { Model } from "../../ir/model.js";
 import { Node } from "../../ir/node.js";
-import type { Dim } from "../../ir/shape.js";
+import { type Dim, shapeSize } from "../../ir/shape.js";
 import { Tensor } from "../../ir/tensor.js";
 import { type TensorType, tensorType } from "../../ir/types.js";
 import { Value } from "../../ir/value.js";
+import { isMyriadcError } from "../../util/errors.js";
 import { NameTable, ONNX_OPSET, OpContext, opLabel, type SubgraphScope, signatureShape, TranslateError } from "./context.js";
 import { FlatError } from "./flat.js";
+import { floatHybridWarning } from "./ops/hybrid.js";
 import { TFLITE_OPS } from "./ops/table.js";
 import type { TfliteModel, TfliteSubgraph, TfliteTensor } from "./schema.js";
 import { constantTensor, dequantizeConstant, dtypeOfTflite, isQuantized } from "./tensors.js";
@@ -51,6 +53,14 @@ function dtypeOf(t: TfliteTensor): DTypeName {
   const d = dtypeOfTflite(t.type);
   if (!d) throw new FlatError(`tensor ${t.index} (${t.name}) has type ${t.type}, which has no tensor form here`);
   return d;
+}
+
+/** The element type of a quantized activation: int8 or uint8 (others are refused). */
+function quantizedDtype(t: TfliteTensor): "int8" | "uint8" {
+  const dtype = dtypeOf(t);
+  if (dtype !== "int8" && dtype !== "uint8")
+    throw new TranslateError(`${t.type} quantized activations (tensor ${t.index}, ${t.name}) are not supported; only int8 and uint8`);
+  return dtype;
 }
 
 class SubgraphTranslation implements SubgraphScope {
@@ -120,9 +130,25 @@ class SubgraphTranslation implements SubgraphScope {
     if (v) return v;
     const t = this.tensor(index);
     if (this.data(t)) return this.constantValue(index, false);
+    if (t.isVariable) return this.zeros(t);
     throw new FlatError(
       `tensor ${index} (${t.name}) of subgraph ${this.subgraph.index} is read before any operator writes it (a cycle, or operators out of order)`,
     );
+  }
+
+  /** A variable tensor without data (an RNN state) starts at zero. */
+  private zeros(t: TfliteTensor): Value {
+    const key = `${this.subgraph.index}:${t.index}:zeros`;
+    let v = this.shared.constants.get(key);
+    if (!v) {
+      const dtype = dtypeOf(t);
+      const tensor = Tensor.fromBytes(dtype, t.shape, new Uint8Array(byteLengthOf(dtype, shapeSize(t.shape))));
+      v = new Value(this.names.take(t.name), tensorType(dtype, t.shape));
+      tensor.name = v.name;
+      this.graph.addInitializer(v, tensor);
+      this.shared.constants.set(key, v);
+    }
+    return v;
   }
 
   real(index: number): Value {
@@ -151,9 +177,7 @@ class SubgraphTranslation implements SubgraphScope {
   /** Scale and zero point constants of a quantized tensor (per axis when it has several). */
   quantParams(t: TfliteTensor): [Value, Value, number | undefined] {
     const q = t.quantization!;
-    const dtype = dtypeOf(t);
-    if (dtype !== "int8" && dtype !== "uint8")
-      throw new TranslateError(`${t.type} quantized activations (tensor ${t.index}, ${t.name}) are not supported; only int8 and uint8`);
+    const dtype = quantizedDtype(t);
     const perAxis = q.scale.length > 1;
     const dims = perAxis ? [q.scale.length] : [];
     const scale = new Value(this.names.take(`${t.name}/scale`), tensorType("float32", dims));
@@ -194,10 +218,21 @@ class SubgraphTranslation implements SubgraphScope {
       if (!translate) reason = unsupportedReason(label, op.opcode.customCode !== undefined || op.opcode.name === "CUSTOM");
       else {
         try {
-          outs = translate(new OpContext(this, op));
+          const c = new OpContext(this, op);
+          const hybrid = floatHybridWarning(c);
+          if (hybrid) this.warn(hybrid);
+          outs = translate(c);
+          const missing = op.outputs.findIndex((ti, k) => ti >= 0 && !outs![k]);
+          if (missing >= 0) c.fail(`the operator has ${op.outputs.length} outputs; output ${missing} has no translation`);
+          op.outputs.forEach((_, k) => {
+            if (op.outputs[k]! >= 0 && c.quantizedOutput(k)) quantizedDtype(c.outTensor(k));
+          });
         } catch (e) {
-          if (!(e instanceof TranslateError)) throw e;
-          reason = e.message;
+          // Bad structure is the file's problem (the loader names it); anything else stays with this operator.
+          if (e instanceof FlatError || isMyriadcError(e)) throw e;
+          outs = undefined;
+          reason =
+            e instanceof TranslateError ? e.message : `could not be translated (${(e as Error)?.message ?? String(e)}; please report this)`;
         }
       }
       if (!outs) {
@@ -205,10 +240,7 @@ class SubgraphTranslation implements SubgraphScope {
         continue;
       }
       op.outputs.forEach((ti, k) => {
-        if (ti < 0) return;
-        const r = outs[k];
-        if (!r) throw new TranslateError(`${label} #${op.index} gave no value for output ${k}`);
-        this.bindOutput(ti, r, `${this.prefix}${label}#${op.index}`);
+        if (ti >= 0) this.bindOutput(ti, outs[k]!, `${this.prefix}${label}#${op.index}`);
       });
     }
   }

@@ -10,9 +10,11 @@ import { fp16ConstantsRule } from "./fp16-constants.js";
 import { i64RangeRule } from "./i64-range.js";
 import { illegalConvertRule } from "./illegal-convert.js";
 import { inputTypeRule } from "./input-type.js";
+import { LOWERING_NOTE_METAS } from "./lowering-notes.js";
 import { NOT_LOWERED } from "./not-lowered.js";
 import { opConstraintsRule } from "./op-constraints.js";
 import { opVersionRule } from "./op-version.js";
+import { QUANTIZED } from "./quantized.js";
 import { unsupportedOpRule } from "./unsupported-op.js";
 
 export const MYRIAD_RULES: readonly LintRule[] = [
@@ -27,4 +29,10 @@ export const MYRIAD_RULES: readonly LintRule[] = [
 ];
 
 /** Every rule id lint reports: lowering failures first, then the graph rules, then calibration's. */
-export const RULE_METAS: readonly RuleMeta[] = [NOT_LOWERED, ...MYRIAD_RULES.flatMap((r) => r.meta), ...FP16_CALIBRATION_META];
+export const RULE_METAS: readonly RuleMeta[] = [
+  NOT_LOWERED,
+  ...LOWERING_NOTE_METAS,
+  QUANTIZED,
+  ...MYRIAD_RULES.flatMap((r) => r.meta),
+  ...FP16_CALIBRATION_META,
+];

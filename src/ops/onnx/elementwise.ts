@@ -145,7 +145,8 @@ export const erf = (x: number): number => {
   return x > 0 ? 1 - erfc : erfc - 1;
 };
 
-const roundHalfEven = (x: number): number => {
+/** Round half to even (numpy, ONNX Round, onnxruntime's nearbyint). */
+export const roundHalfEven = (x: number): number => {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
 };

@@ -5,7 +5,7 @@
  */
 import type { Dim } from "../../ir/shape.js";
 import { shapeSize } from "../../ir/shape.js";
-import { ndTake } from "../ndarray.js";
+import { type NdArray, type NdData, ndTake } from "../ndarray.js";
 import { constInts, dtypeAttr, foldedInts, normalizeAxis, type OnnxOpDef, sameAsInputOp } from "./op-def.js";
 
 const gatherND: OnnxOpDef = {
@@ -18,6 +18,65 @@ const gatherND: OnnxOpDef = {
     return [{ dtype: ctx.inputs[0]?.dtype, shape: [...idx.slice(0, -1), ...data.slice(batch + last)] }];
   },
 };
+
+/** Lexicographic order of two equal-length runs of values (numbers or bigints, never mixed). */
+function compareRuns(data: NdData, a: number, b: number, length: number): number {
+  for (let k = 0; k < length; k++) {
+    const va = data[a + k]!;
+    const vb = data[b + k]!;
+    if (va !== vb) return va < vb ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * Unique: the distinct elements (no axis: of the flattened input) or distinct slices along
+ * `axis`, sorted ascending or in order of first occurrence, with the first-occurrence
+ * indices, the inverse indices and the counts (all int64).
+ */
+function unique(x: NdArray, axisAttr: number | undefined, sorted: boolean): NdArray[] {
+  const flat = axisAttr === undefined;
+  const axis = flat ? 0 : normalizeAxis(axisAttr, x.dims.length);
+  const dims = flat ? [x.data.length] : x.dims;
+  const outer = shapeSize(dims.slice(0, axis));
+  const len = dims[axis]!;
+  const inner = shapeSize(dims.slice(axis + 1));
+  // Slice j holds, for each outer o, the run of `inner` values at (o·len + j)·inner; compared as one run.
+  const sliceKey = (j: number) => {
+    const parts: string[] = [];
+    for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) parts.push(String(x.data[(o * len + j) * inner + i]));
+    return parts.join(",");
+  };
+  const compareSlices = (a: number, b: number) => {
+    for (let o = 0; o < outer; o++) {
+      const c = compareRuns(x.data, (o * len + a) * inner, (o * len + b) * inner, inner);
+      if (c) return c;
+    }
+    return 0;
+  };
+  const firstOf = new Map<string, number>();
+  const inverseFirst: number[] = [];
+  for (let j = 0; j < len; j++) {
+    const key = sliceKey(j);
+    if (!firstOf.has(key)) firstOf.set(key, j);
+    inverseFirst.push(firstOf.get(key)!);
+  }
+  const firsts = [...firstOf.values()];
+  if (sorted) firsts.sort(compareSlices);
+  const rank = new Map(firsts.map((j, r) => [j, r]));
+  const counts = new Array<number>(firsts.length).fill(0);
+  for (const f of inverseFirst) counts[rank.get(f)!]!++;
+  const outDims = dims.map((d, i) => (i === axis ? firsts.length : d));
+  const index = new Int32Array(shapeSize(outDims));
+  let p = 0;
+  for (let o = 0; o < outer; o++) for (const j of firsts) for (let i = 0; i < inner; i++) index[p++] = (o * len + j) * inner + i;
+  const int64 = (values: readonly number[]): NdArray => ({
+    dtype: "int64",
+    dims: [values.length],
+    data: BigInt64Array.from(values, (v) => BigInt(v)),
+  });
+  return [ndTake(x, outDims, index), int64(firsts), int64(inverseFirst.map((f) => rank.get(f)!)), int64(counts)];
+}
 
 export const INDEXING_OPS: Record<string, OnnxOpDef> = {
   Gather: {
@@ -61,7 +120,10 @@ export const INDEXING_OPS: Record<string, OnnxOpDef> = {
   },
   NonZero: { infer: (ctx) => [{ dtype: "int64", shape: [ctx.inputs[0]?.shape?.length ?? null, null] }] },
   Compress: { infer: (ctx) => [{ dtype: ctx.inputs[0]?.dtype }] },
-  Unique: { infer: (ctx) => [{ dtype: ctx.inputs[0]?.dtype }, { dtype: "int64" }, { dtype: "int64" }, { dtype: "int64" }] },
+  Unique: {
+    infer: (ctx) => [{ dtype: ctx.inputs[0]?.dtype }, { dtype: "int64" }, { dtype: "int64" }, { dtype: "int64" }],
+    fold: ([x], { node }) => unique(x!, node.getInt("axis"), node.getInt("sorted", 1) === 1),
+  },
   Trilu: sameAsInputOp,
   ReverseSequence: sameAsInputOp,
   EyeLike: { infer: (ctx) => [{ dtype: dtypeAttr(ctx.node, "dtype", ctx.inputs[0]?.dtype), shape: ctx.inputs[0]?.shape }] },

@@ -5,8 +5,8 @@
  */
 import type { Node } from "../../ir/node.js";
 import { type Shape, shapeSize } from "../../ir/shape.js";
-import { ndAlloc } from "../ndarray.js";
-import { constInts, normalizeAxis, type OnnxOpDef, sameAsInputOp } from "./op-def.js";
+import { type NdArray, ndAlloc } from "../ndarray.js";
+import { constInts, foldedInts, normalizeAxis, type OnnxOpDef, sameAsInputOp } from "./op-def.js";
 
 /** Axes of a reduction: attribute before the op's "axes as input" version, input after. */
 function reduceAxes(
@@ -91,6 +91,47 @@ const argReduce: OnnxOpDef = {
   },
 };
 
+/**
+ * TopK along `axis`: the k largest (or smallest) values, sorted, with their indices; equal
+ * values keep the lower index first, as ONNX requires. Values are compared in their own
+ * storage class, so 64-bit integers stay exact. (sorted=0 leaves the order open; sorted it is.)
+ */
+function topK(x: NdArray, k: number, node: Node): NdArray[] {
+  const dims = x.dims;
+  const axis = normalizeAxis(node.getInt("axis", -1), dims.length);
+  const largest = node.getInt("largest", 1) === 1;
+  const outer = shapeSize(dims.slice(0, axis));
+  const len = dims[axis]!;
+  const inner = shapeSize(dims.slice(axis + 1));
+  const outDims = dims.map((d, i) => (i === axis ? k : d));
+  const values = ndAlloc(x.dtype, shapeSize(outDims));
+  const indices = new BigInt64Array(values.length);
+  const src = x.data;
+  const order = Array.from({ length: len }, (_, i) => i);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * len * inner + i;
+      const at = (j: number) => src[base + j * inner]!;
+      order.sort((a, b) => {
+        const va = at(a);
+        const vb = at(b);
+        const before = largest ? va > vb : va < vb;
+        return before ? -1 : va === vb ? a - b : 1;
+      });
+      for (let r = 0; r < k; r++) {
+        const out = (o * k + r) * inner + i;
+        (values as Float64Array)[out] = at(order[r]!) as number;
+        indices[out] = BigInt(order[r]!);
+      }
+      for (let j = 0; j < len; j++) order[j] = j;
+    }
+  }
+  return [
+    { dtype: x.dtype, dims: outDims, data: values },
+    { dtype: "int64", dims: outDims, data: indices },
+  ];
+}
+
 export const REDUCTION_OPS: Record<string, OnnxOpDef> = {
   ReduceSum: reduce(0, (a, v) => a + v),
   ReduceMean: reduce(
@@ -132,6 +173,7 @@ export const REDUCTION_OPS: Record<string, OnnxOpDef> = {
         { dtype: "int64", shape },
       ];
     },
+    fold: ([x, kIn], { node, opset }) => topK(x!, opset < 10 ? node.getInt("k", 1) : foldedInts(kIn)[0]!, node),
   },
   Softmax: sameAsInputOp,
   LogSoftmax: sameAsInputOp,

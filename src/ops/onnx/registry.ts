@@ -1,6 +1,8 @@
 /**
  * The ONNX op table: every op the compiler can infer or fold, by type (default domain),
- * assembled from the family files. An op is defined in exactly one family.
+ * assembled from the family files. An op is defined in exactly one family. Ops of other
+ * domains that exporters write next to ONNX ops (onnxruntime's com.microsoft quantized
+ * operators) have tables of their own.
  */
 import { ATTENTION_OPS } from "./attention.js";
 import { CONTROL_FLOW_OPS } from "./control-flow.js";
@@ -13,7 +15,7 @@ import { LOSSES_OPS } from "./losses.js";
 import { MATMUL_OPS } from "./matmul.js";
 import { NORMALIZATION_OPS } from "./normalization.js";
 import type { OnnxOpDef } from "./op-def.js";
-import { QUANTIZATION_OPS } from "./quantization.js";
+import { MICROSOFT_QUANTIZATION_OPS, QUANTIZATION_OPS } from "./quantization.js";
 import { RANDOM_OPS } from "./random.js";
 import { RECURRENT_OPS } from "./recurrent.js";
 import { REDUCTION_OPS } from "./reduction.js";
@@ -55,9 +57,14 @@ for (const [family, ops] of Object.entries(ONNX_OP_FAMILIES)) {
   }
 }
 
-/** The definition of an op of the default ONNX domain, or undefined. */
-export function onnxOp(opType: string): OnnxOpDef | undefined {
-  return TABLE.get(opType);
+/** Op tables of the other domains, by domain name. */
+const DOMAIN_TABLES: ReadonlyMap<string, ReadonlyMap<string, OnnxOpDef>> = new Map([
+  ["com.microsoft", new Map(Object.entries(MICROSOFT_QUANTIZATION_OPS))],
+]);
+
+/** The definition of an op of the default ONNX domain ("" or "ai.onnx"), or of another known domain; undefined when unknown. */
+export function onnxOp(opType: string, domain = ""): OnnxOpDef | undefined {
+  return domain === "" || domain === "ai.onnx" ? TABLE.get(opType) : DOMAIN_TABLES.get(domain)?.get(opType);
 }
 
 export function knownOnnxOps(): string[] {

@@ -382,11 +382,33 @@ export const SHAPE_OPS: Record<string, OnnxOpDef> = {
       const outs = ctx.node.outputs.length;
       if (!s) return Array.from({ length: outs }, () => ({ dtype: ctx.inputs[0]?.dtype }));
       const axis = normalizeAxis(ctx.node.getInt("axis", 0), s.length);
-      const sizes = splitSizes(ctx, s[axis] ?? null, outs);
+      const sizes = splitSizes(ctx.node, ctx.opset, ctx.opset < 13 ? ctx.node.getInts("split") : constInts(ctx.inputs[1]), s[axis] ?? null);
       return Array.from({ length: outs }, (_, k) => {
         const shape = [...s];
         shape[axis] = sizes?.[k] ?? null;
         return { dtype: ctx.inputs[0]?.dtype, shape };
+      });
+    },
+    // Sizes as the `split` attribute before op set 13 and as input 1 from 13 on (tf2onnx writes both forms).
+    fold([x, split], { node, opset }) {
+      const axis = normalizeAxis(node.getInt("axis", 0), x!.dims.length);
+      const explicit = opset < 13 ? node.getInts("split") : split ? foldedInts(split) : undefined;
+      const sizes = splitSizes(node, opset, explicit, x!.dims[axis]!)!;
+      let start = 0;
+      return sizes.map((len) => {
+        const starts = x!.dims.map((_, i) => (i === axis ? start : 0));
+        const dims = x!.dims.map((d, i) => (i === axis ? len : d));
+        start += len;
+        return ndTake(
+          x!,
+          dims,
+          stridedIndex(
+            x!.dims,
+            starts,
+            dims,
+            starts.map(() => 1),
+          ),
+        );
       });
     },
   },
@@ -439,13 +461,14 @@ function unsqueezeDims(s: Shape, axes: readonly number[]): Dim[] {
   return out;
 }
 
-function splitSizes(ctx: InferContext, dim: Dim, outs: number): number[] | undefined {
-  const explicit = ctx.opset < 13 ? ctx.node.getInts("split") : constInts(ctx.inputs[1]);
+/** Split sizes: the explicit ones, else equal parts (from op set 18, `num_outputs` parts with a smaller last one). */
+function splitSizes(node: Node, opset: number, explicit: number[] | undefined, dim: Dim): number[] | undefined {
   if (explicit) return explicit;
   // Sizes given by a computed input are unknown, not an equal split.
-  if (ctx.opset >= 13 && ctx.node.inputs[1]) return undefined;
+  if (opset >= 13 && node.inputs[1]) return undefined;
   if (typeof dim !== "number") return undefined;
-  const n = ctx.opset >= 18 ? (ctx.node.getInt("num_outputs") ?? outs) : outs;
+  const outs = node.outputs.length;
+  const n = opset >= 18 ? (node.getInt("num_outputs") ?? outs) : outs;
   const chunk = Math.ceil(dim / n);
   return Array.from({ length: outs }, (_, k) => Math.max(0, Math.min(chunk, dim - k * chunk)));
 }

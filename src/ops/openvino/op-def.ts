@@ -14,6 +14,11 @@ export interface OvRunContext {
   readonly node: Node;
   /** Op version (Gather-8 vs Gather-1 …). */
   readonly version: number;
+  /**
+   * The model runs as an FP16 IR on MYRIAD: kernels that keep state between steps round it
+   * to float16 where the device stores it (the interpreter rounds every op's results itself).
+   */
+  readonly fp16?: boolean;
 }
 
 /** What shape inference knows about one input port. */

@@ -6,7 +6,15 @@
  * gates = x·Wᵀ + h·Rᵀ + B (clipped to ±clip when clip > 0), C = f⊙C + i⊙g(c), H = o⊙h(C).
  * Steps past a batch entry's length leave Y at 0 and H/C unchanged; the reverse direction
  * walks each entry's own length backwards. Outputs Y [batch, dirs, seq, hidden], Ho, Co.
+ *
+ * In an FP16 run, LSTMSequence rounds where MYRIAD's LSTM stage stores float16: the gate sums
+ * after x·Wᵀ, after + h·Rᵀ and after + B, each activation, and the state C and H of every
+ * step (C from float16 operands, H from the unrounded C), as the plugin's reference cell does
+ * (openvinotoolkit/openvino @ cb626f3a, inference-engine/tests_deprecated/functional/vpu/
+ * common/layers/myriad_layers_lstm_cell.hpp, lstm_cell). Small per-step increments of a cell
+ * state near 1 are then lost, as on the device.
  */
+import { f16round } from "../../ir/numeric/float-bits.js";
 import type { NdArray } from "../ndarray.js";
 import { formatDims } from "./dims.js";
 import { floatAttr, intAttr, ints, type OvOpDef, required, ShapeError, strAttr } from "./op-def.js";
@@ -47,7 +55,8 @@ function forEachStep(
 }
 
 const lstmSequence: OvOpDef = {
-  run([x, h0, c0, lengths, w, r, b], { node }) {
+  run([x, h0, c0, lengths, w, r, b], { node, fp16 }) {
+    const q = fp16 ? f16round : (v: number) => v;
     const [batch, seq, input] = x!.dims as [number, number, number];
     const hidden = intAttr(node, "hidden_size", 0);
     const direction = strAttr(node, "direction", "forward");
@@ -66,21 +75,23 @@ const lstmSequence: OvOpDef = {
     const gates = new Float64Array(4 * hidden);
     forEachStep(batch, dirs, seq, hidden, direction, lens, (d, n, t, state) => {
       for (let k = 0; k < 4 * hidden; k++) {
-        let acc = bd[d * 4 * hidden + k]!;
+        let xw = 0;
         const wRow = (d * 4 * hidden + k) * input;
-        for (let i = 0; i < input; i++) acc += xd[(n * seq + t) * input + i]! * wd[wRow + i]!;
+        for (let i = 0; i < input; i++) xw += xd[(n * seq + t) * input + i]! * wd[wRow + i]!;
+        let acc = q(xw);
         const rRow = (d * 4 * hidden + k) * hidden;
         for (let j = 0; j < hidden; j++) acc += ho[state + j]! * rd[rRow + j]!;
+        acc = q(q(acc) + bd[d * 4 * hidden + k]!);
         gates[k] = clip > 0 ? Math.min(clip, Math.max(-clip, acc)) : acc;
       }
       for (let j = 0; j < hidden; j++) {
-        const fg = f(gates[j]!);
-        const ig = f(gates[hidden + j]!);
-        const cg = g(gates[2 * hidden + j]!);
-        const og = f(gates[3 * hidden + j]!);
+        const fg = q(f(gates[j]!));
+        const ig = q(f(gates[hidden + j]!));
+        const cg = q(g(gates[2 * hidden + j]!));
+        const og = q(f(gates[3 * hidden + j]!));
         const c = fg * co[state + j]! + ig * cg;
-        co[state + j] = c;
-        ho[state + j] = og * hAct(c);
+        co[state + j] = q(c);
+        ho[state + j] = q(og * hAct(c));
         y[((n * dirs + d) * seq + t) * hidden + j] = ho[state + j]!;
       }
     });

@@ -1,8 +1,10 @@
 /**
  * Constant folding with our own kernels (src/ops/onnx): a node whose inputs are all
- * constants is computed now and replaced by initializers. `Shape`/`Size` fold from static
- * input shapes, which is what collapses `Shape → Gather → Unsqueeze → Concat → Reshape`
- * chains once shapes are known. `Constant` nodes become initializers.
+ * constants is computed now and replaced by initializers, one per output, so multi-output
+ * ops fold whole (Split in both its forms, TopK, Unique, DynamicQuantizeLinear, …: tf2onnx
+ * computes Pad's pads with a Split of a constant). `Shape`/`Size` fold from static input
+ * shapes, which is what collapses `Shape → Gather → Unsqueeze → Concat → Reshape` chains
+ * once shapes are known. `Constant` nodes become initializers.
  *
  * Size guards: ops that expand data (ConstantOfShape, Expand, Tile, Range) fold only when the
  * result is at most `expandLimitBytes` (default 1 MiB); anything else only up to

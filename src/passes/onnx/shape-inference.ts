@@ -73,10 +73,9 @@ function inferGraph(model: Model, graph: Graph, notes: string[], unknownOps: Set
   let changed = false;
   for (const node of graph.nodes) {
     for (const sg of node.subgraphs()) changed = inferGraph(model, sg, notes, unknownOps) || changed;
-    if (!isOnnxDomain(node)) continue;
-    const def = onnxOp(node.opType);
+    const def = onnxOp(node.opType, node.domain);
     if (!def?.infer) {
-      unknownOps.add(node.opType);
+      if (isOnnxDomain(node)) unknownOps.add(node.opType);
       continue;
     }
     let outs: (OutputType | undefined)[];

@@ -4,6 +4,7 @@
  * OpenVINO op each becomes (its input types come from the capability table).
  */
 
+import { qdqArithmeticPass } from "../../passes/onnx/quantization/qdq-arithmetic.js";
 import type { Pass } from "../../passes/pass.js";
 import { fixPipeline } from "../../passes/pipelines.js";
 import { capabilityOf } from "./capabilities.js";
@@ -35,7 +36,7 @@ export const FLOAT_ONLY_ONNX_OPS: ReadonlySet<string> = new Set(
     .map(([op]) => op),
 );
 
-/** `fix --target myriad`: the fix pipeline plus the MYRIAD ONNX fixes. */
+/** `fix --target myriad`: the fix pipeline plus the MYRIAD ONNX fixes (QDQ pairs as float arithmetic: MYRIAD has no int8). */
 export function myriadFixPipeline(): Pass[] {
-  return [...fixPipeline(), floatComputePass(FLOAT_ONLY_ONNX_OPS)];
+  return [qdqArithmeticPass, ...fixPipeline(), floatComputePass(FLOAT_ONLY_ONNX_OPS)];
 }

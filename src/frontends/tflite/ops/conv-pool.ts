@@ -9,7 +9,9 @@ import type { Value } from "../../../ir/value.js";
 import type { OpContext, OpTranslator } from "../context.js";
 import { PADDING_SAME } from "../options.js";
 import { permuteTensor } from "../tensors.js";
+import { CUSTOM_SAME, customInts } from "./custom-options.js";
 import { fusedActivation } from "./fused-activation.js";
+import { isHybrid, quantizeAtRunTime } from "./hybrid.js";
 import { tfPads } from "./padding.js";
 
 /** Weights input i with its axes permuted: a re-laid-out constant, or a Transpose of a computed value. */
@@ -41,7 +43,11 @@ const conv2d: OpTranslator = (c) => {
   const [, kh, kw, ci] = c.shape(1);
   const channels = c.shape(0)[3]!;
   if (channels < 0 || ci! <= 0 || channels % ci! !== 0) c.fail(`input channels ${channels} do not divide into filter channels ${ci}`);
-  const inputs = [c.toChannelsFirst(c.input(0)), permutedWeights(c, 1, [0, 3, 1, 2])];
+  let x = c.toChannelsFirst(c.input(0));
+  // Hybrid (see hybrid.ts): one scale per image, or per pixel for a 1×1 stride-1 convolution.
+  const pointwise = kh === 1 && kw === 1 && strides(c).every((s) => s === 1);
+  if (isHybrid(c, 1)) x = quantizeAtRunTime(c, x, pointwise ? [1] : [1, 2, 3], "asymmetric");
+  const inputs = [x, permutedWeights(c, 1, [0, 3, 1, 2])];
   if (c.has(2)) inputs.push(c.input(2));
   const y = c.main("Conv", inputs, {
     kernel_shape: attr.ints([kh!, kw!]),
@@ -58,7 +64,10 @@ const depthwise: OpTranslator = (c) => {
   const [, kh, kw, cm] = c.shape(1);
   const channels = c.shape(0)[3]!;
   if (channels <= 0 || cm! % channels !== 0) c.fail(`filter channels ${cm} are not a multiple of the input channels ${channels}`);
-  const inputs = [c.toChannelsFirst(c.input(0)), permutedWeights(c, 1, [3, 0, 1, 2])];
+  let x = c.toChannelsFirst(c.input(0));
+  // Hybrid depthwise has only the per-channel kernel: one asymmetric scale per image.
+  if (isHybrid(c, 1)) x = quantizeAtRunTime(c, x, [1, 2, 3], "asymmetric");
+  const inputs = [x, permutedWeights(c, 1, [3, 0, 1, 2])];
   if (c.has(2)) inputs.push(c.input(2));
   const y = c.main("Conv", inputs, {
     kernel_shape: attr.ints([kh!, kw!]),
@@ -134,17 +143,6 @@ const transposeConv: OpTranslator = (c) => {
   );
   return [c.toChannelsLast(fusedActivation(c, y))];
 };
-
-/** The 32-bit fields of a custom op's parameter struct (custom_options holds the struct's bytes). */
-function customInts(c: OpContext, count: number): number[] {
-  const b = c.op.customOptions;
-  if (!b || b.byteLength < 4 * count) c.fail(`custom_options hold ${b?.byteLength ?? 0} bytes, ${4 * count} expected`);
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  return Array.from({ length: count }, (_, i) => view.getInt32(4 * i, true));
-}
-
-/** TfLitePadding in a custom op's struct: 1 SAME, 2 VALID. */
-const CUSTOM_SAME = 1;
 
 /**
  * MediaPipe's Convolution2DTransposeBias (input, OHWI weights, bias; struct {padding, stride_w,

@@ -1,4 +1,8 @@
-/** GATHER, GATHER_ND, SCATTER_ND (into zeros, duplicates added as TFLite does), ONE_HOT. */
+/**
+ * GATHER, GATHER_ND, SCATTER_ND (into zeros, duplicates added as TFLite does), ONE_HOT, and
+ * EMBEDDING_LOOKUP (rows of the table, input 1, picked by the ids, input 0; int8 tables are
+ * dequantized, as TFLite's kernel does row by row).
+ */
 import { attr } from "../../../ir/attribute.js";
 import type { OpContext, OpTranslator } from "../context.js";
 import { dtypeOfTflite } from "../tensors.js";
@@ -29,6 +33,7 @@ const oneHot: OpTranslator = (c) => {
 };
 
 export const INDEXING_OPS: Readonly<Record<string, OpTranslator>> = {
+  EMBEDDING_LOOKUP: (c) => c.main("Gather", [c.input(1), int64(c, 0)], { axis: attr.int(0) }),
   GATHER: gather,
   GATHER_ND: (c) => c.main("GatherND", [c.input(0), int64(c, 1)]),
   SCATTER_ND: scatterNd,

@@ -7,13 +7,21 @@ import type { Value } from "../../../ir/value.js";
 import type { OpContext, OpTranslator } from "../context.js";
 import { permutedWeights } from "./conv-pool.js";
 import { fusedActivation } from "./fused-activation.js";
+import { isHybrid, quantizeAtRunTime } from "./hybrid.js";
 
 const fullyConnected: OpTranslator = (c) => {
   const [, inFeatures] = c.shape(1);
   let x = c.input(0);
-  const rank = c.shape(0).length;
+  const shape = c.shape(0);
+  const rank = shape.length;
   // Without keep_num_dims every leading axis folds into one batch axis.
-  if (!c.opts.keep_num_dims && rank !== 2) x = c.one("Reshape", [x, c.ints([-1, inFeatures!])]);
+  if ((!c.opts.keep_num_dims || isHybrid(c, 1)) && rank !== 2) x = c.one("Reshape", [x, c.ints([-1, inFeatures!])]);
+  if (isHybrid(c, 1)) {
+    // The hybrid kernel quantizes each row of the [rows, in] input on its own.
+    x = quantizeAtRunTime(c, x, [1], c.opts.asymmetric_quantize_inputs ? "asymmetric" : "symmetric");
+    if (c.opts.keep_num_dims && rank !== 2)
+      x = c.one("Reshape", [x, shape.every((d) => d >= 0) ? c.ints(shape) : c.one("Shape", [c.input(0)])]);
+  }
   let y = c.main("MatMul", [x, permutedWeights(c, 1, [1, 0])])[0]!;
   if (c.has(2)) y = c.one("Add", [y, c.input(2)]);
   return [fusedActivation(c, y)];

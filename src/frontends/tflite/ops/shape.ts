@@ -7,7 +7,6 @@ import { attr } from "../../../ir/attribute.js";
 import type { Value } from "../../../ir/value.js";
 import type { OpContext, OpTranslator } from "../context.js";
 import { dtypeOfTflite } from "../tensors.js";
-import { fusedActivation } from "./fused-activation.js";
 
 const INT64_MAX = Number.MAX_SAFE_INTEGER;
 const INT64_MIN = Number.MIN_SAFE_INTEGER;
@@ -43,14 +42,16 @@ const expandDims: OpTranslator = (c) => {
   return c.main("Unsqueeze", [c.input(0), c.ints([norm(axis!, c.shape(0).length + 1)])]);
 };
 
+/** CONCATENATION: TFLite's float kernel ignores the fused activation its options may name. */
 const concat: OpTranslator = (c) => {
   const axis = norm(Number(c.opts.axis), c.shape(0).length);
-  const y = c.main(
+  if (Number(c.opts.fused_activation_function) !== 0)
+    c.scope.warn("CONCATENATION with a fused activation: TFLite's kernel does not apply it, so it is not applied here either");
+  return c.main(
     "Concat",
     c.op.inputs.map((_, i) => c.input(i)),
     { axis: attr.int(axis) },
-  )[0]!;
-  return [fusedActivation(c, y)];
+  );
 };
 
 function splitOutputs(c: OpContext, x: Value, axis: number, sizes: number[]): Value[] {
@@ -271,6 +272,30 @@ const reverse: OpTranslator = (c) => {
   ]);
 };
 
+/** REVERSE_SEQUENCE: the first seq_lengths[b] steps of each batch entry reversed. */
+const reverseSequence: OpTranslator = (c) => {
+  const rank = c.shape(0).length;
+  return c.main("ReverseSequence", [c.input(0), int64Input(c, 1)], {
+    time_axis: attr.int(norm(Number(c.opts.seq_dim), rank)),
+    batch_axis: attr.int(norm(Number(c.opts.batch_dim), rank)),
+  });
+};
+
+/** BROADCAST_ARGS: the broadcast shape of two constant shapes, computed at conversion time. */
+const broadcastArgs: OpTranslator = (c) => {
+  const [a, b] = [c.constInts(0, "shape s0"), c.constInts(1, "shape s1")];
+  const n = Math.max(a.length, b.length);
+  const pad = (s: number[]) => [...new Array<number>(n - s.length).fill(1), ...s];
+  const [pa, pb] = [pad(a), pad(b)];
+  const out = pa.map((d, i) => {
+    const e = pb[i]!;
+    if (d !== e && d !== 1 && e !== 1) c.fail(`shapes [${a}] and [${b}] do not broadcast`);
+    return d === 1 ? e : d;
+  });
+  const dtype = dtypeOfTflite(c.outTensor(0).type) ?? "int32";
+  return [c.cast(c.ints(out), dtype)];
+};
+
 const shapeOp: OpTranslator = (c) => [c.cast(c.main("Shape", [c.input(0)])[0]!, dtypeOfTflite(c.outTensor(0).type) ?? "int32")];
 
 export const SHAPE_OPS: Readonly<Record<string, OpTranslator>> = {
@@ -299,4 +324,6 @@ export const SHAPE_OPS: Readonly<Record<string, OpTranslator>> = {
   SPACE_TO_BATCH_ND: spaceToBatch,
   BATCH_TO_SPACE_ND: batchToSpace,
   REVERSE_V2: reverse,
+  REVERSE_SEQUENCE: reverseSequence,
+  BROADCAST_ARGS: broadcastArgs,
 };

@@ -10,9 +10,11 @@ import { INDEXING_OPS } from "./indexing.js";
 import { MATMUL_OPS } from "./matmul.js";
 import { NORMALIZATION_OPS } from "./normalization.js";
 import { QUANTIZATION_OPS } from "./quantization.js";
+import { RECURRENT_OPS } from "./recurrent.js";
 import { REDUCTION_OPS } from "./reduction.js";
 import { RESIZE_OPS } from "./resize.js";
 import { SHAPE_OPS } from "./shape.js";
+import { UNPOOLING_OPS } from "./unpooling.js";
 
 export const TFLITE_OPS: Readonly<Record<string, OpTranslator>> = {
   ...ELEMENTWISE_OPS,
@@ -25,4 +27,6 @@ export const TFLITE_OPS: Readonly<Record<string, OpTranslator>> = {
   ...RESIZE_OPS,
   ...QUANTIZATION_OPS,
   ...CONTROL_FLOW_OPS,
+  ...RECURRENT_OPS,
+  ...UNPOOLING_OPS,
 };

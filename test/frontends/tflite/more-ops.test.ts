@@ -1,0 +1,51 @@
+/**
+ * Ops the corpus lacks (EMBEDDING_LOOKUP, REVERSE_SEQUENCE, BROADCAST_ARGS) and an int8 model
+ * of what on-device segmentation and landmark nets use (PRELU with per-channel alpha,
+ * HARD_SWISH, CONCATENATION of differently quantized inputs, MIRROR_PAD, DEPTH_TO_SPACE,
+ * half-pixel RESIZE_BILINEAR), each against TensorFlow Lite's outputs, in the IR and in
+ * onnxruntime on `fix -o model.onnx`.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { memoryIO } from "../../../src/cli/io.js";
+import { runCli } from "../../../src/cli/program.js";
+import { readTfliteBytes } from "../../../src/frontends/tflite/load.js";
+import { diff, withinFp16, withinFp32 } from "../../support/compare.js";
+import { runOrt } from "../../support/ort.js";
+import { convertAndRun, fixture } from "./fixtures.js";
+import { outputSteps } from "./tflite-corpus.js";
+
+const dir = mkdtempSync(join(tmpdir(), "myriadc-tflite-more-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const FLOAT = ["op_embedding_lookup", "op_reverse_sequence", "op_broadcast_args"];
+
+describe("ops the corpus lacks", () => {
+  it.each(FLOAT)("%s: FP32 and FP16 IRs and onnxruntime match TFLite", async (name) => {
+    const f = fixture(name);
+    expect(withinFp32(diff(convertAndRun(f.model, f.inputs).outputs[0]!, f.outputs[0]!))).toBe(true);
+    expect(withinFp16(diff(convertAndRun(f.model, f.inputs, { dataType: "FP16" }).outputs[0]!, f.outputs[0]!))).toBe(true);
+    const out = join(dir, `${name}.onnx`);
+    const io = memoryIO();
+    expect(await runCli(["fix", f.model, "-o", out], io), io.err).toBe(0);
+    const [y] = await runOrt(readFileSync(out), f.inputs);
+    expect(withinFp32(diff(y!, f.outputs[0]!))).toBe(true);
+  });
+});
+
+describe("int8 segmentation/landmark mix", () => {
+  it("within 1 output step in FP32 and 4 in FP16; onnxruntime on the exported QDQ model within 4", async () => {
+    const f = fixture("int8_mediapipe_mix");
+    const step = outputSteps(readTfliteBytes(readFileSync(f.model), f.model))[0]!;
+    expect(diff(convertAndRun(f.model, f.inputs).outputs[0]!, f.outputs[0]!).maxAbs / step).toBeLessThanOrEqual(1 + 1e-4);
+    expect(diff(convertAndRun(f.model, f.inputs, { dataType: "FP16" }).outputs[0]!, f.outputs[0]!).maxAbs / step).toBeLessThanOrEqual(4);
+    const out = join(dir, "mix.onnx");
+    const io = memoryIO();
+    expect(await runCli(["fix", f.model, "-o", out], io), io.err).toBe(0);
+    const [y] = await runOrt(readFileSync(out), f.inputs);
+    // onnxruntime runs QDQ groups with its own integer kernels (their own rounding): 3 steps here.
+    expect(diff(y!, f.outputs[0]!).maxAbs / step).toBeLessThanOrEqual(4);
+  });
+});
