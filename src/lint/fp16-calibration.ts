@@ -67,13 +67,33 @@ function relativeError(exact: Float64Array, rounded: Float64Array): number {
   return maxAbs === 0 ? (maxDiff === 0 ? 0 : Infinity) : maxDiff / maxAbs;
 }
 
-export function fp16Calibration(model: Model, feeds: ReadonlyMap<string, Tensor>, options: CalibrationOptions = {}): Finding[] {
+/** One float tensor of a calibration run: its peak magnitude (FP16 holds up to ±65504) and how far FP16 moves it. */
+export interface Fp16TensorStat {
+  readonly tensor: string;
+  /** The node that computes it, and its op. */
+  readonly node: string;
+  readonly op: string;
+  /** Largest finite |value| in float32. */
+  readonly maxAbs: number;
+  /** Max-abs difference of the FP16 run over maxAbs (0 when both are zero). */
+  readonly relativeError: number;
+}
+
+export interface Fp16Profile {
+  readonly findings: Finding[];
+  /** Every float tensor computed, in graph order. */
+  readonly tensors: Fp16TensorStat[];
+}
+
+/** The FP16 range analysis: findings where FP16 overflows or first loses precision, and each tensor's figures. */
+export function fp16Profile(model: Model, feeds: ReadonlyMap<string, Tensor>, options: CalibrationOptions = {}): Fp16Profile {
   const threshold = options.threshold ?? 1e-2;
   const exact = new Map<Value, NdArray>();
   const rounded = new Map<Value, NdArray>();
   runOpenvinoModel(model, feeds, { observe: (v, a) => exact.set(v, a) });
   runOpenvinoModel(model, feeds, { fp16: true, observe: (v, a) => rounded.set(v, a) });
   const findings: Finding[] = [];
+  const tensors: Fp16TensorStat[] = [];
   // Each lossy value remembers the finding where its loss started; later ones are counted there.
   const lossy = new Map<Value, number>();
   const inherited: number[] = [];
@@ -85,6 +105,8 @@ export function fp16Calibration(model: Model, feeds: ReadonlyMap<string, Tensor>
       if (!out || !e || !r) continue;
       let peak = 0;
       for (const x of e) if (Number.isFinite(x)) peak = Math.max(peak, Math.abs(x));
+      const error = relativeError(e, r);
+      tensors.push({ tensor: out.name, node: node.name, op: node.opType, maxAbs: peak, relativeError: error });
       if (peak > FP16_MAX) {
         findings.push(
           report(
@@ -98,7 +120,7 @@ export function fp16Calibration(model: Model, feeds: ReadonlyMap<string, Tensor>
         lossy.set(out, findings.length - 1);
         continue;
       }
-      if (relativeError(e, r) <= threshold) continue;
+      if (error <= threshold) continue;
       // Only where the loss starts: inputs that were already off carry it here.
       const from = node.inputs.find((v) => v && lossy.has(v));
       if (from) {
@@ -111,7 +133,7 @@ export function fp16Calibration(model: Model, feeds: ReadonlyMap<string, Tensor>
         report(
           FP16_PRECISION,
           node,
-          `${describe(node, out)} differs from float32 by ${(relativeError(e, r) * 100).toFixed(2)}% of its magnitude when computed in FP16`,
+          `${describe(node, out)} differs from float32 by ${(error * 100).toFixed(2)}% of its magnitude when computed in FP16`,
           { suggestion: "check the layer's input range; large sums of small terms lose precision in FP16" },
         ),
       );
@@ -119,7 +141,16 @@ export function fp16Calibration(model: Model, feeds: ReadonlyMap<string, Tensor>
       lossy.set(out, findings.length - 1);
     }
   }
-  return findings.map((f, k) => (inherited[k] ? { ...f, message: `${f.message}; ${inherited[k]} later tensor(s) inherit the loss` } : f));
+  return {
+    findings: findings.map((f, k) =>
+      inherited[k] ? { ...f, message: `${f.message}; ${inherited[k]} later tensor(s) inherit the loss` } : f,
+    ),
+    tensors,
+  };
+}
+
+export function fp16Calibration(model: Model, feeds: ReadonlyMap<string, Tensor>, options: CalibrationOptions = {}): Finding[] {
+  return fp16Profile(model, feeds, options).findings;
 }
 
 /** Deterministic uniform values in [lo, hi] for inputs the user gave no file for. */

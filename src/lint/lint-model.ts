@@ -22,7 +22,7 @@ import { shapeInferencePass } from "../passes/onnx/shape-inference.js";
 import { myriadFixPipeline } from "../targets/myriad/onnx-fixes.js";
 import { isMyriadcError } from "../util/errors.js";
 import type { Finding } from "./finding.js";
-import { calibrationFeeds, fp16Calibration } from "./fp16-calibration.js";
+import { calibrationFeeds, type Fp16Profile, type Fp16TensorStat, fp16Profile } from "./fp16-calibration.js";
 import { inputDependence } from "./input-dependence.js";
 import { lintOpenvino, valueTypes } from "./lint.js";
 import { report, type ValueInfo } from "./rule.js";
@@ -47,6 +47,8 @@ export interface LintFileReport {
   file: string;
   format: "onnx" | "openvino";
   findings: Finding[];
+  /** With calibration data: every float tensor's peak and FP16 error on it (the report's model card shows them). */
+  fp16Tensors?: Fp16TensorStat[];
 }
 
 /** An ONNX node's name for an OpenVINO node made from it ("Resize_230/Interpolate" → "Resize_230"). */
@@ -177,10 +179,12 @@ function lintOnnx(model: Model, file: string, options: { cut: boolean; dequantiz
 const key = (f: Finding) => `${f.rule}|${f.node}`;
 
 /** The FP16 range analysis on the model MYRIAD would run. */
-function calibrate(model: Model, options: LintFileOptions): Finding[] {
-  if (!options.calibration && !options.calibrationRange) return [];
-  return fp16Calibration(model, calibrationFeeds(model, options));
+function calibrate(model: Model, options: LintFileOptions): Fp16Profile | undefined {
+  if (!options.calibration && !options.calibrationRange) return undefined;
+  return fp16Profile(model, calibrationFeeds(model, options));
 }
+
+const profiled = (p: Fp16Profile | undefined) => (p ? { fp16Tensors: p.tensors } : {});
 
 /**
  * Lints a model that `open` loads (a fresh copy each call: the ONNX path needs several);
@@ -190,7 +194,13 @@ export function lintLoadedModel(open: () => LoadedModel, file: string, options: 
   const first = open();
   if (first.dialect === "openvino") {
     const model = first.model;
-    return { file, format: "openvino", findings: [...lintOpenvino(model, valueTypes(model, file)), ...calibrate(model, options)] };
+    const profile = calibrate(model, options);
+    return {
+      file,
+      format: "openvino",
+      findings: [...lintOpenvino(model, valueTypes(model, file)), ...(profile?.findings ?? [])],
+      ...profiled(profile),
+    };
   }
   let pending: Model | undefined = first.model;
   const load = (dequantize = options.dequantize === true) => {
@@ -218,8 +228,9 @@ export function lintLoadedModel(open: () => LoadedModel, file: string, options: 
   };
   // Calibration runs on what convert produces: the fixed, lowered and legalized model.
   const dequantize = options.dequantize === true;
-  const calibrated =
-    options.calibration || options.calibrationRange ? calibrate(convertToIr(load(), file, { dequantize }).openvino, options) : [];
+  const profile =
+    options.calibration || options.calibrationRange ? calibrate(convertToIr(load(), file, { dequantize }).openvino, options) : undefined;
+  const calibrated = [...(profile?.findings ?? [])];
   // What each way of converting a quantized model costs, counted on the model as given.
   const quantized = quantizedModelFinding(dequantize ? load(false) : asGiven, (dequantizeIt) => {
     try {
@@ -232,11 +243,12 @@ export function lintLoadedModel(open: () => LoadedModel, file: string, options: 
     }
   });
   calibrated.push(...quantized);
-  if (given.complete) return { file, format: "onnx", findings: [...given.findings.map(mark), ...calibrated] };
+  if (given.complete) return { file, format: "onnx", findings: [...given.findings.map(mark), ...calibrated], ...profiled(profile) };
   const seen = new Set(given.findings.map(key));
   return {
     file,
     format: "onnx",
     findings: [...given.findings.map(mark), ...fixed.findings.filter((f) => !seen.has(key(f))), ...calibrated],
+    ...profiled(profile),
   };
 }

@@ -31,7 +31,16 @@ import type { InputPreprocessing } from "../passes/onnx/preprocess.js";
 import { shapeInferencePass } from "../passes/onnx/shape-inference.js";
 import { isMyriadcError } from "../util/errors.js";
 import { VERSION } from "../version.js";
-import type { ReportCard, ReportCardInput, ReportData, ReportFinding, ReportGraph, ReportNode, ReportTensor } from "./report-data.js";
+import {
+  CALIBRATION_TENSORS_SHOWN,
+  type ReportCard,
+  type ReportCardInput,
+  type ReportData,
+  type ReportFinding,
+  type ReportGraph,
+  type ReportNode,
+  type ReportTensor,
+} from "./report-data.js";
 
 export interface ReportOptions {
   /** The convert flags, read as `myriadc convert` reads them (so the IR is the one convert writes). */
@@ -270,6 +279,11 @@ export function buildReport(source: ModelSource, options: ReportOptions = {}): B
             ? [...options.calibration.keys()].join(", ")
             : `uniform values in [${(options.calibrationRange ?? [-1, 1]).join(", ")}]`,
           findings: lint.findings.filter((f) => FP16_RULES.has(f.rule)).map(reportFinding),
+          tensors: [...(lint.fp16Tensors ?? [])]
+            .sort((a, b) => b.maxAbs - a.maxAbs)
+            .slice(0, CALIBRATION_TENSORS_SHOWN)
+            .map((t) => ({ ...t })),
+          tensorCount: lint.fp16Tensors?.length ?? 0,
         }
       : null,
     conversion,

@@ -80,7 +80,13 @@ export interface ReportCard {
   /** What MYRIAD will still refuse after conversion (the lint of the emitted IR, errors). */
   refused: ReportFinding[];
   /** FP16 calibration (with --calibrate…): what it found; null when not asked for. */
-  calibration: { inputs: string; findings: ReportFinding[] } | null;
+  calibration: {
+    inputs: string;
+    findings: ReportFinding[];
+    /** The float tensors nearest FP16's ±65504 first (at most CALIBRATION_TENSORS_SHOWN), of `tensorCount`. */
+    tensors: ReportFp16Tensor[];
+    tensorCount: number;
+  } | null;
   /** The conversion: what was written, or why it failed. */
   conversion: { dataType: "FP32" | "FP16"; layers: number; weightsBytes: number; myriadFixes: string[] } | { error: string } | null;
 }
@@ -95,3 +101,16 @@ export interface ReportData {
   /** How to get a .blob from the converted IR. */
   compile: { myriadc: string; compileTool: string; config: string } | null;
 }
+
+/** One tensor of the calibration run: its peak on the calibration data against FP16's ±65504, and FP16's error on it. */
+export interface ReportFp16Tensor {
+  tensor: string;
+  node: string;
+  op: string;
+  maxAbs: number;
+  /** Max-abs difference of the FP16 run over maxAbs. */
+  relativeError: number;
+}
+
+/** How many tensors the model card lists (a large net has thousands; the ones nearest overflow matter). */
+export const CALIBRATION_TENSORS_SHOWN = 25;

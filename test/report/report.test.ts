@@ -125,6 +125,23 @@ describe("myriadc report", () => {
     expect(card.calibration?.findings).toEqual(lint.findings.filter((f) => f.rule.startsWith("myriad/fp16-")));
   });
 
+  it("lists each tensor's peak against FP16's ±65504, nearest first, agreeing with the overflow findings", async () => {
+    for (const range of ["0,1", "0,1e7"]) {
+      const html = join(dir, `peaks-${range}.html`);
+      const r = await cli("report", convModel(), "-o", html, "--calibrate-range", range);
+      expect(r.code, r.err).toBe(0);
+      const calibration = reportData(html).card.calibration!;
+      const peaks = calibration.tensors.map((t) => t.maxAbs);
+      expect(peaks.length, range).toBeGreaterThan(0);
+      expect(calibration.tensorCount).toBeGreaterThanOrEqual(peaks.length);
+      expect(peaks, range).toEqual([...peaks].sort((a, b) => b - a));
+      const overflows = calibration.findings.some((f) => f.rule === "myriad/fp16-activation-overflow");
+      expect(peaks[0]! > 65504, range).toBe(overflows);
+      // Ten million times the first range: the first layers scale with the input, past FP16.
+      if (range === "0,1e7") expect(overflows).toBe(true);
+    }
+  });
+
   it.skipIf(!corpusAvailable)("reports TFLite and IR models of the corpus", async () => {
     for (const rel of [
       "tflite/models/landmark_regressor_96/model.tflite",

@@ -160,6 +160,27 @@ export function modelCard(data: ReportData): HTMLElement {
           c.calibration.findings.length
             ? el("div", {}, c.calibration.findings.map(findingView))
             : el("div", {}, ["no tensor beyond ±65504, no precision loss above 1%"]),
+          el("details", {}, [
+            el("summary", {}, [
+              `Peak |value| per tensor, nearest ±65504 first (${c.calibration.tensors.length} of ${c.calibration.tensorCount})`,
+            ]),
+            el("table", { class: "fp16-tensors" }, [
+              el(
+                "tr",
+                {},
+                ["tensor", "op", "max |x|", "of 65504", "FP16 error"].map((h) => el("th", {}, [h])),
+              ),
+              ...c.calibration.tensors.map((t) =>
+                el("tr", { class: t.maxAbs > 65504 ? "overflow" : "" }, [
+                  el("td", { class: "tensor-name" }, [t.tensor]),
+                  el("td", {}, [t.op]),
+                  el("td", { class: "num" }, [t.maxAbs.toPrecision(4)]),
+                  el("td", { class: "num" }, [`${((t.maxAbs / 65504) * 100).toFixed(t.maxAbs / 65504 < 0.01 ? 3 : 1)}%`]),
+                  el("td", { class: "num" }, [`${(t.relativeError * 100).toFixed(2)}%`]),
+                ]),
+              ),
+            ]),
+          ]),
         ])
       : null,
     el("h3", {}, ["MACs by op"]),
