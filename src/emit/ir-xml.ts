@@ -7,8 +7,9 @@
  * is never a tree of elements nor one array of a million lines; encodeIrXml joins them. It
  * is well-formed by construction: every string goes through util/xml's escapeXml (characters
  * XML 1.0 cannot hold become U+FFFD, see nonXmlStringsOfNet), and the text is the same, byte
- * for byte, as util/xml's writeXml of the element tree, which parses its result (tested).
- * It is not parsed again here: that would need the whole text at once and cost seconds.
+ * for byte, as the element-tree writer (util/xml's writeXml) gave before: the golden files
+ * and the Model Optimizer pairs check that, test/emit/ir-xml.test.ts parses arbitrary names
+ * back. It is not parsed again here: that would need the whole text at once and cost seconds.
  */
 import type { IrLayer, IrNet, IrPort } from "../frontends/openvino/ir-document.js";
 import { escapeXml, hasNonXmlChars, nonXmlStrings, writeElement, type XmlElement } from "../util/xml.js";
