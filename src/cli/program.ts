@@ -176,7 +176,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void, setFile: (file
   program
     .command("run")
     .description("run a model with the reference interpreter and write its outputs as .npy")
-    .argument("<model>", "OpenVINO IR (.xml) or ONNX model (.onnx, converted in memory)")
+    .argument("<model>", "OpenVINO IR (.xml), or an ONNX or TFLite model (.onnx, .tflite: converted in memory)")
     .option("--input <name=file>", "an input value from a .npy or TensorProto .pb file (repeatable)", collect, [])
     .requiredOption("--output-dir <dir>", "folder for one .npy per output")
     .action((model: string, opts: { input: string[]; outputDir: string }) => {

@@ -4,11 +4,12 @@
  * output behind.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { MyriadcError } from "./errors.js";
+import { removeStaleTemporaries, tempPathFor } from "./temp-files.js";
 
 /** File-system failures are the user's to fix (a missing folder, no permission): say which file. */
-function asWriteError(target: string, e: unknown): unknown {
+export function asWriteError(target: string, e: unknown): unknown {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (!code) return e;
   const why =
@@ -22,7 +23,9 @@ function asWriteError(target: string, e: unknown): unknown {
             ? "the file name is longer than the file system allows"
             : code === "EISDIR"
               ? "it is a directory"
-              : code;
+              : code === "ENOTDIR"
+                ? "a part of the path is not a folder"
+                : code;
   return new MyriadcError("io", `cannot write: ${why}`, { file: target, cause: e });
 }
 
@@ -63,14 +66,8 @@ function writeAll(fd: number, contents: FileContents): void {
   flush();
 }
 
-function tempPathFor(target: string): string {
-  const rand = Math.random().toString(36).slice(2, 10);
-  // Bounded, so a name that fits the file system also fits as a temporary (255 bytes is the usual limit).
-  return join(dirname(target), `.${basename(target).slice(0, 200)}.${process.pid}.${rand}.tmp`);
-}
-
 /** Removing a temporary must never hide the error that made us remove it. */
-function removeQuietly(path: string): void {
+export function removeQuietly(path: string): void {
   try {
     rmSync(path, { force: true });
   } catch {
@@ -80,12 +77,13 @@ function removeQuietly(path: string): void {
 
 /** Writes the chunks in order to `target`, atomically. */
 export function writeFileAtomic(target: string, chunks: Uint8Array | FileContents): void {
-  const contents = chunks instanceof Uint8Array ? [chunks] : chunks;
+  const list = chunks instanceof Uint8Array ? [chunks] : chunks;
+  removeStaleTemporaries(dirname(target));
   const tmp = tempPathFor(target);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, "wx");
-    writeAll(fd, contents);
+    writeAll(fd, list);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -104,6 +102,7 @@ export function writeFileAtomic(target: string, chunks: Uint8Array | FileContent
  */
 export function writeFilesAtomic(files: readonly { path: string; chunks: FileContents }[]): void {
   const staged: { tmp: string; path: string }[] = [];
+  for (const dir of new Set(files.map((f) => dirname(f.path)))) removeStaleTemporaries(dir);
   try {
     for (const f of files) {
       const tmp = tempPathFor(f.path);
@@ -120,5 +119,27 @@ export function writeFilesAtomic(files: readonly { path: string; chunks: FileCon
   } catch (e) {
     for (const s of staged) removeQuietly(s.tmp);
     throw asWriteError(staged.at(-1)?.path ?? files[0]?.path ?? "", e);
+  }
+}
+
+/**
+ * Writes `chunks` to a fresh temporary beside `target` (fsynced) and returns its path, for
+ * protocols that rename several files in an order of their own (src/emit/ir-pair.ts). On an
+ * error nothing is left behind.
+ */
+export function stageFile(target: string, chunks: FileContents): string {
+  const tmp = tempPathFor(target);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, "wx");
+    writeAll(fd, chunks);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    return tmp;
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    removeQuietly(tmp);
+    throw asWriteError(target, e);
   }
 }

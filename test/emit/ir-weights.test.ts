@@ -5,10 +5,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type IrWeights, WeightsLayout } from "../../src/emit/ir-weights.js";
 import { encodeIrXml, writeIr } from "../../src/emit/openvino-ir.js";
-import type { IrNet } from "../../src/frontends/openvino/ir-document.js";
+import { type IrNet, irNetFromXml } from "../../src/frontends/openvino/ir-document.js";
+import { PAIR_TRAILER_BYTES, pairTrailer, recordedPair, withPairId } from "../../src/frontends/openvino/ir-pair.js";
 import { ContentHasher, contentHash, sameBytes } from "../../src/ir/content-hash.js";
 import { float32ArrayToFp16 } from "../../src/ir/numeric/float-bits.js";
 import { Tensor } from "../../src/ir/tensor.js";
+import { parseXml } from "../../src/util/xml.js";
 
 const f32 = (values: number[], dims = [values.length]) => Tensor.fromArray("float32", dims, Float32Array.from(values));
 
@@ -147,7 +149,16 @@ describe("ContentHasher and sameBytes", () => {
 });
 
 describe("writeIr", () => {
-  const net: IrNet = { attributes: [["name", "n"]], layers: [], edges: [], extra: [], order: ["layers", "edges"] };
+  const net: IrNet = {
+    attributes: [
+      ["name", "n"],
+      ["version", "11"],
+    ],
+    layers: [],
+    edges: [],
+    extra: [],
+    order: ["layers", "edges"],
+  };
 
   // FP16 blocks are converted into one reused buffer, so the writer must copy or write each piece before the next.
   it("writes a streamed .bin of many small pieces and large views exactly, float32 and FP16", () => {
@@ -159,8 +170,13 @@ describe("writeIr", () => {
         w.place(unaligned(new Float32Array(400_000).map((_, i) => i / 7)), stored);
         for (let i = 0; i < 100; i++) w.place(f32([i / 11, 5000 + i]), stored);
         writeIr(join(dir, "m.xml"), join(dir, "m.bin"), net, w);
-        expect(Buffer.compare(readFileSync(join(dir, "m.bin")), Buffer.from(w.toBytes()))).toBe(0);
-        expect(readFileSync(join(dir, "m.xml"), "utf8")).toBe(encodeIrXml(net));
+        // The .bin is the weights and the pair trailer; the .xml is the net with the pair recorded.
+        const xml = readFileSync(join(dir, "m.xml"), "utf8");
+        const pair = recordedPair(irNetFromXml(parseXml(xml)), "m.xml")!;
+        expect(pair.binSize).toBe(w.byteLength + PAIR_TRAILER_BYTES);
+        const want = Buffer.concat([w.toBytes(), pairTrailer(pair.id)]);
+        expect(Buffer.compare(readFileSync(join(dir, "m.bin")), want)).toBe(0);
+        expect(xml).toBe(encodeIrXml(withPairId(net, pair)));
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -67,8 +67,14 @@ export function buildCli(): string {
   } catch {
     rmSync(staging, { recursive: true, force: true }); // another worker finished first
   }
-  // Older builds are of no use.
-  for (const e of readdirSync(cache)) if (e !== key && !e.startsWith(".build-")) rmSync(join(cache, e), { recursive: true, force: true });
+  // The cache is shared by every worktree whose node_modules is the same folder, and another
+  // one may be running its build right now: only builds untouched for a day go.
+  const stale = Date.now() - 24 * 3600_000;
+  for (const e of readdirSync(cache)) {
+    if (e === key || e.startsWith(".build-")) continue;
+    const p = join(cache, e);
+    if (statSync(p).mtimeMs < stale) rmSync(p, { recursive: true, force: true });
+  }
   return main;
 }
 

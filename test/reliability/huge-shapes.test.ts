@@ -15,6 +15,7 @@ import { runPipeline } from "../../src/passes/manager.js";
 import { foldConstants } from "../../src/passes/onnx/constant-folding.js";
 import { shapeInferencePass } from "../../src/passes/onnx/shape-inference.js";
 import { DEFAULT_MAX_TENSOR_BYTES, setMaxTensorBytes } from "../../src/util/limits.js";
+import { reluModel } from "./cases.js";
 import { HUGE_OPS, hugeShapeArb } from "./generators.js";
 import { buildCli, expectNoCrash, runChild, workspace } from "./harness.js";
 
@@ -40,6 +41,20 @@ describe("huge shapes stay shapes", () => {
       { numRuns: 2 * HUGE_OPS.length },
     );
   }, 600_000);
+
+  it("a huge input is too large for the device: lint says so, and convert says so too, on shapes alone (child process)", () => {
+    const f = join(ws.dir, `huge${n++}.onnx`);
+    writeFileSync(f, reluModel([1024, 1024, 1024]));
+    const rules = (out: string, key: string) => JSON.parse(out)[key].map((x: { rule: string }) => x.rule);
+    const lint = runChild(main, ["lint", f, "--format", "json"], ws.dir);
+    expectNoCrash(lint);
+    expect(lint.code, lint.err).toBe(1);
+    expect(rules(lint.out, "findings")).toContain("myriad/device-memory");
+    const convert = runChild(main, ["convert", f, "-o", join(ws.dir, `huge${n++}.xml`), "--json"], ws.dir);
+    expectNoCrash(convert);
+    expect(convert.code, convert.err).toBe(0);
+    expect(rules(convert.out, "remaining")).toContain("myriad/device-memory");
+  }, 120_000);
 
   it("the constant folder never folds past the per-tensor limit, whatever the fold limit", () => {
     fc.assert(

@@ -3,18 +3,19 @@
  * folding, simplification) written back as ONNX, with a short summary of what changed and
  * what could not be done.
  */
-import { resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import pc from "picocolors";
 import { emitOpenvinoIr } from "../../emit/openvino-emitter.js";
-import { writeIr } from "../../emit/openvino-ir.js";
-import { loadModel } from "../../frontends/load-model.js";
-import { saveOnnxFile } from "../../frontends/onnx/save.js";
+import { encodeIrXml, writeIr } from "../../emit/openvino-ir.js";
+import { memoryCompanion } from "../../frontends/companion.js";
+import { folderCompanion, loadModel, openModel } from "../../frontends/load-model.js";
+import { AUTO_EXTERNAL_BYTES, encodeOnnx, saveOnnxFile, totalTensorBytes } from "../../frontends/onnx/save.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
 import type { Model } from "../../ir/model.js";
 import { verifyModel } from "../../ir/verify.js";
 import type { Finding } from "../../lint/finding.js";
 import { formatStylish } from "../../lint/format/stylish.js";
-import { lintFile } from "../../lint/lint-file.js";
+import { lintFile, lintLoadedModel } from "../../lint/lint-file.js";
 import { cutGraph, splitNames } from "../../passes/common/cut.js";
 import { type PipelineReport, runPipeline } from "../../passes/manager.js";
 import { convertOpset } from "../../passes/onnx/downgrade/downgrade.js";
@@ -98,8 +99,12 @@ function fixIr(model: Model, file: string, options: FixOptions, io: CliIO): numb
     parameters: { input_model: file, target: "myriad" },
     types: observeTypes(model, file),
   });
-  writeIr(options.output, binPathFor(options.output), emitted.net, emitted.bin);
-  const remaining = lintFile(options.output).findings;
+  // What MYRIAD would still refuse, found in memory before anything is written: a fix whose
+  // check fails leaves no file (and an older output untouched).
+  const xmlBytes = new TextEncoder().encode(encodeIrXml(emitted.net));
+  const companion = memoryCompanion(new Map([[basename(binPathFor(options.output)), emitted.weights]]));
+  const remaining = lintLoadedModel(() => openModel({ name: options.output, bytes: xmlBytes, companion }), options.output).findings;
+  writeIr(options.output, binPathFor(options.output), emitted.net, emitted.weights);
   const summary = {
     input: file,
     output: options.output,
@@ -176,6 +181,7 @@ export function fixCommand(file: string, options: FixOptions, io: CliIO): number
     // A pass produced an invalid graph: a bug, never written out.
     throw new Error(`fix produced an invalid graph: ${errors[0]!.message}`);
   }
+  const remaining = target === "myriad" ? lintBeforeWriting(model, file, options.output) : undefined;
   saveOnnxFile(model, options.output);
   const after = histogram(model);
   const summary: FixSummary = {
@@ -190,7 +196,7 @@ export function fixCommand(file: string, options: FixOptions, io: CliIO): number
     rounds: report.rounds,
     hitCap: report.hitCap,
     notes: report.passes.flatMap((p) => p.notes.map((n) => `${p.name}: ${n}`)),
-    ...(target === "myriad" ? { remaining: lintFile(options.output).findings } : {}),
+    ...(target === "myriad" ? { remaining: remaining ?? lintFile(options.output).findings } : {}),
   };
   if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   else {
@@ -203,6 +209,18 @@ export function fixCommand(file: string, options: FixOptions, io: CliIO): number
       );
   }
   return 0;
+}
+
+/**
+ * What lint finds in the fixed model, read back from its encoding in memory as lint would read
+ * the written file — so a check that fails writes nothing. A model too large to encode inline
+ * (it gets external data) is linted after writing instead (undefined here).
+ */
+function lintBeforeWriting(model: Model, file: string, output: string): Finding[] | undefined {
+  if (totalTensorBytes(model) > AUTO_EXTERNAL_BYTES) return undefined;
+  const bytes = encodeOnnx(model);
+  const companion = folderCompanion(dirname(resolve(file)));
+  return lintLoadedModel(() => openModel({ name: output, bytes, companion }), output).findings;
 }
 
 export function formatFixSummary(s: FixSummary, color: boolean): string {

@@ -44,7 +44,7 @@ export interface SaveOptions {
 }
 
 /** Above this many bytes of tensor data, "auto" moves tensors out (protobuf's limit is 2 GiB). */
-const AUTO_EXTERNAL_BYTES = 1.8 * 2 ** 30;
+export const AUTO_EXTERNAL_BYTES = 1.8 * 2 ** 30;
 
 export interface SaveResult {
   modelBytes: number;
@@ -151,7 +151,8 @@ function varint(n: number): number[] {
   return out;
 }
 
-function totalTensorBytes(model: Model): number {
+/** Bytes of tensor data in every graph (initializers and tensor attributes). */
+export function totalTensorBytes(model: Model): number {
   let n = 0;
   const visit = (g: Graph): void => {
     for (const v of g.initializers.values()) n += v.initializer?.byteLength ?? 0;

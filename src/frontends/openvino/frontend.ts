@@ -2,6 +2,7 @@
 import { MyriadcError } from "../../util/errors.js";
 import { CompanionError } from "../companion.js";
 import type { Frontend, ModelSource } from "../frontend.js";
+import { checkIrPair } from "./ir-pair.js";
 import { binNameFor, checkIrNet, parseIrXml } from "./parse-ir.js";
 import { irToModel } from "./to-graph.js";
 
@@ -43,9 +44,13 @@ export const openvinoFrontend: Frontend = {
   sniff: (head) => looksLikeXml(head),
   loadBytes(source) {
     const file = source.name;
-    const net = parseIrXml(new TextDecoder().decode(source.bytes), file);
+    const doc = parseIrXml(new TextDecoder().decode(source.bytes), file);
     const binName = binNameFor(file.split(/[\\/]/).pop()!);
-    const weights = weightsOf(source, binName, binNameFor(file));
+    const bin = weightsOf(source, binName, binNameFor(file));
+    // An .xml myriadc wrote names its .bin (ir-pair.ts); the record is checked, then left out of the document.
+    const pair = checkIrPair(doc, bin && { size: bin.length, tail: (n) => bin.subarray(bin.length - n) }, file, binNameFor(file));
+    const net = pair.net;
+    const weights = bin?.subarray(0, pair.weightsBytes);
     checkIrNet(net, weights?.length ?? 0, weights ? file : `${file} (no ${binNameFor(file)})`);
     if (net.layers.length === 0) throw new MyriadcError("bad-format", "is an IR with no layers", { file });
     const bytes = weights ?? new Uint8Array();
@@ -54,8 +59,8 @@ export const openvinoFrontend: Frontend = {
       format: "openvino-ir",
       dialect: "openvino",
       warnings: [],
-      externalFiles: bytes.length ? [binName] : [],
-      fileBytes: source.bytes.byteLength + bytes.length,
+      externalFiles: bin?.length ? [binName] : [],
+      fileBytes: source.bytes.byteLength + (bin?.length ?? 0),
     };
   },
 };

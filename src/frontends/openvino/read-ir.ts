@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { MyriadcError } from "../../util/errors.js";
 import type { IrNet } from "./ir-document.js";
+import { checkIrPair } from "./ir-pair.js";
 import { binNameFor, checkIrNet, parseIrXml } from "./parse-ir.js";
 
 export { checkIrNet } from "./parse-ir.js";
@@ -25,13 +26,16 @@ export function binPathFor(xmlPath: string): string {
 export function readIr(xmlPath: string, binPath = binPathFor(xmlPath)): IrFiles {
   if (!existsSync(xmlPath)) throw new MyriadcError("file-not-found", "no such file", { file: xmlPath });
   if (statSync(xmlPath).isDirectory()) throw new MyriadcError("not-a-file", "is a directory, not an IR .xml file", { file: xmlPath });
-  const net: IrNet = parseIrXml(readFileSync(xmlPath, "utf8"), xmlPath);
+  const doc: IrNet = parseIrXml(readFileSync(xmlPath, "utf8"), xmlPath);
   const binStat = statSync(binPath, { throwIfNoEntry: false });
   if (binStat && !binStat.isFile())
     throw new MyriadcError("not-a-file", `its weights ${binPath} are ${binStat.isDirectory() ? "a directory" : "not a regular file"}`, {
       file: xmlPath,
     });
-  const weights = binStat ? new Uint8Array(readFileSync(binPath)) : new Uint8Array();
-  checkIrNet(net, weights.length, existsSync(binPath) ? xmlPath : `${xmlPath} (no ${binPath})`);
+  const bin = binStat ? new Uint8Array(readFileSync(binPath)) : undefined;
+  // An .xml myriadc wrote names its .bin; the pair record is checked, then left out of the document.
+  const { net, weightsBytes } = checkIrPair(doc, bin && { size: bin.length, tail: (n) => bin.subarray(bin.length - n) }, xmlPath, binPath);
+  const weights = bin ? bin.subarray(0, weightsBytes) : new Uint8Array();
+  checkIrNet(net, weights.length, bin ? xmlPath : `${xmlPath} (no ${binPath})`);
   return { xmlPath, binPath, net, weights };
 }

@@ -5,6 +5,7 @@
  */
 import { FP16_CALIBRATION_META } from "../fp16-calibration.js";
 import type { LintRule, RuleMeta } from "../rule.js";
+import { deviceMemoryRule } from "./device-memory.js";
 import { dynamicShapeRule } from "./dynamic-shape.js";
 import { fp16ConstantsRule } from "./fp16-constants.js";
 import { i64RangeRule } from "./i64-range.js";
@@ -26,6 +27,7 @@ export const MYRIAD_RULES: readonly LintRule[] = [
   dynamicShapeRule,
   i64RangeRule,
   fp16ConstantsRule,
+  deviceMemoryRule,
 ];
 
 /** Every rule id lint reports: lowering failures first, then the graph rules, then calibration's. */

@@ -6,15 +6,28 @@
  * whole-graph analysis rather than a rewrite rule: two nodes are equal only by comparison
  * with every node before them.
  */
+
+import { OPENVINO_DOMAIN } from "../../frontends/openvino/to-graph.js";
 import { type Attribute, isAttributeRef } from "../../ir/attribute.js";
 import type { Graph } from "../../ir/graph.js";
 import type { Model } from "../../ir/model.js";
 import type { Node } from "../../ir/node.js";
 import type { Value } from "../../ir/value.js";
+import { onnxOp } from "../../ops/onnx/registry.js";
 import { ContentIds } from "../../util/content-ids.js";
 import type { Pass, PassResult } from "../pass.js";
 
 const NEVER_MERGE = new Set(["RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli"]);
+
+/**
+ * An op we know nothing about (a custom op, a TFLite op left untranslated) may keep state or
+ * have side effects, and merging two of them would also hide one from lint, so it is never merged.
+ */
+function mergeable(node: Node): boolean {
+  if (NEVER_MERGE.has(node.opType) || node.subgraphs().length > 0) return false;
+  // OpenVINO-dialect ops are pure functions of their inputs.
+  return node.domain === OPENVINO_DOMAIN || onnxOp(node.opType, node.domain) !== undefined;
+}
 
 function attributeKey(a: Attribute, contents: ContentIds): string {
   if (isAttributeRef(a)) return `ref:${a.ref}`;
@@ -75,7 +88,7 @@ function mergeConstants(graph: Graph, contents: ContentIds): boolean {
 }
 
 function nodeKey(node: Node, ids: Map<Value, number>, contents: ContentIds): string | undefined {
-  if (NEVER_MERGE.has(node.opType) || node.subgraphs().length > 0) return undefined;
+  if (!mergeable(node)) return undefined;
   const inputs = node.inputs.map((v) => (v ? (ids.get(v) ?? `outer:${v.name}`) : "-")).join(",");
   const attrs = [...node.attributes]
     .sort(([a], [b]) => a.localeCompare(b))

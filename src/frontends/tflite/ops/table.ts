@@ -14,7 +14,6 @@ import { RECURRENT_OPS } from "./recurrent.js";
 import { REDUCTION_OPS } from "./reduction.js";
 import { RESIZE_OPS } from "./resize.js";
 import { SHAPE_OPS } from "./shape.js";
-import { UNPOOLING_OPS } from "./unpooling.js";
 
 export const TFLITE_OPS: Readonly<Record<string, OpTranslator>> = {
   ...ELEMENTWISE_OPS,
@@ -28,5 +27,4 @@ export const TFLITE_OPS: Readonly<Record<string, OpTranslator>> = {
   ...QUANTIZATION_OPS,
   ...CONTROL_FLOW_OPS,
   ...RECURRENT_OPS,
-  ...UNPOOLING_OPS,
 };

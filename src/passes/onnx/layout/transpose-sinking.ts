@@ -87,11 +87,14 @@ class Sinker {
 
   /**
    * A Transpose that moves only unit axes is a Reshape to its (static) output shape; done when
-   * its readers are reshapes (which then fuse with it), never where it could still sink.
+   * its readers are reshapes (which then fuse with it) or it makes a graph output (where it
+   * cannot sink further: an NCHW → NHWC output of one channel, a mask or a heatmap, needs no
+   * Transpose layer), never where it could still sink.
    */
   private asReshape(node: Node, perm: number[]): void {
     const out = node.outputs[0]!;
-    if (out.isGraphOutput() || out.uses.length === 0 || out.uses.some((u) => !RESHAPING.has(u.node.opType) || u.index !== 0)) return;
+    const reshaped = out.uses.length > 0 && out.uses.every((u) => RESHAPING.has(u.node.opType) && u.index === 0);
+    if (!(out.isGraphOutput() ? out.uses.length === 0 : reshaped)) return;
     const dims = node.inputs[0]?.shape;
     if (!isStaticShape(dims) || dims.length !== perm.length || !movesOnlyUnitAxes(perm, dims)) return;
     const shape = this.ints(
