@@ -18,7 +18,7 @@ import { writeConverted } from "./write-ir.js";
 export type { BackendName, BlobHeader, IrFiles };
 
 /** An IR on disk ({ xml, bin } paths), a conversion's result, or a model (converted, or emitted when it is an IR already). */
-export type CompileInput = IrFiles | Pick<ConvertResult, "xml" | "net" | "bin"> | ModelInput;
+export type CompileInput = IrFiles | IrContent | ModelInput;
 
 export interface CompileOptions extends BlobOptions, Omit<CompileRequest, "ir" | "options" | "backend"> {
   /** "auto" (the default) uses a local compile_tool, else Docker; it never uploads a model by itself. */
@@ -35,11 +35,16 @@ export interface CompileResult {
   header: BlobHeader;
 }
 
+/** What compile needs of a conversion's result. */
+type IrContent = Pick<ConvertResult, "xml" | "net" | "bin" | "weights">;
+
 const isIrFiles = (x: CompileInput): x is IrFiles => typeof (x as IrFiles).bin === "string";
-const isConverted = (x: CompileInput): x is Pick<ConvertResult, "xml" | "net" | "bin"> => (x as ConvertResult).bin instanceof Uint8Array;
+// By `weights`, not `bin`: reading `bin` builds the whole .bin in memory.
+const isConverted = (x: CompileInput): x is IrContent =>
+  (x as ConvertResult).weights !== undefined && (x as ConvertResult).net !== undefined;
 
 /** The IR as text and bytes: a conversion's result as it is, a model converted or emitted. */
-function irContent(input: Exclude<CompileInput, IrFiles>, options: CompileOptions): Pick<ConvertResult, "xml" | "net" | "bin"> {
+function irContent(input: Exclude<CompileInput, IrFiles>, options: CompileOptions): IrContent {
   if (isConverted(input)) return input;
   const { model, dialect } = modelOf(input);
   const file = options.file ?? "<model>";
@@ -54,7 +59,7 @@ function irContent(input: Exclude<CompileInput, IrFiles>, options: CompileOption
 }
 
 /** The IR's files in `dir`, named after the model file. */
-function writeIrIn(content: Pick<ConvertResult, "xml" | "net" | "bin">, dir: string, file: string | undefined): IrFiles {
+function writeIrIn(content: IrContent, dir: string, file: string | undefined): IrFiles {
   const stem =
     (file ?? "model")
       .split(/[\\/]/)

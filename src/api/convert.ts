@@ -5,9 +5,10 @@
  * input shape to be static (set them with inputShapes).
  */
 
-import { encodeIrXml } from "../emit/ir-xml.js";
+import type { IrWeights } from "../emit/ir-weights.js";
+import { encodeIrXml, nonXmlStringsOfNet } from "../emit/ir-xml.js";
 import { type EmittedIr, emitOpenvinoIr } from "../emit/openvino-emitter.js";
-import { type IrNet, netXml } from "../frontends/openvino/ir-document.js";
+import type { IrNet } from "../frontends/openvino/ir-document.js";
 import { irToModel } from "../frontends/openvino/to-graph.js";
 import type { Model } from "../ir/model.js";
 import type { Finding } from "../lint/finding.js";
@@ -26,7 +27,6 @@ import { shapeInferencePass } from "../passes/onnx/shape-inference.js";
 import { fixPipeline } from "../passes/pipelines.js";
 import { observeTypes } from "../runtime/observe-types.js";
 import { type LegalizeReport, legalizeForMyriad } from "../targets/myriad/legalize.js";
-import { nonXmlStrings } from "../util/xml.js";
 import { type ModelInput, modelOf } from "./model-input.js";
 
 export interface ConvertOptions extends ModelEdits {
@@ -105,7 +105,8 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
   const types = observeTypes(ov, file);
   const emitted = emitOpenvinoIr(ov, { dataType: options.dataType ?? "FP32", parameters: options.parameters ?? {}, types });
   const fp16 = checkFp16(ov, options.fp16Check ?? {});
-  return { ...emitted, openvino: ov, legalization, notes, fp16, ...(quantization ? { quantization } : {}) };
+  // Not a spread: that would read `weights`, which builds the whole .bin in memory.
+  return Object.assign(emitted, { openvino: ov, legalization, notes, fp16, ...(quantization ? { quantization } : {}) });
 }
 
 /**
@@ -176,8 +177,10 @@ export interface ConvertResult {
   xml: string;
   /** The same document as a tree (what writeConverted writes). */
   net: IrNet;
-  /** Its weights (.bin). */
-  bin: Uint8Array;
+  /** Its weights (.bin) in one buffer, made on first read; writeConverted streams `weights` instead. */
+  readonly bin: Uint8Array;
+  /** The .bin as a layout of the model's constants, converted to their stored types only while written. */
+  weights: IrWeights;
   report: ConvertReport;
   /** The IR as a model, exactly as the files hold it (what `run` and `compile` take). */
   readonly ir: Model;
@@ -208,16 +211,19 @@ export function convert(input: ModelInput, options: ConvertOptions & { file?: st
   return {
     xml: encodeIrXml(ir.net),
     net: ir.net,
-    bin: ir.weights,
+    get bin() {
+      return ir.weights;
+    },
+    weights: ir.bin,
     report: {
       dataType,
       target,
       layers: ir.net.layers.length,
       layersByType: histogram(ir),
-      weightsBytes: ir.weights.length,
+      weightsBytes: ir.bin.byteLength,
       myriadFixes: ir.legalization.applied,
       remaining,
-      xmlReplaced: nonXmlStrings(netXml(ir.net)),
+      xmlReplaced: nonXmlStringsOfNet(ir.net),
       notes: ir.notes,
       fp16: { checked: ir.fp16.checked, ...(ir.fp16.first ? { first: ir.fp16.first } : {}), summary: describeFp16Check(ir.fp16) },
       ...(ir.quantization ? { quantization: { ...ir.quantization, note: quantizationNote(ir.quantization) } } : {}),
@@ -236,7 +242,7 @@ export function convert(input: ModelInput, options: ConvertOptions & { file?: st
 export function emitIr(
   model: Model,
   options: { dataType?: "FP32" | "FP16"; parameters?: Record<string, string>; file?: string } = {},
-): Pick<ConvertResult, "xml" | "net" | "bin"> {
+): Pick<ConvertResult, "xml" | "net" | "bin" | "weights"> {
   const file = options.file ?? "<model>";
   const types = observeTypes(model, file);
   const emitted = emitOpenvinoIr(model, {
@@ -244,5 +250,12 @@ export function emitIr(
     parameters: options.parameters ?? { input_model: file },
     types,
   });
-  return { xml: encodeIrXml(emitted.net), net: emitted.net, bin: emitted.weights };
+  return {
+    xml: encodeIrXml(emitted.net),
+    net: emitted.net,
+    get bin() {
+      return emitted.weights;
+    },
+    weights: emitted.bin,
+  };
 }

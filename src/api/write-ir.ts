@@ -7,6 +7,6 @@ import type { ConvertResult } from "./convert.js";
  * pair id the .bin's trailer repeats (src/emit/ir-pair.ts), so a reader never takes one file
  * of an old pair with one of a new.
  */
-export function writeConverted(result: Pick<ConvertResult, "net" | "bin">, xmlPath: string, binPath: string): void {
-  writeIr(xmlPath, binPath, result.net, result.bin);
+export function writeConverted(result: Pick<ConvertResult, "net" | "weights">, xmlPath: string, binPath: string): void {
+  writeIr(xmlPath, binPath, result.net, result.weights);
 }

@@ -16,15 +16,15 @@
 import { accessSync, closeSync, constants, fsyncSync, lstatSync, openSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import { type IrPairId, newPairId, PAIR_TRAILER_BYTES, pairTrailer } from "../frontends/openvino/ir-pair.js";
-import { asWriteError, removeQuietly, stageFile } from "../util/atomic-write.js";
+import { asWriteError, type FileContents, removeQuietly, stageFile } from "../util/atomic-write.js";
 import { MyriadcError } from "../util/errors.js";
 import { removeStaleTemporaries } from "../util/temp-files.js";
 
 export interface IrPairContents {
-  /** The .xml's bytes, made once the pair id and the .bin's size are known. */
-  xml: (pair: IrPairId) => readonly Uint8Array[];
-  /** The weights in order, and their total length (the trailer follows them). */
-  weights: readonly Uint8Array[];
+  /** The .xml's bytes, made once the pair id and the .bin's size are known (may be produced while written). */
+  xml: (pair: IrPairId) => FileContents;
+  /** The weights in order (or produced while written), and their total length (the trailer follows them). */
+  weights: FileContents;
   weightsBytes: number;
 }
 
@@ -70,7 +70,12 @@ export function writeIrPair(xmlPath: string, binPath: string, contents: IrPairCo
   checkDestination(binPath);
   for (const dir of new Set([dirname(xmlPath), dirname(binPath)])) removeStaleTemporaries(dir);
   const pair: IrPairId = { id: newPairId(), binSize: contents.weightsBytes + PAIR_TRAILER_BYTES };
-  const binTmp = stageFile(binPath, [...contents.weights, pairTrailer(pair.id)]);
+  const weights = contents.weights;
+  const binTmp = stageFile(binPath, (write) => {
+    if (typeof weights === "function") weights(write);
+    else for (const w of weights) write(w);
+    write(pairTrailer(pair.id));
+  });
   pauseForTests("bin-staged");
   let xmlTmp: string;
   try {

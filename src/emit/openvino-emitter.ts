@@ -14,14 +14,12 @@ import { type DTypeName, isFloatDType } from "../ir/dtype.js";
 import type { Graph } from "../ir/graph.js";
 import type { Model } from "../ir/model.js";
 import type { Node } from "../ir/node.js";
-import { float32ArrayToFp16 } from "../ir/numeric/float-bits.js";
-import type { Tensor } from "../ir/tensor.js";
 import { topologicalOrder } from "../ir/topo.js";
 import type { Value } from "../ir/value.js";
 import { elementTypeOf, precisionOf } from "../ops/openvino/element-types.js";
-import { ContentIds } from "../util/content-ids.js";
 import { element } from "../util/xml.js";
 import { VERSION } from "../version.js";
+import { type IrWeights, WeightsLayout } from "./ir-weights.js";
 
 export interface EmitOptions {
   dataType?: "FP32" | "FP16";
@@ -33,12 +31,15 @@ export interface EmitOptions {
 
 export interface EmittedIr {
   net: IrNet;
+  /** The .bin in one buffer, made on first read (writers should use `bin`, which streams). */
   weights: Uint8Array;
+  /** The .bin as a layout of the model's constants, converted only while written. */
+  bin: IrWeights;
 }
 
 /** A node's layer name in the IR: like Model Optimizer, a layer producing a graph output is named after that output. */
 export function layerName(g: Graph, node: Node): string {
-  return node.outputs.find((v) => v && g.outputs.includes(v))?.name ?? node.name;
+  return node.outputs.find((v) => v && g.hasOutput(v))?.name ?? node.name;
 }
 
 export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
@@ -56,10 +57,7 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
   const layers: IrLayer[] = [];
   const edges: IrNet["edges"] = [];
   const producedAt = new Map<Value, { layer: number; port: number }>();
-  const chunks: Uint8Array[] = [];
-  let binSize = 0;
-  const stored = new Map<string, { offset: number; size: number }>();
-  const contents = new ContentIds();
+  const bin = new WeightsLayout();
 
   const outPort = (id: number, v: Value): IrPort => {
     const t = typeOf(v);
@@ -108,27 +106,9 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
     return id;
   };
 
-  const constBytes = (t: Tensor): Uint8Array => {
-    if (fp16 && (t.dtype === "float32" || t.dtype === "float64")) {
-      const bits = float32ArrayToFp16(t.toFloat32());
-      return new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength);
-    }
-    return t.bytes();
-  };
   const emitConst = (v: Value): void => {
     const t = v.initializer!;
-    const bytes = constBytes(t);
-    const key = `${storedType(t.dtype)}|${t.dims.join(",")}|${contents.id(bytes)}`;
-    let place = stored.get(key);
-    if (!place) {
-      // Keep every constant 8-byte aligned in the .bin, as typed readers prefer.
-      const pad = (8 - (binSize % 8)) % 8;
-      if (pad) chunks.push(new Uint8Array(pad));
-      place = { offset: binSize + pad, size: bytes.byteLength };
-      chunks.push(bytes);
-      binSize = place.offset + place.size;
-      stored.set(key, place);
-    }
+    const place = bin.place(t, storedType(t.dtype));
     const dtype = storedType(t.dtype);
     const id = addLayer(
       v.name,
@@ -221,11 +201,13 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
     extra: [rtInfo],
     order: ["layers", "edges", "rt_info"],
   };
-  const weights = new Uint8Array(binSize);
-  let o = 0;
-  for (const c of chunks) {
-    weights.set(c, o);
-    o += c.byteLength;
-  }
-  return { net, weights };
+  let weights: Uint8Array | undefined;
+  return {
+    net,
+    bin,
+    get weights() {
+      weights ??= bin.toBytes();
+      return weights;
+    },
+  };
 }

@@ -5,14 +5,19 @@
 import type { IrNet } from "../frontends/openvino/ir-document.js";
 import { withPairId } from "../frontends/openvino/ir-pair.js";
 import { writeIrPair } from "./ir-pair.js";
-import { encodeIrXml } from "./ir-xml.js";
+import type { IrWeights } from "./ir-weights.js";
+import { encodeIrXml, writeIrXml } from "./ir-xml.js";
 
-export { encodeIrXml } from "./ir-xml.js";
+export { encodeIrXml };
 
-export function writeIr(xmlPath: string, binPath: string, net: IrNet, weights: Uint8Array): void {
+/**
+ * `weights` may be the emitter's layout (`EmittedIr.bin`): then the .bin is produced while
+ * written, and the .xml text is streamed in pieces too.
+ */
+export function writeIr(xmlPath: string, binPath: string, net: IrNet, weights: Uint8Array | IrWeights): void {
   writeIrPair(xmlPath, binPath, {
-    xml: (pair) => [new TextEncoder().encode(encodeIrXml(withPairId(net, pair)))],
-    weights: [weights],
+    xml: (pair) => (write) => writeIrXml(withPairId(net, pair), (text) => write(Buffer.from(text))),
+    weights: weights instanceof Uint8Array ? [weights] : (write) => weights.writeTo(write),
     weightsBytes: weights.byteLength,
   });
 }

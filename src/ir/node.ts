@@ -8,7 +8,8 @@ import { type Attribute, type AttributeValue, attributeGraphs, isAttributeRef } 
 import { int64ToSafeNumber } from "./dtype.js";
 import type { Graph } from "./graph.js";
 import type { Tensor } from "./tensor.js";
-import type { Value } from "./value.js";
+import type { UseEntry, Value } from "./value.js";
+import { countVisits } from "./visit-counter.js";
 
 export interface NodeInit {
   opType: string;
@@ -22,12 +23,39 @@ export interface NodeInit {
   overload?: string;
 }
 
+/**
+ * A node's attributes. A plain Map to its readers; changes that add or drop a subgraph tell
+ * the graph the node is in, whose name indexes cover nested graphs.
+ */
+class NodeAttributes extends Map<string, Attribute> {
+  owner: Node | undefined;
+  override set(name: string, a: Attribute): this {
+    const before = this.owner ? super.get(name) : undefined;
+    super.set(name, a);
+    if (this.owner && (holdsGraphs(a) || (before !== undefined && holdsGraphs(before)))) this.owner.graph?.subgraphsChanged();
+    return this;
+  }
+  override delete(name: string): boolean {
+    const before = super.get(name);
+    const had = super.delete(name);
+    if (before !== undefined && holdsGraphs(before)) this.owner?.graph?.subgraphsChanged();
+    return had;
+  }
+  override clear(): void {
+    let graphs = false;
+    for (const a of super.values()) graphs ||= holdsGraphs(a);
+    super.clear();
+    if (graphs) this.owner?.graph?.subgraphsChanged();
+  }
+}
+
+const holdsGraphs = (a: Attribute): boolean => attributeGraphs(a).length > 0;
+
 export class Node {
   opType: string;
   domain: string;
   /** Op-set version that defines this op's semantics (ONNX: the model's import for the domain). */
   version: number | undefined;
-  name: string;
   overload: string;
   docString: string | undefined;
   metadataProps: { key: string; value: string }[] | undefined;
@@ -36,31 +64,61 @@ export class Node {
   readonly attributes: Map<string, Attribute>;
   /** The graph the node is in (undefined while detached). */
   graph: Graph | undefined;
-  private readonly _inputs: (Value | undefined)[] = [];
-  private readonly _outputs: (Value | undefined)[] = [];
+  /** @internal neighbours in the graph's node order, maintained by Graph */
+  prevInGraph: Node | undefined;
+  /** @internal */
+  nextInGraph: Node | undefined;
+  private _name: string;
+  // Sized exactly when first filled: an array grown from empty reserves room for 17.
+  private _inputs: (Value | undefined)[] = [];
+  /** The use-list entry of each input, so that rewiring an input is O(1). */
+  private _useEntries: (UseEntry | undefined)[] = [];
+  private _outputs: (Value | undefined)[] = [];
 
   constructor(init: NodeInit) {
     this.opType = init.opType;
     this.domain = init.domain ?? "";
     this.version = init.version;
-    this.name = init.name ?? "";
+    this._name = init.name ?? "";
     this.overload = init.overload ?? "";
     this.docString = init.docString;
     this.metadataProps = undefined;
     this.deviceConfigurations = undefined;
     this.graph = undefined;
-    this.attributes = init.attributes instanceof Map ? new Map(init.attributes) : new Map(Object.entries(init.attributes ?? {}));
-    for (const v of init.inputs ?? []) this.appendInput(v);
-    for (const v of init.outputs ?? []) this.appendOutput(v);
+    this.prevInGraph = undefined;
+    this.nextInGraph = undefined;
+    const attributes = new NodeAttributes(init.attributes instanceof Map ? init.attributes : Object.entries(init.attributes ?? {}));
+    attributes.owner = this;
+    this.attributes = attributes;
+    if (init.inputs?.length) this.appendInputs(init.inputs);
+    if (init.outputs?.length) this.appendOutputs(init.outputs);
+  }
+
+  /** The node's name; the graph's node-name index follows renames. */
+  get name(): string {
+    return this._name;
+  }
+  set name(name: string) {
+    if (name === this._name) return;
+    const old = this._name;
+    this._name = name;
+    this.graph?.nodeRenamed(old, name);
   }
 
   get inputs(): readonly (Value | undefined)[] {
+    countVisits(this._inputs.length);
     return this._inputs;
   }
 
   /** Outputs; an omitted optional output (ONNX "") is undefined. */
   get outputs(): readonly (Value | undefined)[] {
+    countVisits(this._outputs.length);
     return this._outputs;
+  }
+
+  /** @internal the use-list entry of input `index` */
+  useEntry(index: number): UseEntry | undefined {
+    return this._useEntries[index];
   }
 
   /** `domain::OpType` for messages and histograms ("" domain shows as the bare op type). */
@@ -72,21 +130,34 @@ export class Node {
     if (index < 0 || index > this._inputs.length) throw new RangeError(`input index ${index} out of range`);
     const old = this._inputs[index];
     if (index < this._inputs.length && old === value) return;
-    old?.removeUse(this, index);
+    const entry = this._useEntries[index];
+    if (old && entry) old.dropUse(entry);
     this._inputs[index] = value;
-    value?.addUse(this, index);
+    this._useEntries[index] = value?.addUse(this, index);
   }
 
   appendInput(value: Value | undefined): void {
     this.setInput(this._inputs.length, value);
   }
 
+  /** Appends several inputs (the same as appendInput on each, with the lists sized once). */
+  appendInputs(values: readonly (Value | undefined)[]): void {
+    if (this._inputs.length > 0) {
+      for (const v of values) this.appendInput(v);
+      return;
+    }
+    this._inputs = values.slice();
+    this._useEntries = values.map((v, i) => v?.addUse(this, i));
+  }
+
   /** Removes trailing inputs beyond `count` (dropping their uses). */
   truncateInputs(count: number): void {
     for (let i = this._inputs.length - 1; i >= count; i--) {
-      this._inputs[i]?.removeUse(this, i);
+      const entry = this._useEntries[i];
+      if (entry) this._inputs[i]?.dropUse(entry);
     }
     this._inputs.length = Math.min(this._inputs.length, count);
+    this._useEntries.length = this._inputs.length;
   }
 
   /** Detaches every input (used when a node is removed). */
@@ -115,6 +186,13 @@ export class Node {
     this.setOutput(this._outputs.length, value);
   }
 
+  /** Appends several outputs (the same as appendOutput on each, with the list sized once). */
+  appendOutputs(values: readonly (Value | undefined)[]): void {
+    const first = this._outputs.length;
+    if (first === 0) this._outputs = values.map(() => undefined);
+    for (let i = 0; i < values.length; i++) this.setOutput(first + i, values[i]);
+  }
+
   // --- attribute access -------------------------------------------------------------------
 
   attribute(name: string): AttributeValue | undefined {
@@ -125,6 +203,7 @@ export class Node {
     return a;
   }
 
+  /** Sets an attribute (a subgraph it holds is counted in the graph's name indexes). */
   setAttribute(name: string, value: Attribute): void {
     this.attributes.set(name, value);
   }
@@ -188,8 +267,18 @@ export class Node {
   /** Every subgraph held by this node's attributes (If branches, Loop/Scan bodies). */
   subgraphs(): Graph[] {
     const out: Graph[] = [];
-    for (const a of this.attributes.values()) out.push(...attributeGraphs(a));
+    for (const a of this.attributes.values()) {
+      if (isAttributeRef(a) || (a.type !== "graph" && a.type !== "graphs")) continue;
+      if (a.type === "graph") out.push(a.value);
+      else out.push(...a.value);
+    }
     return out;
+  }
+
+  /** Whether any attribute holds a graph (cheaper than subgraphs().length). */
+  hasSubgraphs(): boolean {
+    for (const a of this.attributes.values()) if (holdsGraphs(a)) return true;
+    return false;
   }
 
   /** `node "Conv_12" (Conv)` — how diagnostics name a node. */

@@ -23,48 +23,70 @@ export class CycleError extends Error {
 /** Values a node reads, including outer-scope values its subgraphs read (implicit inputs). */
 export function nodeDependencies(node: Node): Set<Node> {
   const deps = new Set<Node>();
-  const visit = (n: Node): void => {
-    for (const v of n.inputs) if (v?.producer) deps.add(v.producer);
-    for (const sg of n.subgraphs()) for (const inner of sg.nodes) visit(inner);
-  };
-  visit(node);
+  forEachDependency(node, (p) => deps.add(p));
   return deps;
 }
 
-/** The graph's nodes in topological order; throws CycleError. Does not modify the graph. */
+/** Calls `visit` with the producer of every value the node (or a subgraph of it) reads; repeats allowed. */
+function forEachDependency(node: Node, visit: (producer: Node) => void): void {
+  for (const v of node.inputs) if (v?.producer) visit(v.producer);
+  if (node.hasSubgraphs()) for (const sg of node.subgraphs()) for (const inner of sg.nodes) forEachDependency(inner, visit);
+}
+
+/**
+ * The graph's nodes in topological order; throws CycleError. Does not modify the graph.
+ * O(nodes + edges) when the order is already topological (the usual case), else Kahn's
+ * algorithm with a heap of positions: O(edges + nodes log nodes).
+ */
 export function topologicalOrder(graph: Graph): Node[] {
   const nodes = graph.nodes;
+  const count = nodes.length;
   const position = new Map<Node, number>();
-  for (let i = 0; i < nodes.length; i++) position.set(nodes[i]!, i);
-  const indegree = new Map<Node, number>();
-  const dependents = new Map<Node, Node[]>();
-  for (const n of nodes) {
-    let count = 0;
-    for (const dep of nodeDependencies(n)) {
+  for (let i = 0; i < count; i++) position.set(nodes[i]!, i);
+  // Dependencies as positions, flattened: deps of node i are depList[depStart[i] .. depStart[i+1]).
+  const depStart = new Int32Array(count + 1);
+  const depList: number[] = [];
+  let sorted = true;
+  for (let i = 0; i < count; i++) {
+    depStart[i] = depList.length;
+    forEachDependency(nodes[i]!, (dep) => {
+      const at = position.get(dep);
       // Dependencies on nodes of enclosing graphs are satisfied outside this graph.
-      if (!position.has(dep) || dep === n) continue;
-      count++;
-      const list = dependents.get(dep);
-      if (list) list.push(n);
-      else dependents.set(dep, [n]);
-    }
-    indegree.set(n, count);
+      if (at === undefined || at === i) return;
+      depList.push(at);
+      if (at > i) sorted = false;
+    });
   }
-  // A binary heap keyed by original position keeps the order stable.
-  const ready = new MinHeap<Node>((a, b) => position.get(a)! - position.get(b)!);
-  for (const n of nodes) if (indegree.get(n) === 0) ready.push(n);
+  depStart[count] = depList.length;
+  if (sorted) return [...nodes];
+
+  const indegree = new Int32Array(count);
+  const dependentCount = new Int32Array(count + 1);
+  for (let i = 0; i < count; i++) {
+    indegree[i] = depStart[i + 1]! - depStart[i]!;
+    for (let k = depStart[i]!; k < depStart[i + 1]!; k++) dependentCount[depList[k]! + 1]!++;
+  }
+  // Dependents of node d: dependents[dependentStart[d] .. dependentStart[d+1]), in node order.
+  const dependentStart = dependentCount;
+  for (let i = 0; i < count; i++) dependentStart[i + 1]! += dependentStart[i]!;
+  const fill = dependentStart.slice(0, count);
+  const dependents = new Int32Array(depList.length);
+  for (let i = 0; i < count; i++) for (let k = depStart[i]!; k < depStart[i + 1]!; k++) dependents[fill[depList[k]!]!++] = i;
+
+  // Among ready nodes the one earliest in the current order goes first, so the sort is stable.
+  const ready = new PositionHeap(count);
+  for (let i = 0; i < count; i++) if (indegree[i] === 0) ready.push(i);
   const order: Node[] = [];
   while (ready.size > 0) {
-    const n = ready.pop()!;
-    order.push(n);
-    for (const d of dependents.get(n) ?? []) {
-      const k = indegree.get(d)! - 1;
-      indegree.set(d, k);
-      if (k === 0) ready.push(d);
+    const i = ready.pop();
+    order.push(nodes[i]!);
+    for (let k = dependentStart[i]!; k < dependentStart[i + 1]!; k++) {
+      const d = dependents[k]!;
+      if (--indegree[d]! === 0) ready.push(d);
     }
   }
-  if (order.length !== nodes.length) {
-    throw new CycleError(nodes.filter((n) => indegree.get(n)! > 0));
+  if (order.length !== count) {
+    throw new CycleError(nodes.filter((_, i) => indegree[i]! > 0));
   }
   return order;
 }
@@ -72,47 +94,45 @@ export function topologicalOrder(graph: Graph): Node[] {
 /** Sorts the graph in place; returns whether the order changed. */
 export function sortTopologically(graph: Graph): boolean {
   const order = topologicalOrder(graph);
-  const changed = order.some((n, i) => graph.nodes[i] !== n);
+  const nodes = graph.nodes;
+  const changed = order.some((n, i) => nodes[i] !== n);
   if (changed) graph.reorderNodes(order);
   return changed;
 }
 
-class MinHeap<T> {
-  private readonly items: T[] = [];
-  constructor(private readonly less: (a: T, b: T) => number) {}
-  get size(): number {
-    return this.items.length;
+/** A binary min-heap of node positions. */
+class PositionHeap {
+  private readonly items: Int32Array;
+  size = 0;
+  constructor(capacity: number) {
+    this.items = new Int32Array(Math.max(capacity, 1));
   }
-  push(x: T): void {
+  push(x: number): void {
     const a = this.items;
-    a.push(x);
-    let i = a.length - 1;
+    let i = this.size++;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (this.less(a[i]!, a[p]!) >= 0) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
+      if (a[p]! <= x) break;
+      a[i] = a[p]!;
       i = p;
     }
+    a[i] = x;
   }
-  pop(): T | undefined {
+  pop(): number {
     const a = this.items;
-    if (a.length === 0) return undefined;
-    const top = a[0];
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.less(a[l]!, a[m]!) < 0) m = l;
-        if (r < a.length && this.less(a[r]!, a[m]!) < 0) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
-      }
+    const top = a[0]!;
+    const last = a[--this.size]!;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.size) break;
+      const r = l + 1;
+      const m = r < this.size && a[r]! < a[l]! ? r : l;
+      if (a[m]! >= last) break;
+      a[i] = a[m]!;
+      i = m;
     }
+    a[i] = last;
     return top;
   }
 }

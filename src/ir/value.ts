@@ -2,6 +2,10 @@
  * A value is an SSA edge: produced once (by a node, or as a graph input or initializer) and
  * used by any number of node inputs. Use-lists are maintained by Node.setInput and the
  * Graph mutation methods, so passes can ask "who reads this?" without scanning the graph.
+ *
+ * Each use knows its slot in the list, so dropping one is O(1) (the last use moves into the
+ * hole): a constant read by thousands of nodes costs the same to rewire as one read once.
+ * The order of a use-list is therefore not insertion order once uses are removed.
  */
 import type { DTypeName } from "./dtype.js";
 import type { Graph } from "./graph.js";
@@ -9,10 +13,34 @@ import type { Node } from "./node.js";
 import type { Shape } from "./shape.js";
 import type { SparseTensor, Tensor } from "./tensor.js";
 import type { ValueType } from "./types.js";
+import { countVisits } from "./visit-counter.js";
 
 export interface Use {
   readonly node: Node;
   readonly index: number;
+}
+
+/**
+ * One entry of a use-list. Its slot is a private field, so a use still compares equal to a
+ * plain `{ node, index }`.
+ */
+export class UseEntry implements Use {
+  readonly node: Node;
+  readonly index: number;
+  #slot: number;
+  constructor(node: Node, index: number, slot: number) {
+    this.node = node;
+    this.index = index;
+    this.#slot = slot;
+  }
+  /** @internal position in the owning value's use-list */
+  get slot(): number {
+    return this.#slot;
+  }
+  /** @internal */
+  moveTo(slot: number): void {
+    this.#slot = slot;
+  }
 }
 
 export class Value {
@@ -29,7 +57,7 @@ export class Value {
   initializer: Tensor | undefined;
   /** Sparse constant payload when the value is a sparse initializer. */
   sparseInitializer: SparseTensor | undefined;
-  private readonly _uses: Use[] = [];
+  private _uses: UseEntry[] = [];
 
   constructor(name: string, type?: ValueType) {
     this.name = name;
@@ -44,6 +72,7 @@ export class Value {
   }
 
   get uses(): readonly Use[] {
+    countVisits(this._uses.length);
     return this._uses;
   }
 
@@ -62,11 +91,11 @@ export class Value {
   }
 
   isGraphInput(): boolean {
-    return this.graph?.inputs.includes(this) ?? false;
+    return this.graph?.hasInput(this) ?? false;
   }
 
   isGraphOutput(): boolean {
-    return this.graph?.outputs.includes(this) ?? false;
+    return this.graph?.hasOutput(this) ?? false;
   }
 
   /**
@@ -76,21 +105,42 @@ export class Value {
   replaceAllUsesWith(other: Value, options: { graphOutputs?: boolean } = {}): void {
     if (other === this) return;
     for (const use of [...this._uses]) use.node.setInput(use.index, other);
-    if (options.graphOutputs && this.graph) {
+    if (options.graphOutputs && this.graph?.hasOutput(this)) {
       const outs = this.graph.outputs;
       for (let i = 0; i < outs.length; i++) if (outs[i] === this) this.graph.setOutput(i, other);
     }
   }
 
-  /** @internal maintained by Node */
-  addUse(node: Node, index: number): void {
-    this._uses.push({ node, index });
+  /** @internal maintained by Node, which keeps the entry to drop it later */
+  addUse(node: Node, index: number): UseEntry {
+    const entry = new UseEntry(node, index, this._uses.length);
+    // Most values have one reader: a one-slot list instead of one grown from empty.
+    if (this._uses.length === 0) this._uses = [entry];
+    else this._uses.push(entry);
+    return entry;
   }
 
-  /** @internal maintained by Node */
+  /** @internal maintained by Node: O(1), the last use fills the hole. */
+  dropUse(entry: UseEntry): void {
+    const slot = entry.slot;
+    if (this._uses[slot] !== entry) return;
+    const last = this._uses.pop()!;
+    if (last !== entry) {
+      this._uses[slot] = last;
+      last.moveTo(slot);
+    }
+  }
+
+  /** @internal (kept for callers outside Node): finds the use by a scan, then drops it. */
   removeUse(node: Node, index: number): void {
-    const i = this._uses.findIndex((u) => u.node === node && u.index === index);
-    if (i >= 0) this._uses.splice(i, 1);
+    const entry = this._uses.find((u) => u.node === node && u.index === index);
+    if (entry) this.dropUse(entry);
+  }
+
+  /** Whether node input `index` is on this value's use-list (O(1)). */
+  hasUse(node: Node, index: number): boolean {
+    const entry = node.useEntry(index);
+    return entry !== undefined && this._uses[entry.slot] === entry;
   }
 
   toString(): string {

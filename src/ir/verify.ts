@@ -3,6 +3,9 @@
  * scope), broken producer links or use-lists, duplicate names, cycles and out-of-order
  * nodes, and type mismatches across an edge (an initializer whose tensor disagrees with its
  * declared type, a node version that disagrees with the model's op-set import).
+ *
+ * Linear in the graph: names visible in a subgraph are a chain of scopes (each enclosing
+ * graph's definitions up to the owning node) rather than a copied set per node.
  */
 import type { Graph } from "./graph.js";
 import { type Model, normalizeDomain } from "./model.js";
@@ -18,11 +21,31 @@ export interface VerifyProblem {
   readonly value?: Value;
 }
 
+/** Names of enclosing graphs a subgraph may read (a Set of names is one). */
+export interface OuterNames {
+  has(name: string): boolean;
+}
+
+/** The names a graph has defined when one of its nodes is reached, seen from that node's subgraphs. */
+class ScopeAtNode implements OuterNames {
+  constructor(
+    private readonly outer: OuterNames,
+    private readonly definedAt: ReadonlyMap<string, number>,
+    private readonly limit: number,
+  ) {}
+  has(name: string): boolean {
+    const at = this.definedAt.get(name);
+    return (at !== undefined && at < this.limit) || this.outer.has(name);
+  }
+}
+
 export function verifyModel(model: Model): VerifyProblem[] {
   const problems: VerifyProblem[] = [];
   verifyGraph(model.graph, problems, new Set());
+  const functionKey = (domain: string, name: string, overload: string) => `${normalizeDomain(domain)}\u0000${name}\u0000${overload}`;
+  const functions = new Set(model.functions.map((f) => functionKey(f.domain, f.name, f.overload)));
   for (const node of model.graph.allNodes()) {
-    if (model.findFunction(node.domain, node.opType, node.overload)) continue;
+    if (functions.has(functionKey(node.domain, node.opType, node.overload))) continue;
     const imported = model.opsetVersion(node.domain);
     if (imported === undefined) {
       problems.push({
@@ -50,9 +73,10 @@ export function verifyModel(model: Model): VerifyProblem[] {
   return problems;
 }
 
-export function verifyGraph(graph: Graph, problems: VerifyProblem[] = [], outerNames: Set<string> = new Set()): VerifyProblem[] {
+export function verifyGraph(graph: Graph, problems: VerifyProblem[] = [], outerNames: OuterNames = new Set()): VerifyProblem[] {
   const where = graph.parent ? ` in a subgraph of ${graph.parent.describe()}` : "";
-  const defined = new Set<string>();
+  /** Each name defined here, with the order it was defined in. */
+  const defined = new Map<string, number>();
   const define = (v: Value, what: string): void => {
     if (v.name === "") {
       problems.push({ severity: "error", value: v, message: `${what} has an empty name${where}` });
@@ -67,7 +91,7 @@ export function verifyGraph(graph: Graph, problems: VerifyProblem[] = [], outerN
         message: `value ${JSON.stringify(v.name)}${where} shadows a value of an enclosing graph`,
       });
     }
-    defined.add(v.name);
+    if (!defined.has(v.name)) defined.set(v.name, defined.size);
     if (v.graph !== graph)
       problems.push({ severity: "error", value: v, message: `value ${JSON.stringify(v.name)} is listed in a graph that does not own it` });
   };
@@ -86,7 +110,7 @@ export function verifyGraph(graph: Graph, problems: VerifyProblem[] = [], outerN
       problems.push({ severity: "error", node, message: `${node.describe()} is listed in a graph it does not belong to` });
     node.inputs.forEach((v, i) => {
       if (!v) return;
-      if (!v.uses.some((u) => u.node === node && u.index === i)) {
+      if (!v.hasUse(node, i)) {
         problems.push({
           severity: "error",
           node,
@@ -119,7 +143,8 @@ export function verifyGraph(graph: Graph, problems: VerifyProblem[] = [], outerN
       define(v, `output ${i} of ${node.describe()}`);
       seen.add(v);
     });
-    const innerOuter = new Set([...outerNames, ...defined]);
+    if (!node.hasSubgraphs()) continue;
+    const innerOuter = new ScopeAtNode(outerNames, defined, defined.size);
     for (const sg of node.subgraphs()) {
       if (sg.parent !== node)
         problems.push({ severity: "error", node, message: `a subgraph of ${node.describe()} does not point back to it` });

@@ -149,7 +149,8 @@ class Session implements LoweringSession {
       this,
     );
     let outs: (Value | undefined)[];
-    const before = this.graph.nodes.length;
+    // Where this rule's nodes start (a graph.nodes snapshot per node would make lowering quadratic).
+    const before = this.graph.last;
     try {
       outs = rule(ctx);
     } catch (e) {
@@ -166,11 +167,12 @@ class Session implements LoweringSession {
       if (v) this.map.set(v, outs[i]);
     });
     nameResults(this.graph, node, outs);
-    if (this.options.trace && node.name)
-      this.options.trace.set(
-        node.name,
-        this.graph.nodes.slice(before).map((n) => n.name),
-      );
+    if (this.options.trace && node.name) {
+      const g = this.graph;
+      const created: string[] = [];
+      for (let n = before ? g.nextNode(before) : g.first; n; n = g.nextNode(n)) created.push(n.name);
+      this.options.trace.set(node.name, created);
+    }
   }
 
   lowerSubgraph(sg: Graph, what: string): Value[] {

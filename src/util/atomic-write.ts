@@ -29,6 +29,43 @@ export function asWriteError(target: string, e: unknown): unknown {
   return new MyriadcError("io", `cannot write: ${why}`, { file: target, cause: e });
 }
 
+/**
+ * A file's contents: buffers in order, or a function that hands its pieces to `write` in
+ * order (so large outputs can be produced while written, never held whole).
+ */
+export type FileContents = readonly Uint8Array[] | ((write: (piece: Uint8Array) => void) => void);
+
+/** Pieces smaller than this are gathered and written together, so many small pieces cost few system calls. */
+const GATHER_BYTES = 1 << 20;
+
+function writeAll(fd: number, contents: FileContents): void {
+  const writeOut = (c: Uint8Array) => {
+    let off = 0;
+    while (off < c.byteLength) off += writeSync(fd, c, off, c.byteLength - off);
+  };
+  let stage: Uint8Array | undefined;
+  let fill = 0;
+  const flush = () => {
+    if (fill > 0) writeOut(stage!.subarray(0, fill));
+    fill = 0;
+  };
+  // A piece is copied or written before the next one is taken: producers may reuse buffers.
+  const write = (c: Uint8Array) => {
+    if (c.byteLength >= GATHER_BYTES / 4) {
+      flush();
+      writeOut(c);
+      return;
+    }
+    stage ??= new Uint8Array(GATHER_BYTES);
+    if (fill + c.byteLength > GATHER_BYTES) flush();
+    stage.set(c, fill);
+    fill += c.byteLength;
+  };
+  if (typeof contents === "function") contents(write);
+  else for (const c of contents) write(c);
+  flush();
+}
+
 /** Removing a temporary must never hide the error that made us remove it. */
 export function removeQuietly(path: string): void {
   try {
@@ -39,17 +76,14 @@ export function removeQuietly(path: string): void {
 }
 
 /** Writes the chunks in order to `target`, atomically. */
-export function writeFileAtomic(target: string, chunks: Uint8Array | readonly Uint8Array[]): void {
+export function writeFileAtomic(target: string, chunks: Uint8Array | FileContents): void {
   const list = chunks instanceof Uint8Array ? [chunks] : chunks;
   removeStaleTemporaries(dirname(target));
   const tmp = tempPathFor(target);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, "wx");
-    for (const c of list) {
-      let off = 0;
-      while (off < c.byteLength) off += writeSync(fd, c, off, c.byteLength - off);
-    }
+    writeAll(fd, list);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -66,7 +100,7 @@ export function writeFileAtomic(target: string, chunks: Uint8Array | readonly Ui
  * and .bin): each is written to a temporary file, and all are renamed only when every one
  * was written.
  */
-export function writeFilesAtomic(files: readonly { path: string; chunks: readonly Uint8Array[] }[]): void {
+export function writeFilesAtomic(files: readonly { path: string; chunks: FileContents }[]): void {
   const staged: { tmp: string; path: string }[] = [];
   for (const dir of new Set(files.map((f) => dirname(f.path)))) removeStaleTemporaries(dir);
   try {
@@ -75,10 +109,7 @@ export function writeFilesAtomic(files: readonly { path: string; chunks: readonl
       staged.push({ tmp, path: f.path });
       const fd = openSync(tmp, "wx");
       try {
-        for (const c of f.chunks) {
-          let off = 0;
-          while (off < c.byteLength) off += writeSync(fd, c, off, c.byteLength - off);
-        }
+        writeAll(fd, f.chunks);
         fsyncSync(fd);
       } finally {
         closeSync(fd);
@@ -96,15 +127,12 @@ export function writeFilesAtomic(files: readonly { path: string; chunks: readonl
  * protocols that rename several files in an order of their own (src/emit/ir-pair.ts). On an
  * error nothing is left behind.
  */
-export function stageFile(target: string, chunks: readonly Uint8Array[]): string {
+export function stageFile(target: string, chunks: FileContents): string {
   const tmp = tempPathFor(target);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, "wx");
-    for (const c of chunks) {
-      let off = 0;
-      while (off < c.byteLength) off += writeSync(fd, c, off, c.byteLength - off);
-    }
+    writeAll(fd, chunks);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;

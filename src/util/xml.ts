@@ -109,22 +109,34 @@ export function parseXml(text: string): XmlElement {
   throw new XmlSyntaxError("no root element");
 }
 
-function escapeXml(s: string, attr: boolean): string {
+/** Any character escapeXml changes (in an attribute; text changes a subset of these). */
+const NEEDS_ESCAPE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are among what is escaped or replaced
+  /[&<>"\t\n\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/;
+
+export function escapeXml(s: string, attr: boolean): string {
+  // Most names and numbers need nothing: one test instead of eight replacements.
+  if (!NEEDS_ESCAPE.test(s)) return s;
   let out = s.replace(NOT_XML, XML_REPLACEMENT).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;");
   // A parser turns tab and newline in an attribute into spaces; references keep them.
   if (attr) out = out.replace(/"/g, "&quot;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;");
   return out;
 }
 
-function write(el: XmlElement, depth: number, lines: string[]): void {
-  const pad = "\t".repeat(depth);
-  const attrs = el.attributes.map(([k, v]) => ` ${k}="${escapeXml(v, true)}"`).join("");
+const pads: string[] = [];
+const padFor = (depth: number): string => (pads[depth] ??= "\t".repeat(depth));
+
+/** The lines of one element (and its children), indented `depth` tabs. */
+export function writeElement(el: XmlElement, depth: number, lines: string[]): void {
+  const pad = padFor(depth);
+  let attrs = "";
+  for (const [k, v] of el.attributes) attrs += ` ${k}="${escapeXml(v, true)}"`;
   if (el.children.length === 0) {
     lines.push(el.text === "" ? `${pad}<${el.name}${attrs}/>` : `${pad}<${el.name}${attrs}>${escapeXml(el.text, false)}</${el.name}>`);
     return;
   }
   lines.push(`${pad}<${el.name}${attrs}>${el.text === "" ? "" : escapeXml(el.text, false)}`);
-  for (const c of el.children) write(c, depth + 1, lines);
+  for (const c of el.children) writeElement(c, depth + 1, lines);
   lines.push(`${pad}</${el.name}>`);
 }
 
@@ -135,7 +147,7 @@ function write(el: XmlElement, depth: number, lines: string[]): void {
  */
 export function writeXml(root: XmlElement): string {
   const lines = ['<?xml version="1.0" ?>'];
-  write(root, 0, lines);
+  writeElement(root, 0, lines);
   const text = `${lines.join("\n")}\n`;
   const valid = XMLValidator.validate(text);
   if (valid !== true || hasNonXmlChars(text))

@@ -275,17 +275,13 @@ class Loader {
       }
       if (pn.metadata_props?.length) node.metadataProps = entries(pn.metadata_props);
       if (pn.device_configurations?.length) node.deviceConfigurations = pn.device_configurations;
-      const own = new Set<string>();
-      for (const outName of pn.output ?? []) {
-        if (outName === "") {
-          node.appendOutput(undefined);
-          continue;
-        }
-        if (g.lookup(outName) || own.has(outName))
+      const outputs = (pn.output ?? []).map((outName, i, all) => {
+        if (outName === "") return undefined;
+        if (g.lookup(outName) || all.indexOf(outName) !== i)
           this.fail(`value ${JSON.stringify(outName)}${where} is produced twice (again by ${node.describe()})`);
-        own.add(outName);
-        node.appendOutput(new Value(outName));
-      }
+        return new Value(outName);
+      });
+      node.appendOutputs(outputs);
       g.appendNode(node);
       created.push([node, pn]);
     }
@@ -295,15 +291,13 @@ class Loader {
         if (!name) this.fail(`${node.describe()} has an attribute without a name`, "bad-format");
         node.setAttribute(name, this.attribute(a, node, opsets));
       }
-      for (const inName of pn.input ?? []) {
-        if (inName === "") {
-          node.appendInput(undefined);
-          continue;
-        }
+      const inputs = (pn.input ?? []).map((inName) => {
+        if (inName === "") return undefined;
         const v = g.lookup(inName);
         if (!v) this.fail(`${node.describe()} reads ${JSON.stringify(inName)}, which no input, initializer or node defines${where}`);
-        node.appendInput(v);
-      }
+        return v;
+      });
+      node.appendInputs(inputs);
     }
     try {
       if (sortTopologically(g))

@@ -5,6 +5,7 @@
  * may hold), which is written next to the model; both files appear atomically.
  */
 import { basename, dirname, join } from "node:path";
+import type protobuf from "protobufjs";
 import type { Attribute } from "../../ir/attribute.js";
 import { isAttributeRef } from "../../ir/attribute.js";
 import type { Graph } from "../../ir/graph.js";
@@ -15,13 +16,16 @@ import type { Value } from "../../ir/value.js";
 import { writeFilesAtomic } from "../../util/atomic-write.js";
 import { ATTRIBUTE_TYPE_NUMBER } from "./load.js";
 import {
-  encodeModelProto,
+  GraphProtoType,
+  ModelProtoType,
   type PAttribute,
   type PFunction,
   type PGraph,
   type PModel,
   type PNode,
+  type PTensor,
   type PValueInfo,
+  TensorProtoType,
   toLong,
 } from "./proto/codec.js";
 import { type ExternalWrite, sparseTensorToProto, tensorToProto } from "./tensor-proto.js";
@@ -73,17 +77,78 @@ export function saveOnnxFile(model: Model, path: string, options: SaveOptions = 
         },
       }
     : undefined;
-  const encoded = encodeOnnx(model, external);
-  const files = [{ path, chunks: [encoded] }];
+  const pieces = encodeOnnxPieces(model, external);
+  const modelBytes = pieces.reduce((n, p) => n + p.byteLength, 0);
+  const files = [{ path, chunks: pieces }];
   // Written even when every placed tensor is empty: the model refers to the file.
   if (placedCount > 0) files.unshift({ path: join(dirname(path), location), chunks });
   writeFilesAtomic(files);
-  return { modelBytes: encoded.byteLength, externalFile: placedCount > 0 ? location : undefined, externalBytes };
+  return { modelBytes, externalFile: placedCount > 0 ? location : undefined, externalBytes };
 }
 
 /** Serialises a model to ONNX protobuf bytes (all tensors inline unless `external` places them). */
 export function encodeOnnx(model: Model, external?: ExternalWrite): Uint8Array {
-  return encodeModelProto(modelToProto(model, external));
+  return Buffer.concat(encodeOnnxPieces(model, external));
+}
+
+/**
+ * The same bytes as encodeOnnx, as pieces in order: the raw_data of the main graph's
+ * initializers are views on the tensors (usually on the input file), not copied into one
+ * buffer, so saving a model costs no second copy of its weights. The surrounding messages
+ * are encoded by protobufjs around those fields; protobufjs writes fields in field-number
+ * order, and so does this.
+ */
+export function encodeOnnxPieces(model: Model, external?: ExternalWrite): Uint8Array[] {
+  const p = modelToProto(model, external);
+  const [modelHead, modelTail] = splitFields(ModelProtoType, p, MODEL_GRAPH_FIELD);
+  const [graphHead, graphTail] = splitFields(GraphProtoType, p.graph!, GRAPH_INITIALIZER_FIELD);
+  const graph: Uint8Array[] = [graphHead];
+  for (const t of p.graph!.initializer ?? []) graph.push(...lengthDelimited(GRAPH_INITIALIZER_FIELD, tensorPieces(t)));
+  graph.push(graphTail);
+  return [modelHead, ...lengthDelimited(MODEL_GRAPH_FIELD, graph), modelTail];
+}
+
+const MODEL_GRAPH_FIELD = 7;
+const GRAPH_INITIALIZER_FIELD = 5;
+const TENSOR_RAW_DATA_FIELD = 9;
+/** Below this, raw_data is simply encoded with its message. */
+const VIEW_BYTES = 4096;
+
+type ProtoType = typeof ModelProtoType;
+
+/** A message's fields numbered below `id`, and above it, each encoded (field `id` itself left out). */
+function splitFields(type: ProtoType, message: object, id: number): [Uint8Array, Uint8Array] {
+  const below: Record<string, unknown> = {};
+  const above: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(message)) {
+    const field = type.fields[name]?.id;
+    if (field === undefined || field === id) continue;
+    (field < id ? below : above)[name] = value;
+  }
+  const encode = (m: object) => type.encode(m as protobuf.Message).finish();
+  return [encode(below), encode(above)];
+}
+
+function tensorPieces(t: PTensor): Uint8Array[] {
+  if (!t.raw_data || t.raw_data.byteLength < VIEW_BYTES) return [TensorProtoType.encode(t as unknown as protobuf.Message).finish()];
+  const [head, tail] = splitFields(TensorProtoType, t, TENSOR_RAW_DATA_FIELD);
+  return [head, ...lengthDelimited(TENSOR_RAW_DATA_FIELD, [t.raw_data]), tail];
+}
+
+/** Field `id` as a length-delimited field (wire type 2) around `pieces`. */
+function lengthDelimited(id: number, pieces: Uint8Array[]): Uint8Array[] {
+  const length = pieces.reduce((n, p) => n + p.byteLength, 0);
+  return [Uint8Array.from([...varint((id << 3) | 2), ...varint(length)]), ...pieces];
+}
+
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n >= 0x80) {
+    out.push((n % 0x80) | 0x80);
+    n = Math.floor(n / 0x80);
+  }
+  out.push(n);
+  return out;
 }
 
 /** Bytes of tensor data in every graph (initializers and tensor attributes). */

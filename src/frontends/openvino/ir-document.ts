@@ -8,8 +8,10 @@
  * precision names> <dim>…; bodies of TensorIterator/Loop/If as nested <body>/<then_body>/
  * <else_body> nets; </layers> <edges> <edge from-layer from-port to-layer to-port/>; then
  * <meta_data> (MO ≤ 2022.1) or <rt_info> (2022.2+) with the conversion parameters.
+ *
+ * Writing a document back to text is src/emit/ir-xml.ts.
  */
-import { attribute, element, type XmlElement } from "../../util/xml.js";
+import { attribute, type XmlElement } from "../../util/xml.js";
 
 export interface IrPort {
   id: number;
@@ -130,49 +132,4 @@ export function irNetFromXml(root: XmlElement): IrNet {
   if (version !== "10" && version !== "11")
     throw new IrFormatError(`IR version ${JSON.stringify(version)} is not supported (10 and 11 are)`);
   return net(root);
-}
-
-function portXml(p: IrPort): XmlElement {
-  return element("port", [["id", String(p.id)], ...p.attributes], [...p.dims.map((d) => element("dim", [], [], d)), ...p.extra]);
-}
-
-function layerXml(l: IrLayer): XmlElement {
-  const children: XmlElement[] = [];
-  const extra = [...l.extra];
-  const bodies = [...l.bodies];
-  for (const tag of l.order) {
-    if (tag === "data") children.push(element("data", l.data ?? []));
-    else if (tag === "input") children.push(element("input", [], l.inputs.map(portXml)));
-    else if (tag === "output") children.push(element("output", [], l.outputs.map(portXml)));
-    else if (tag === "body" || tag === "then_body" || tag === "else_body") {
-      const b = bodies.shift()!;
-      children.push(netXml(b.net, b.tag));
-    } else children.push(extra.shift()!);
-  }
-  return element("layer", l.attributes, children);
-}
-
-export function netXml(n: IrNet, tag = "net"): XmlElement {
-  const children: XmlElement[] = [];
-  const extra = [...n.extra];
-  for (const t of n.order) {
-    if (t === "layers") children.push(element("layers", [], n.layers.map(layerXml)));
-    else if (t === "edges") {
-      children.push(
-        element(
-          "edges",
-          [],
-          n.edges.map((e) =>
-            element("edge", [
-              ["from-layer", String(e.fromLayer)],
-              ["from-port", String(e.fromPort)],
-              ["to-layer", String(e.toLayer)],
-              ["to-port", String(e.toPort)],
-            ]),
-          ),
-        ),
-      );
-    } else children.push(extra.shift()!);
-  }
-  return element(tag, n.attributes, children);
 }

@@ -9,6 +9,8 @@
  * float32 data in this compiler).
  */
 
+import { fp16BitsFromFloat32Bits } from "./fp16-arrays.js";
+
 // One shared scratch word: lets us read and write float32 bit patterns without allocation.
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -84,6 +86,11 @@ export function fp16ArrayToFloat32(src: Uint16Array, dst: Float32Array = new Flo
 }
 
 export function float32ArrayToFp16(src: ArrayLike<number>, dst: Uint16Array = new Uint16Array(src.length)): Uint16Array {
+  // A Float32Array is converted from its bit patterns in one loop (fp16-arrays.ts).
+  if (src instanceof Float32Array) {
+    fp16BitsFromFloat32Bits(new Uint32Array(src.buffer, src.byteOffset, src.length), dst);
+    return dst;
+  }
   for (let i = 0; i < src.length; i++) dst[i] = float32ToFp16Bits(src[i]!);
   return dst;
 }

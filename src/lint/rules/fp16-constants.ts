@@ -4,11 +4,9 @@
  * (2⁻²⁴ ≈ 6e-8) — they flush to zero. Both are warnings: the model may tolerate them
  * (e.g. −1e9 attention masks), but results can change.
  */
+import { fp16RangeOf } from "../../ir/numeric/fp16-arrays.js";
 import type { Finding } from "../finding.js";
 import { type LintRule, type RuleMeta, report } from "../rule.js";
-
-const FP16_MAX = 65504;
-const FP16_MIN_SUBNORMAL = 2 ** -24;
 
 export const FP16_OVERFLOW: RuleMeta = {
   id: "myriad/fp16-overflow",
@@ -35,17 +33,7 @@ export const fp16ConstantsRule: LintRule = {
     for (const v of model.graph.initializers.values()) {
       const t = v.initializer!;
       if (t.dtype !== "float32" && t.dtype !== "float64") continue;
-      const x = t.toFloat32();
-      let over = 0;
-      let under = 0;
-      let worst = 0;
-      for (const a of x) {
-        const m = Math.abs(a);
-        if (m > FP16_MAX && Number.isFinite(m)) {
-          over++;
-          worst = Math.max(worst, m);
-        } else if (m > 0 && m < FP16_MIN_SUBNORMAL / 2) under++;
-      }
+      const { overflow: over, underflow: under, largest: worst } = fp16RangeOf(t);
       const user = { name: v.name, opType: "Const" };
       if (over)
         findings.push(
