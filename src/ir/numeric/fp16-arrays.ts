@@ -87,9 +87,24 @@ export function fp16RangeOfFloat32Bytes(bytes: Uint8Array): Fp16Range {
   return { overflow, underflow, largest: new Float32Array(new Uint32Array([largestBits]).buffer)[0]! };
 }
 
+/**
+ * Ranges of float32 bytes already counted, by the buffer they view and their place in it: lint
+ * parses one file's bytes more than once (the model as given, then fixed), and the weights of
+ * both parses are views on the same bytes, which nothing writes to.
+ */
+const countedRanges = new WeakMap<ArrayBufferLike, Map<string, Fp16Range>>();
+
 /** The FP16 range check of a float tensor, read from its stored bytes (float64 is rounded to float32 first). */
 export function fp16RangeOf(t: Tensor): Fp16Range {
-  if (t.dtype === "float32") return fp16RangeOfFloat32Bytes(t.bytes());
+  if (t.dtype === "float32") {
+    const bytes = t.bytes();
+    const counted = countedRanges.get(bytes.buffer) ?? new Map<string, Fp16Range>();
+    countedRanges.set(bytes.buffer, counted);
+    const key = `${bytes.byteOffset}:${bytes.byteLength}`;
+    const range = counted.get(key) ?? fp16RangeOfFloat32Bytes(bytes);
+    counted.set(key, range);
+    return range;
+  }
   const f = t.toFloat32();
   return fp16RangeOfFloat32Bytes(new Uint8Array(f.buffer, f.byteOffset, f.byteLength));
 }
