@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the performance targets of issue 13, measured in one run and printed
  * next to their targets as ratios (never asserted in tests). Every figure is a whole
- * process — `node dist/src/cli/main.js <command>` as a user runs it — median of
+ * process — `node dist/myriadc.mjs <command>` (the package's executable) as a user runs it — median of
  * BENCH_REPEATS runs (default 3); peak RSS is the largest of the runs.
  *
  *   convert FP16 resnet18     time ÷ the floor (a node process reading the model and writing
@@ -37,7 +37,7 @@ import { benchTflite } from "./tflite.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const repo = resolve(here, "../..");
-const CLI = join(repo, "dist/src/cli/main.js");
+const CLI = join(repo, "dist/myriadc.mjs");
 const FLOOR = join(here, "floor.js");
 const ORT_NODE = join(here, "peers/ort-run.js");
 const PEERS = join(repo, "bench/peers");

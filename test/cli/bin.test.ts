@@ -1,8 +1,9 @@
 /**
- * The installed executable, run as a user runs it: a fresh build, then `node dist/…/main.js`
- * in a child process (exit codes, stdout/stderr, the README's example command).
+ * The installed executable, run as a user runs it: a fresh build (tsc, then the bundle the
+ * package's `bin` names, dist/myriadc.mjs), then `node <bin>` in a child process (exit codes,
+ * stdout/stderr, the README's example command, a report beside the bundle's viewer).
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +24,38 @@ describe("myriadc executable", () => {
     execFileSync(process.execPath, [join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-p", join(REPO_ROOT, "tsconfig.build.json")], {
       stdio: "inherit",
     });
+    execFileSync(process.execPath, [join(REPO_ROOT, "scripts/build-cli.mjs")], { stdio: "inherit" });
   }, 120_000);
+
+  it("stops quietly when its reader closes the pipe before the first line (| head -0)", async () => {
+    const child = spawn(process.execPath, [bin, "inspect", "examples/gaussian_blur.onnx"], {
+      cwd: REPO_ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.destroy();
+    let err = "";
+    child.stderr.on("data", (d) => {
+      err += d;
+    });
+    const code = await new Promise((done) => child.on("close", done));
+    expect(err).toBe("");
+    expect(code).toBe(0);
+  });
+
+  it("is the bundle (one file to load at start), and writes a report with the viewer built beside it", () => {
+    expect(pkg.bin.myriadc).toBe("dist/myriadc.mjs");
+    const dir = mkdtempSync(join(tmpdir(), "myriadc-bin-report-"));
+    try {
+      const r = spawnSync(process.execPath, [bin, "report", "examples/gaussian_blur.onnx", "-o", join(dir, "blur.html")], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(readFileSync(join(dir, "blur.html"), "utf8")).toContain("<script");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it("runs the README example", () => {
     // The README's first command, exactly: `npx myriadc convert examples/gaussian_blur.onnx -o out/blur.xml`,

@@ -31,12 +31,17 @@ export interface ReportCommandOptions extends ConvertFlags {
   output: string;
 }
 
-/** The built viewer: beside the compiled CLI (dist/src/cli/commands → dist/web), or dist/ of a source checkout. */
+/**
+ * The built viewer: beside the bundled executable (dist/myriadc.mjs → dist/web), beside the
+ * compiled CLI (dist/src/cli/commands → dist/web), or in dist/ of a source checkout.
+ */
 export function viewerScriptPath(): string {
-  const candidates = ["../../../web/viewer.js", "../../../dist/web/viewer.js"].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+  const candidates = ["./web/viewer.js", "../../../web/viewer.js", "../../../dist/web/viewer.js"].map((p) =>
+    fileURLToPath(new URL(p, import.meta.url)),
+  );
   const found = candidates.find((p) => existsSync(p));
   if (!found)
-    throw new MyriadcError("io", "the report viewer is not built (dist/web/viewer.js); run npm run build", { file: candidates[1]! });
+    throw new MyriadcError("io", "the report viewer is not built (dist/web/viewer.js); run npm run build", { file: candidates[2]! });
   return found;
 }
 
