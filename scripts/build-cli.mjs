@@ -4,10 +4,10 @@
 // Why: node resolves, reads and links each of the ~400 modules of dist/src on every start,
 // about 0.15 s and 10 MB before a command does anything — a large share of `lint` or `fix` on a
 // typical model. npm dependencies stay external (resolved from node_modules as usual).
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { writeInPlace } from "./build-web.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -24,13 +24,7 @@ export async function buildCli(outFile = join(root, "dist/myriadc.mjs")) {
     write: false,
     outfile: outFile,
   });
-  // Renamed into place once whole, so a test running it beside a rebuild never sees half a file.
-  for (const file of result.outputFiles) {
-    mkdirSync(dirname(file.path), { recursive: true });
-    const temp = `${file.path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(temp, file.contents, { mode: 0o755 });
-    renameSync(temp, file.path);
-  }
+  writeInPlace(result.outputFiles, 0o755);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildCli();

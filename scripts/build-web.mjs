@@ -27,12 +27,18 @@ export async function buildWeb(outDir = join(root, "dist")) {
     build({ ...common, entryPoints: [join(root, "web/app/main.ts")], format: "iife", outfile: join(outDir, "web/app.js") }),
     build({ ...common, entryPoints: [join(root, "src/browser.ts")], format: "esm", outfile: join(outDir, "browser/myriadc.js") }),
   ]);
-  // Each file is renamed into place once whole: tests running beside a rebuild (a report
-  // reading viewer.js) never see half of one.
-  for (const file of results.flatMap((r) => r.outputFiles)) {
+  writeInPlace(results.flatMap((r) => r.outputFiles));
+}
+
+/**
+ * Writes esbuild's output files, each renamed into place once whole: tests running beside a
+ * rebuild (a report reading viewer.js, a child running the executable) never see half of one.
+ */
+export function writeInPlace(files, mode = 0o644) {
+  for (const file of files) {
     mkdirSync(dirname(file.path), { recursive: true });
     const temp = `${file.path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(temp, file.contents);
+    writeFileSync(temp, file.contents, { mode });
     renameSync(temp, file.path);
   }
 }
