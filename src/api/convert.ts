@@ -25,7 +25,7 @@ import { dequantizeGraph } from "../passes/onnx/quantization/dequantize.js";
 import { qdqToArithmetic } from "../passes/onnx/quantization/qdq-arithmetic.js";
 import { shapeInferencePass } from "../passes/onnx/shape-inference.js";
 import { fixPipeline } from "../passes/pipelines.js";
-import { observeTypes } from "../runtime/observe-types.js";
+import { observeTypes, requireStaticInputs } from "../runtime/observe-types.js";
 import { type LegalizeReport, legalizeForMyriad } from "../targets/myriad/legalize.js";
 import { type ModelInput, modelOf } from "./model-input.js";
 
@@ -99,6 +99,8 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
   }
   const quantization = quantize(model, options);
   runPipeline(model, fixPipeline());
+  // Said here, naming the input, rather than by the first layer deep inside that needs a size.
+  requireStaticInputs(model, file);
   const { model: ov, notes } = lowerOrThrow(model, file, { dequantize: options.dequantize ?? false, trace: options.loweringTrace });
   eliminateDeadCode(ov.graph);
   const legalization = (options.target ?? "myriad") === "myriad" ? legalizeForMyriad(ov, file) : { applied: [], notes: [] };

@@ -79,7 +79,8 @@ export class LowerContext extends OvBuilder {
   /** Static shape of ONNX input i, or a failure naming why a static shape is needed. */
   shape(i: number): number[] {
     const s = this.source[i]?.shape;
-    if (!isStaticShape(s)) this.fail(`input ${i} has no static shape (run fix with --input-shape first)`);
+    if (!isStaticShape(s))
+      this.fail(`input ${i} has no static shape; give the model's dynamic inputs one with --input-shape name=[dims] (inspect lists them)`);
     return [...s];
   }
 

@@ -94,4 +94,15 @@ describe.skipIf(!available)("every command on a .tflite model", () => {
     const params = readIr(xml).net.layers.filter((l) => l.type === "Parameter");
     expect(params.map((l) => l.name)).toEqual(["a"]);
   });
+
+  it("convert of a dynamic batch names the input and the --input-shape to give, and writes nothing", async () => {
+    const dynamic = join(CORPUS, "tflite", "models", "dynamic_batch_64", "model.tflite");
+    const xml = join(dir, "dynamic", "model.xml");
+    const r = await cli("convert", dynamic, "-o", xml);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /^myriadc: error: .*model\.tflite: input "[^"]+" has no static shape; give it with --input-shape \S+=\[<[^>]+>,64,64,3\]\n$/,
+    );
+    expect(existsSync(xml)).toBe(false);
+  });
 });

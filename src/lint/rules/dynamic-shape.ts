@@ -8,6 +8,7 @@ import type { Node } from "../../ir/node.js";
 import { topologicalOrder } from "../../ir/topo.js";
 import type { Value } from "../../ir/value.js";
 import { VALUE_DEPENDENT_DIMS } from "../../ops/openvino/value-dependent-dims.js";
+import { inputShapeTemplate } from "../../passes/onnx/input-shapes.js";
 import type { Finding } from "../finding.js";
 import { type LintRule, type RuleMeta, report } from "../rule.js";
 
@@ -21,12 +22,6 @@ export const DYNAMIC_SHAPE: RuleMeta = {
     "a size with --input-shape; lint then checks everything that depends on them too.",
   fixedBy: [],
 };
-
-/** `x=[1,3,<height>,<width>]`: the --input-shape argument to fill in for an input. */
-export function inputShapeTemplate(v: Value): string {
-  const dims = (v.shape ?? []).map((d, i) => (typeof d === "number" ? String(d) : `<${d ?? `d${i}`}>`));
-  return `${v.name}=[${dims.join(",")}]`;
-}
 
 /** What could not be checked because an input has no static size. */
 export interface Unchecked {

@@ -9,10 +9,10 @@ import type { Node } from "../../ir/node.js";
 import { isStaticShape } from "../../ir/shape.js";
 import type { Value } from "../../ir/value.js";
 import type { LoweringFailure } from "../../lower/lower.js";
+import { inputShapeTemplate } from "../../passes/onnx/input-shapes.js";
 import type { Finding } from "../finding.js";
 import { inputDependence } from "../input-dependence.js";
 import { type RuleMeta, report } from "../rule.js";
-import { inputShapeTemplate } from "./dynamic-shape.js";
 
 export const NOT_LOWERED: RuleMeta = {
   id: "myriad/not-lowered",

@@ -5,6 +5,7 @@
  */
 import type { Model } from "../../ir/model.js";
 import { type Dim, formatShape } from "../../ir/shape.js";
+import type { Value } from "../../ir/value.js";
 import { MyriadcError } from "../../util/errors.js";
 import type { PassResult } from "../pass.js";
 import { findDataInput } from "./graph-inputs.js";
@@ -96,4 +97,10 @@ export function setInputShapes(model: Model, shapes: InputShapes, options: Input
     forget(g);
   }
   return { changed: shapes.size > 0, notes: reshaped.map((r) => `input reshaped: ${r}`) };
+}
+
+/** `x=[1,3,<height>,<width>]`: the --input-shape argument to fill in for an input. */
+export function inputShapeTemplate(v: Value): string {
+  const dims = (v.shape ?? []).map((d, i) => (typeof d === "number" ? String(d) : `<${d ?? `d${i}`}>`));
+  return `${v.name}=[${dims.join(",")}]`;
 }
