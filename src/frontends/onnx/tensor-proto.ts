@@ -236,11 +236,3 @@ export function tensorToProto(t: Tensor, name: string | undefined, external?: Ex
   }
   return p;
 }
-
-export function sparseTensorToProto(s: SparseTensor, external?: ExternalWrite): PSparseTensor {
-  return {
-    values: tensorToProto(s.values, s.values.name, external),
-    indices: tensorToProto(s.indices, s.indices.name, external),
-    dims: s.dims.map((d) => toLong(BigInt(d))),
-  };
-}

@@ -58,38 +58,3 @@ export function typeFromProto(t: PType | undefined, what: string, file: string):
   if (t.denotation) throw new MyriadcError("bad-format", `${what} has a type with only a denotation`, { file });
   return undefined;
 }
-
-function shapeToProto(shape: readonly Dim[] | undefined, denotations?: readonly (string | undefined)[]): PShape | undefined {
-  if (shape === undefined) return undefined;
-  return {
-    dim: shape.map((d, i) => {
-      const den = denotations?.[i] ? { denotation: denotations[i] } : {};
-      if (typeof d === "number") return { dim_value: toLong(BigInt(d)), ...den };
-      if (typeof d === "string") return { dim_param: d, ...den };
-      return { ...den };
-    }),
-  };
-}
-
-export function typeToProto(t: ValueType): PType {
-  const den = t.denotation ? { denotation: t.denotation } : {};
-  const elem = (d: DTypeName | undefined): number => (d ? dtypeToOnnx(d) : 0);
-  switch (t.kind) {
-    case "tensor": {
-      const shape = shapeToProto(t.shape, t.dimDenotations);
-      return { tensor_type: { elem_type: elem(t.dtype), ...(shape ? { shape } : {}) }, ...den };
-    }
-    case "sparse_tensor": {
-      const shape = shapeToProto(t.shape);
-      return { sparse_tensor_type: { elem_type: elem(t.dtype), ...(shape ? { shape } : {}) }, ...den };
-    }
-    case "sequence":
-      return { sequence_type: t.elem ? { elem_type: typeToProto(t.elem) } : {}, ...den };
-    case "optional":
-      return { optional_type: t.elem ? { elem_type: typeToProto(t.elem) } : {}, ...den };
-    case "map":
-      return { map_type: { key_type: elem(t.key), ...(t.value ? { value_type: typeToProto(t.value) } : {}) }, ...den };
-    case "opaque":
-      return { opaque_type: { domain: t.domain, name: t.name }, ...den };
-  }
-}

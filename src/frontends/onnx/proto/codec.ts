@@ -17,6 +17,7 @@ const root = protobuf.Root.fromJSON(ONNX_PROTO_JSON as unknown as protobuf.IName
 export const ModelProtoType = root.lookupType("onnx.ModelProto");
 export const TensorProtoType = root.lookupType("onnx.TensorProto");
 export const GraphProtoType = root.lookupType("onnx.GraphProto");
+export const NodeProtoType = root.lookupType("onnx.NodeProto");
 
 export type Int64 = Long | number;
 

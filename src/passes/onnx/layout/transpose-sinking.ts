@@ -32,18 +32,29 @@ const RESHAPING = new Set(["Reshape", "Flatten", "Squeeze", "Unsqueeze"]);
 
 class Sinker {
   changed = false;
-  /** Every name in use, gathered once, so fresh names cost O(1) (no graph scan per name). */
-  private readonly used = new Set<string>();
+  /**
+   * Every name in use, gathered on the first fresh name, so fresh names cost O(1) (no graph
+   * scan per name) and a graph with nothing to sink (most of them) builds no set at all.
+   */
+  private usedNames: Set<string> | undefined;
 
-  constructor(private readonly graph: Graph) {
-    for (const v of graph.values()) this.used.add(v.name);
-    for (const n of graph.nodes) this.used.add(n.name);
+  constructor(private readonly graph: Graph) {}
+
+  private namesInUse(): Set<string> {
+    if (!this.usedNames) {
+      const used = new Set<string>();
+      for (const v of this.graph.values()) used.add(v.name);
+      for (const n of this.graph.nodes) used.add(n.name);
+      this.usedNames = used;
+    }
+    return this.usedNames;
   }
 
   private fresh(base: string): string {
+    const used = this.namesInUse();
     let name = base;
-    for (let i = 1; this.used.has(name); i++) name = `${base}_${i}`;
-    this.used.add(name);
+    for (let i = 1; used.has(name); i++) name = `${base}_${i}`;
+    used.add(name);
     return name;
   }
 
@@ -76,6 +87,8 @@ class Sinker {
     const composed = composePerms(p, perm);
     const out = node.outputs[0]!;
     if (isIdentityPerm(composed) && (!out.isGraphOutput() || this.graph.canTakeOverName(x))) {
+      // The rename below changes the names in use: fresh names avoid the names from before it.
+      this.namesInUse();
       // The node is left without readers; dead-code elimination removes it.
       this.graph.replaceValue(out, x);
     } else {
