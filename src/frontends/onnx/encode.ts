@@ -147,22 +147,29 @@ function attributeValue(w: WireWriter, a: Attribute, ctx: Ctx): void {
   const field = VALUE_FIELD[a.type];
   switch (a.type) {
     case "float":
-      return w.float(field, a.value);
+      w.float(field, a.value);
+      return;
     case "int":
-      return w.int64(field, a.value);
+      w.int64(field, a.value);
+      return;
     case "string":
-      return w.bytes(
+      w.bytes(
         field,
         w.once(() => utf8.encode(a.value)),
       );
+      return;
     case "tensor":
-      return w.message(field, tensorFields, { t: a.value, name: a.value.name, ctx });
+      w.message(field, tensorFields, { t: a.value, name: a.value.name, ctx });
+      return;
     case "graph":
-      return w.message(field, graphFields, { graph: a.value, ctx });
+      w.message(field, graphFields, { graph: a.value, ctx });
+      return;
     case "sparse_tensor":
-      return w.message(field, sparseFields, { s: a.value, ctx });
+      w.message(field, sparseFields, { s: a.value, ctx });
+      return;
     case "type_proto":
-      return w.message(field, typeFields, a.value);
+      w.message(field, typeFields, a.value);
+      return;
     case "floats":
       for (const f of a.value) w.float(field, f);
       return;
@@ -288,25 +295,31 @@ function typeFields(w: WireWriter, t: ValueType): void {
         dtype: t.dtype,
         shape: t.shape === undefined ? undefined : { shape: t.shape, denotations: t.dimDenotations },
       });
-      return denotation();
+      denotation();
+      return;
     case "sequence":
       w.message(4, elemFields, t.elem);
-      return denotation();
+      denotation();
+      return;
     case "map":
       w.message(5, mapFields, t);
-      return denotation();
+      denotation();
+      return;
     case "opaque":
       denotation();
-      return w.message(7, opaqueFields, t);
+      w.message(7, opaqueFields, t);
+      return;
     case "sparse_tensor":
       denotation();
-      return w.message(8, tensorTypeFields, {
+      w.message(8, tensorTypeFields, {
         dtype: t.dtype,
         shape: t.shape === undefined ? undefined : { shape: t.shape, denotations: undefined },
       });
+      return;
     case "optional":
       denotation();
-      return w.message(9, elemFields, t.elem);
+      w.message(9, elemFields, t.elem);
+      return;
   }
 }
 

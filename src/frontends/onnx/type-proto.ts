@@ -1,9 +1,9 @@
 /** TypeProto ↔ ValueType. */
-import { type DTypeName, dtypeToOnnx } from "../../ir/dtype.js";
+import type { DTypeName } from "../../ir/dtype.js";
 import type { Dim } from "../../ir/shape.js";
 import type { ValueType } from "../../ir/types.js";
 import { MyriadcError } from "../../util/errors.js";
-import { has, type PShape, type PType, toBigInt, toLong } from "./proto/codec.js";
+import { has, type PShape, type PType, toBigInt } from "./proto/codec.js";
 import { dtypeOf } from "./tensor-proto.js";
 
 /** elem_type 0 means "not known"; any other number must be a known dtype. */
