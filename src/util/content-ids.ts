@@ -9,17 +9,14 @@
 const SAMPLES = 256;
 
 /** FNV-1a over the length, the first and last 64 bytes and an even sample of the rest. */
-function fingerprint(b: Uint8Array): string {
+function fingerprint(b: Uint8Array): number {
   let h = 0x811c9dc5 ^ b.length;
-  const mix = (x: number): void => {
-    h = Math.imul(h ^ x, 0x01000193);
-  };
   const edge = Math.min(64, b.length);
-  for (let i = 0; i < edge; i++) mix(b[i]!);
-  for (let i = Math.max(edge, b.length - 64); i < b.length; i++) mix(b[i]!);
+  for (let i = 0; i < edge; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  for (let i = Math.max(edge, b.length - 64); i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
   const step = Math.max(1, Math.floor(b.length / SAMPLES));
-  for (let i = 0; i < b.length; i += step) mix(b[i]!);
-  return `${b.length}:${h >>> 0}`;
+  for (let i = 0; i < b.length; i += step) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h >>> 0;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -28,21 +25,27 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+interface Entry {
+  readonly bytes: Uint8Array;
+  readonly id: number;
+}
+
 export class ContentIds {
-  private readonly buckets = new Map<string, { bytes: Uint8Array; id: number }[]>();
+  /** By fingerprint: the one entry with it, or the list when fingerprints collide. */
+  private readonly buckets = new Map<number, Entry | Entry[]>();
   private next = 0;
 
   /** The id of these bytes' content. The bytes are kept (not copied): do not change them afterwards. */
   id(bytes: Uint8Array): number {
     const key = fingerprint(bytes);
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      bucket = [];
-      this.buckets.set(key, bucket);
-    }
-    for (const e of bucket) if (e.bytes === bytes || equalBytes(e.bytes, bytes)) return e.id;
-    const id = this.next++;
-    bucket.push({ bytes, id });
-    return id;
+    const bucket = this.buckets.get(key);
+    const same = (e: Entry) => e.bytes === bytes || equalBytes(e.bytes, bytes);
+    if (bucket !== undefined && !Array.isArray(bucket) && same(bucket)) return bucket.id;
+    if (Array.isArray(bucket)) for (const e of bucket) if (same(e)) return e.id;
+    const entry = { bytes, id: this.next++ };
+    if (bucket === undefined) this.buckets.set(key, entry);
+    else if (Array.isArray(bucket)) bucket.push(entry);
+    else this.buckets.set(key, [bucket, entry]);
+    return entry.id;
   }
 }

@@ -87,33 +87,101 @@ function mergeConstants(graph: Graph, contents: ContentIds): boolean {
   return changed;
 }
 
-function nodeKey(node: Node, ids: Map<Value, number>, contents: ContentIds): string | undefined {
-  if (!mergeable(node)) return undefined;
-  const inputs = node.inputs.map((v) => (v ? (ids.get(v) ?? `outer:${v.name}`) : "-")).join(",");
-  // Names in code-unit order (localeCompare would load ICU's collator, ~8 ms, for an order
-  // nothing depends on but this key).
-  const attrs =
-    node.attributes.size === 0
-      ? ""
-      : [...node.attributes]
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          .map(([k, a]) => `${k}=${attributeKey(a, contents)}`)
-          .join(";");
-  return `${node.domain}|${node.opType}|${node.version}|${node.outputs.length}|${inputs}|${attrs}`;
+/** FNV-1a step over a number's low 32 bits. */
+function mix(h: number, x: number): number {
+  return Math.imul(h ^ x, 0x01000193);
+}
+
+function mixString(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = mix(h, s.charCodeAt(i));
+  return mix(h, s.length);
+}
+
+/** A node's attributes as `name=key` in name order (code-unit order: localeCompare would load ICU's collator for nothing). */
+function attributeKeys(node: Node, contents: ContentIds): string[] {
+  return [...node.attributes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, a]) => `${k}=${attributeKey(a, contents)}`);
+}
+
+/**
+ * What two nodes must share to be merged: op, domain, version, output count, the same input
+ * values (a value of an enclosing graph by name) and equal attributes. Candidates are found
+ * by a numeric hash of the same, then compared, so no per-node key string is built.
+ */
+class NodeTable {
+  /** Local values (inputs, initializers, outputs of nodes kept), numbered in graph order. */
+  readonly ids = new Map<Value, number>();
+  private next = 0;
+  private readonly byHash = new Map<number, Node | Node[]>();
+  /** Attribute keys of the nodes in the table that have attributes. */
+  private readonly attributes = new Map<Node, string[]>();
+
+  constructor(private readonly contents: ContentIds) {}
+
+  define(v: Value): void {
+    this.ids.set(v, this.next++);
+  }
+
+  private inputHash(h: number, v: Value | undefined): number {
+    if (!v) return mix(h, 0x2d);
+    const id = this.ids.get(v);
+    return id === undefined ? mixString(mix(h, 0x6f), v.name) : mix(mix(h, 0x69), id);
+  }
+
+  private sameInput(a: Value | undefined, b: Value | undefined): boolean {
+    if (a === b) return true;
+    if (!a || !b) return false;
+    // Values of enclosing graphs compare by name; local ones by identity.
+    return !this.ids.has(a) && !this.ids.has(b) && a.name === b.name;
+  }
+
+  private hash(node: Node, attrs: readonly string[] | undefined): number {
+    let h = mixString(mixString(0x811c9dc5, node.domain), node.opType);
+    h = mix(mix(h, node.version ?? -1), node.outputs.length);
+    const inputs = node.inputs;
+    h = mix(h, inputs.length);
+    for (const v of inputs) h = this.inputHash(h, v);
+    if (attrs) for (const a of attrs) h = mixString(h, a);
+    return h >>> 0;
+  }
+
+  private same(a: Node, b: Node, attrs: readonly string[] | undefined): boolean {
+    if (a.opType !== b.opType || a.domain !== b.domain || a.version !== b.version) return false;
+    if (a.outputs.length !== b.outputs.length || a.inputs.length !== b.inputs.length) return false;
+    const ai = a.inputs;
+    const bi = b.inputs;
+    for (let i = 0; i < ai.length; i++) if (!this.sameInput(ai[i], bi[i])) return false;
+    const other = this.attributes.get(a);
+    if (!attrs || !other) return !attrs && !other;
+    return attrs.length === other.length && attrs.every((k, i) => k === other[i]);
+  }
+
+  /** The earlier equal node; when there is none, `node` is recorded as the first of its kind. */
+  matchOrAdd(node: Node): Node | undefined {
+    const attrs = node.attributes.size ? attributeKeys(node, this.contents) : undefined;
+    const h = this.hash(node, attrs);
+    const entry = this.byHash.get(h);
+    if (entry === undefined) this.byHash.set(h, node);
+    else {
+      const list = Array.isArray(entry) ? entry : [entry];
+      for (const first of list) if (this.same(first, node, attrs)) return first;
+      if (Array.isArray(entry)) entry.push(node);
+      else this.byHash.set(h, [entry, node]);
+    }
+    if (attrs) this.attributes.set(node, attrs);
+    return undefined;
+  }
 }
 
 export function eliminateCommonSubexpressions(graph: Graph, contents = new ContentIds()): boolean {
   let changed = mergeConstants(graph, contents);
-  const ids = new Map<Value, number>();
-  let next = 0;
-  for (const v of graph.inputs) ids.set(v, next++);
-  for (const v of graph.initializers.values()) ids.set(v, next++);
-  const seen = new Map<string, Node>();
-  for (const node of [...graph.nodes]) {
+  const table = new NodeTable(contents);
+  for (const v of graph.inputs) table.define(v);
+  for (const v of graph.initializers.values()) table.define(v);
+  // graph.nodes is a snapshot: removing nodes while walking it is safe.
+  for (const node of graph.nodes) {
     for (const sg of node.subgraphs()) changed = eliminateCommonSubexpressions(sg, contents) || changed;
-    const key = nodeKey(node, ids, contents);
-    const first = key === undefined ? undefined : seen.get(key);
-    if (key !== undefined && first && node.outputs.every((v) => !v || !v.isGraphOutput())) {
+    const first = mergeable(node) ? table.matchOrAdd(node) : undefined;
+    if (first && node.outputs.every((v) => !v || !v.isGraphOutput())) {
       node.outputs.forEach((v, i) => {
         const keep = first.outputs[i];
         if (v && keep) v.replaceAllUsesWith(keep);
@@ -122,8 +190,7 @@ export function eliminateCommonSubexpressions(graph: Graph, contents = new Conte
       changed = true;
       continue;
     }
-    if (key !== undefined && !first) seen.set(key, node);
-    for (const v of node.outputs) if (v) ids.set(v, next++);
+    for (const v of node.outputs) if (v) table.define(v);
   }
   return changed;
 }
