@@ -51,6 +51,9 @@ class NodeAttributes extends Map<string, Attribute> {
 
 const holdsGraphs = (a: Attribute): boolean => attributeGraphs(a).length > 0;
 
+/** What `attributeMap` hands out for a node without attributes (nothing may change it). */
+const NO_ATTRIBUTES: ReadonlyMap<string, Attribute> = new Map();
+
 export class Node {
   opType: string;
   domain: string;
@@ -61,7 +64,8 @@ export class Node {
   metadataProps: { key: string; value: string }[] | undefined;
   /** ONNX multi-device annotations, kept verbatim for round trips. */
   deviceConfigurations: unknown[] | undefined;
-  readonly attributes: Map<string, Attribute>;
+  /** Created on first use: most nodes have no attributes, and an empty Map costs ~200 bytes. */
+  private _attributes: NodeAttributes | undefined;
   /** The graph the node is in (undefined while detached). */
   graph: Graph | undefined;
   /** @internal neighbours in the graph's node order, maintained by Graph */
@@ -87,11 +91,31 @@ export class Node {
     this.graph = undefined;
     this.prevInGraph = undefined;
     this.nextInGraph = undefined;
-    const attributes = new NodeAttributes(init.attributes instanceof Map ? init.attributes : Object.entries(init.attributes ?? {}));
-    attributes.owner = this;
-    this.attributes = attributes;
+    const given = init.attributes instanceof Map ? init.attributes : Object.entries(init.attributes ?? {});
+    this._attributes = undefined;
+    if (given instanceof Map ? given.size > 0 : given.length > 0) {
+      const attributes = new NodeAttributes(given);
+      attributes.owner = this;
+      this._attributes = attributes;
+    }
     if (init.inputs?.length) this.appendInputs(init.inputs);
     if (init.outputs?.length) this.appendOutputs(init.outputs);
+  }
+
+  /** The node's attributes, to read or change (a node without any gets its map here). */
+  get attributes(): Map<string, Attribute> {
+    let a = this._attributes;
+    if (!a) {
+      a = new NodeAttributes();
+      a.owner = this;
+      this._attributes = a;
+    }
+    return a;
+  }
+
+  /** The attributes for reading only: no map is created for a node that has none. */
+  get attributeMap(): ReadonlyMap<string, Attribute> {
+    return this._attributes ?? NO_ATTRIBUTES;
   }
 
   /** The node's name; the graph's node-name index follows renames. */
@@ -196,7 +220,7 @@ export class Node {
   // --- attribute access -------------------------------------------------------------------
 
   attribute(name: string): AttributeValue | undefined {
-    const a = this.attributes.get(name);
+    const a = this.attributeMap.get(name);
     if (a === undefined) return undefined;
     if (isAttributeRef(a))
       throw new MyriadcError("invalid-graph", `attribute ${name} of ${this.describe()} refers to a function attribute`);
@@ -267,7 +291,7 @@ export class Node {
   /** Every subgraph held by this node's attributes (If branches, Loop/Scan bodies). */
   subgraphs(): Graph[] {
     const out: Graph[] = [];
-    for (const a of this.attributes.values()) {
+    for (const a of this.attributeMap.values()) {
       if (isAttributeRef(a) || (a.type !== "graph" && a.type !== "graphs")) continue;
       if (a.type === "graph") out.push(a.value);
       else out.push(...a.value);
@@ -277,7 +301,7 @@ export class Node {
 
   /** Whether any attribute holds a graph (cheaper than subgraphs().length). */
   hasSubgraphs(): boolean {
-    for (const a of this.attributes.values()) if (holdsGraphs(a)) return true;
+    for (const a of this.attributeMap.values()) if (holdsGraphs(a)) return true;
     return false;
   }
 

@@ -18,7 +18,7 @@ export function uncomputableReason(node: Node): string | undefined {
     if (uncomputable(v?.dtype)) return `its input ${i} (${JSON.stringify(v!.name)}) is a ${v!.dtype} tensor, which cannot be compiled`;
   for (const [i, v] of node.outputs.entries())
     if (uncomputable(v?.dtype)) return `its output ${i} (${JSON.stringify(v!.name)}) is a ${v!.dtype} tensor, which cannot be compiled`;
-  for (const [name, a] of node.attributes) {
+  for (const [name, a] of node.attributeMap) {
     if ("ref" in a) continue;
     if (a.type === "tensor" && uncomputable(a.value.dtype))
       return `its attribute ${name} is a ${a.value.dtype} tensor, which cannot be compiled`;
@@ -26,7 +26,7 @@ export function uncomputableReason(node: Node): string | undefined {
     if (a.type === "string" && name === "value_string") return `its attribute ${name} is a string, which cannot be compiled`;
   }
   if (node.opType === "Cast" && (node.domain === "" || node.domain === "ai.onnx")) {
-    const to = node.attributes.get("to");
+    const to = node.attributeMap.get("to");
     if (to && !("ref" in to) && to.type === "int" && [8n, 14n, 15n].includes(to.value))
       return "it casts to a string or complex type, which cannot be compiled";
   }

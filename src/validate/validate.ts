@@ -18,7 +18,7 @@ export type { ValidationProblem } from "./graph-checks.js";
 const isOnnx = (n: Node) => n.domain === "" || n.domain === "ai.onnx";
 
 function attributeProblem(node: Node): string | undefined {
-  for (const [name, a] of node.attributes) {
+  for (const [name, a] of node.attributeMap) {
     if ("ref" in a) continue; // filled in from the calling node
     const want: AttributeType | undefined = expectedAttributeType(node.opType, name);
     if (want && a.type !== want) return `attribute ${name} of ${node.describe()} is ${a.type}, but ONNX defines it as ${want}`;

@@ -111,7 +111,7 @@ function nodeFields(w: WireWriter, { node: n, ctx }: { node: Node; ctx: Ctx }): 
   for (let i = 0, end = writtenCount(outputs); i < end; i++) w.string(2, outputs[i]?.name ?? "");
   if (n.name) w.string(3, n.name);
   w.string(4, n.opType);
-  for (const [name, a] of n.attributes) w.message(5, attributeFields, { name, a, ctx });
+  for (const [name, a] of n.attributeMap) w.message(5, attributeFields, { name, a, ctx });
   if (n.docString) w.string(6, n.docString);
   if (n.domain) w.string(7, n.domain);
   if (n.overload) w.string(8, n.overload);

@@ -14,6 +14,7 @@ import { type ErrorCode, MyriadcError } from "../../util/errors.js";
 import type { Companion } from "../companion.js";
 import {
   decodeModelProto,
+  decodeModelStreamed,
   has,
   type PAttribute,
   type PFunction,
@@ -22,7 +23,9 @@ import {
   type PNode,
   type POpsetId,
   type PStringString,
+  type PTensor,
   type PValueInfo,
+  type StreamedGraph,
   toBigInt,
 } from "./proto/codec.js";
 import { ATTRIBUTE_TYPE, MAX_KNOWN_IR_VERSION } from "./proto/schema.js";
@@ -50,6 +53,30 @@ export const MAX_PROTOBUF_BYTES = 2 ** 31 - 1;
 /** Loads from memory; `file` names the source in messages. */
 export function loadOnnxBytes(bytes: Uint8Array, file = "<buffer>", options: LoadBytesOptions = {}): LoadResult {
   if (bytes.byteLength === 0) throw new MyriadcError("truncated", "is empty (0 bytes), not an ONNX model", { file });
+  return loadStreamed(bytes, file, options) ?? loadDecoded(bytes, file, options);
+}
+
+/**
+ * The usual way for a well-formed file: the graph's nodes, initializers and value_info are
+ * decoded one at a time as they become IR, so a decoded message never outlives its turn
+ * (at 200k nodes the whole decoded tree is as large as the IR). Any problem, in the bytes or
+ * the model, and the file is loaded again by loadDecoded, which reports it exactly as it
+ * always has (whichever of several problems comes first in a full decode).
+ */
+function loadStreamed(bytes: Uint8Array, file: string, options: LoadBytesOptions): LoadResult | undefined {
+  try {
+    const streamed = decodeModelStreamed(bytes);
+    if (!streamed?.graph) return undefined;
+    const loader = new Loader({ file, companion: options.companion });
+    const model = loader.model(streamed.model, streamedLists(streamed.graph));
+    return { model, warnings: loader.warnings, externalFiles: [...loader.externalFiles], fileBytes: bytes.byteLength };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The whole ModelProto decoded first, then built. */
+function loadDecoded(bytes: Uint8Array, file: string, options: LoadBytesOptions): LoadResult {
   let proto: PModel;
   try {
     proto = decodeModelProto(bytes);
@@ -63,7 +90,7 @@ export function loadOnnxBytes(bytes: Uint8Array, file = "<buffer>", options: Loa
   const loader = new Loader({ file, companion: options.companion });
   let model: Model;
   try {
-    model = loader.model(proto);
+    model = loader.model(proto, proto.graph ? decodedLists(proto.graph) : undefined);
   } catch (e) {
     if (e instanceof MyriadcError) throw e;
     // Structurally corrupt files can trip checks deeper in the IR (a name defined twice by one
@@ -71,6 +98,45 @@ export function loadOnnxBytes(bytes: Uint8Array, file = "<buffer>", options: Loa
     throw new MyriadcError("bad-format", `is not a valid ONNX model: ${(e as Error)?.message ?? String(e)}`, { file, cause: e });
   }
   return { model, warnings: loader.warnings, externalFiles: [...loader.externalFiles], fileBytes: bytes.byteLength };
+}
+
+/** A GraphProto's repeated messages, by index, however they are held. */
+interface GraphLists {
+  /** The graph's other fields. */
+  readonly message: PGraph;
+  readonly initializers: number;
+  initializer(i: number): PTensor;
+  readonly nodes: number;
+  node(i: number): PNode;
+  readonly valueInfos: number;
+  valueInfo(i: number): PValueInfo;
+}
+
+function decodedLists(p: PGraph): GraphLists {
+  const initializers = p.initializer ?? [];
+  const nodes = p.node ?? [];
+  const valueInfo = p.value_info ?? [];
+  return {
+    message: p,
+    initializers: initializers.length,
+    initializer: (i) => initializers[i]!,
+    nodes: nodes.length,
+    node: (i) => nodes[i]!,
+    valueInfos: valueInfo.length,
+    valueInfo: (i) => valueInfo[i]!,
+  };
+}
+
+function streamedLists(g: StreamedGraph): GraphLists {
+  return {
+    message: g.message,
+    initializers: g.initializers.length / 2,
+    initializer: (i) => g.decodeTensor(g.initializers, i),
+    nodes: g.nodes.length / 2,
+    node: (i) => g.decodeNode(g.nodes, i),
+    valueInfos: g.valueInfo.length / 2,
+    valueInfo: (i) => g.decodeValueInfo(g.valueInfo, i),
+  };
 }
 
 class Loader {
@@ -85,10 +151,10 @@ class Loader {
     throw new MyriadcError(code, message, { file: this.ctx.file });
   }
 
-  model(p: PModel): Model {
-    if (!has(p, "ir_version") || !p.graph) {
+  model(p: PModel, graphLists: GraphLists | undefined): Model {
+    if (!has(p, "ir_version") || !graphLists) {
       // Random bytes often decode as a few stray fields; a model needs at least these two.
-      this.fail(`is not an ONNX model (${!p.graph ? "no graph" : "no ir_version"} found)`, "bad-format");
+      this.fail(`is not an ONNX model (${!graphLists ? "no graph" : "no ir_version"} found)`, "bad-format");
     }
     const irVersion = Number(toBigInt(p.ir_version));
     if (!Number.isSafeInteger(irVersion) || irVersion < 1)
@@ -106,7 +172,7 @@ class Loader {
     }
     for (const f of p.functions ?? []) this.functionKeys.add(functionKey(f.domain ?? "", f.name ?? "", f.overload ?? ""));
     const functions = (p.functions ?? []).map((f) => this.function(f));
-    const graph = this.graph(p.graph, undefined, this.opsets);
+    const graph = this.graph(graphLists, undefined, this.opsets);
     const model = new Model(graph, {
       irVersion,
       opsetImports: this.opsets,
@@ -142,7 +208,8 @@ class Loader {
     const body = new Graph(name);
     for (const inputName of f.input ?? []) body.addInput(new Value(inputName));
     const valueInfo = this.valueInfoMap(f.value_info ?? []);
-    this.nodes(body, f.node ?? [], opsets);
+    const nodes = f.node ?? [];
+    this.nodes(body, nodes.length, (i) => nodes[i]!, opsets);
     for (const outName of f.output ?? []) {
       const v = body.lookup(outName);
       if (!v) this.fail(`function ${JSON.stringify(name)} output ${JSON.stringify(outName)} is not defined in its body`);
@@ -170,7 +237,8 @@ class Loader {
     return m;
   }
 
-  private graph(p: PGraph, parent: Node | undefined, opsets: Map<string, number>): Graph {
+  private graph(lists: GraphLists, parent: Node | undefined, opsets: Map<string, number>): Graph {
+    const p = lists.message;
     const g = new Graph(p.name ?? "");
     g.parent = parent;
     g.docString = p.doc_string || undefined;
@@ -183,7 +251,8 @@ class Loader {
     }
     const where = parent ? ` in a subgraph of ${parent.describe()}` : "";
 
-    for (const tp of p.initializer ?? []) {
+    for (let i = 0; i < lists.initializers; i++) {
+      const tp = lists.initializer(i);
       if (!tp.name) this.fail(`an initializer${where} has no name`, "bad-format");
       if (g.value(tp.name)) this.fail(`initializer ${JSON.stringify(tp.name)}${where} is defined twice`);
       const t = tensorFromProto(tp, this.ctx);
@@ -217,8 +286,7 @@ class Loader {
       g.addInput(v);
     }
 
-    const valueInfo = this.valueInfoMap(p.value_info ?? []);
-    this.nodes(g, p.node ?? [], opsets);
+    this.nodes(g, lists.nodes, (i) => lists.node(i), opsets);
 
     for (const vi of p.output ?? []) {
       const name = vi.name ?? "";
@@ -228,6 +296,11 @@ class Loader {
       if (type) v.type = type;
       this.copyInfo(v, vi);
       g.addOutput(v);
+    }
+    const valueInfo = new Map<string, PValueInfo>();
+    for (let i = 0; i < lists.valueInfos; i++) {
+      const vi = lists.valueInfo(i);
+      if (vi.name) valueInfo.set(vi.name, vi);
     }
     this.applyValueInfo(g, valueInfo);
     return g;
@@ -254,11 +327,17 @@ class Loader {
     if (vi.metadata_props?.length) v.metadataProps = entries(vi.metadata_props);
   }
 
-  /** Phase 1: create nodes and define their outputs. Phase 2: subgraphs and inputs. */
-  private nodes(g: Graph, list: readonly PNode[], opsets: Map<string, number>): void {
+  /**
+   * Phase 1: create nodes and define their outputs. Phase 2: subgraphs and inputs. A node
+   * whose inputs are all defined here already and whose attributes hold no graph is finished
+   * at once, as long as every node before it was, which gives the same graph (the same
+   * use-list order too) without keeping its decoded message for phase 2.
+   */
+  private nodes(g: Graph, count: number, nodeAt: (i: number) => PNode, opsets: Map<string, number>): void {
     const where = g.parent ? ` in a subgraph of ${g.parent.describe()}` : "";
-    const created: [Node, PNode][] = [];
-    for (const pn of list) {
+    const deferred: [Node, PNode][] = [];
+    for (let i = 0; i < count; i++) {
+      const pn = nodeAt(i);
       const domain = pn.domain ?? "";
       const node = new Node({
         opType: pn.op_type ?? "",
@@ -283,9 +362,10 @@ class Loader {
       });
       node.appendOutputs(outputs);
       g.appendNode(node);
-      created.push([node, pn]);
+      if (deferred.length === 0 && this.finishNow(g, node, pn, opsets)) continue;
+      deferred.push([node, pn]);
     }
-    for (const [node, pn] of created) {
+    for (const [node, pn] of deferred) {
       for (const a of pn.attribute ?? []) {
         const name = a.name ?? "";
         if (!name) this.fail(`${node.describe()} has an attribute without a name`, "bad-format");
@@ -308,6 +388,30 @@ class Loader {
     }
   }
 
+  /** Phase 2 for one node right away, when nothing it needs is missing; false (and nothing done) otherwise. */
+  private finishNow(g: Graph, node: Node, pn: PNode, opsets: Map<string, number>): boolean {
+    const list = pn.attribute ?? [];
+    for (const a of list)
+      if (!a.name || a.g || a.graphs?.length || a.type === ATTRIBUTE_TYPE.GRAPH || a.type === ATTRIBUTE_TYPE.GRAPHS) return false;
+    const names = pn.input ?? [];
+    const inputs: (Value | undefined)[] = [];
+    for (const name of names) {
+      // Defined in this graph so far; anything else (a later node, an enclosing graph) waits for phase 2.
+      const v = name === "" ? undefined : g.value(name);
+      if (name !== "" && !v) return false;
+      inputs.push(v);
+    }
+    let attributes: [string, Attribute][];
+    try {
+      attributes = list.map((a) => [a.name!, this.attribute(a, node, opsets)]);
+    } catch {
+      return false; // phase 2 reports it, after every node's phase 1 as always
+    }
+    for (const [name, a] of attributes) node.setAttribute(name, a);
+    node.appendInputs(inputs);
+    return true;
+  }
+
   private attribute(a: PAttribute, owner: Node | undefined, opsets: Map<string, number>): Attribute {
     const name = a.name ?? "";
     const what = owner ? `attribute ${JSON.stringify(name)} of ${owner.describe()}` : `attribute ${JSON.stringify(name)}`;
@@ -323,7 +427,7 @@ class Loader {
     };
     const graph = (pg: NonNullable<PAttribute["g"]>) => {
       if (!owner) this.fail(`${what}: function attribute defaults cannot hold graphs`, "unsupported");
-      return this.graph(pg, owner, opsets);
+      return this.graph(decodedLists(pg), owner, opsets);
     };
     switch (type) {
       case "float":

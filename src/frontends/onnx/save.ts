@@ -90,7 +90,7 @@ export function totalTensorBytes(model: Model): number {
   const visit = (g: Graph): void => {
     for (const v of g.initializers.values()) n += v.initializer?.byteLength ?? 0;
     for (const node of g.nodes) {
-      for (const a of node.attributes.values()) if (!isAttributeRef(a) && a.type === "tensor") n += a.value.byteLength;
+      for (const a of node.attributeMap.values()) if (!isAttributeRef(a) && a.type === "tensor") n += a.value.byteLength;
       for (const sg of node.subgraphs()) visit(sg);
     }
   };

@@ -99,7 +99,7 @@ function mixString(h: number, s: string): number {
 
 /** A node's attributes as `name=key` in name order (code-unit order: localeCompare would load ICU's collator for nothing). */
 function attributeKeys(node: Node, contents: ContentIds): string[] {
-  return [...node.attributes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, a]) => `${k}=${attributeKey(a, contents)}`);
+  return [...node.attributeMap].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, a]) => `${k}=${attributeKey(a, contents)}`);
 }
 
 /**
@@ -157,7 +157,7 @@ class NodeTable {
 
   /** The earlier equal node; when there is none, `node` is recorded as the first of its kind. */
   matchOrAdd(node: Node): Node | undefined {
-    const attrs = node.attributes.size ? attributeKeys(node, this.contents) : undefined;
+    const attrs = node.attributeMap.size ? attributeKeys(node, this.contents) : undefined;
     const h = this.hash(node, attrs);
     const entry = this.byHash.get(h);
     if (entry === undefined) this.byHash.set(h, node);

@@ -183,3 +183,127 @@ export function toLong(v: bigint, unsigned = false): Long {
   const u = BigInt.asUintN(64, v);
   return new Long(Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0, unsigned);
 }
+
+// --- streamed decoding ----------------------------------------------------------------------
+
+/** Where the occurrences of one repeated field are in the bytes: payload start and length, pairs. */
+export type FieldSpans = number[];
+
+/**
+ * A GraphProto whose node (1), initializer (5) and value_info (13) fields are left
+ * undecoded: each is decoded on its own when the loader gets to it, so the decoded message
+ * is garbage right after it became IR, instead of all of them living through the load.
+ */
+export interface StreamedGraph {
+  /** The other fields, decoded. */
+  readonly message: PGraph;
+  readonly nodes: FieldSpans;
+  readonly initializers: FieldSpans;
+  readonly valueInfo: FieldSpans;
+  /** Decodes the message at span `i` (0-based) of a list. */
+  decodeNode(spans: FieldSpans, i: number): PNode;
+  decodeTensor(spans: FieldSpans, i: number): PTensor;
+  decodeValueInfo(spans: FieldSpans, i: number): PValueInfo;
+}
+
+const ValueInfoProtoType = root.lookupType("onnx.ValueInfoProto");
+
+/**
+ * The top-level fields of a message at [start, end): the spans of the `split` fields, and
+ * every other field's bytes copied together in order. Undefined when the bytes are not
+ * well-formed at this level (or use groups): the caller then decodes the whole message the
+ * usual way, which reports the problem as it always has.
+ */
+function splitTopLevel(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  split: readonly number[],
+): { rest: Uint8Array; spans: FieldSpans[] } | undefined {
+  const spans: FieldSpans[] = split.map(() => []);
+  const kept: number[] = [];
+  let keptBytes = 0;
+  let pos = start;
+  const varint = (): number | undefined => {
+    let v = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      if (pos >= end) return undefined;
+      const b = bytes[pos++]!;
+      v += (b & 0x7f) * scale;
+      if ((b & 0x80) === 0) return v;
+      scale *= 128;
+    }
+    return undefined;
+  };
+  while (pos < end) {
+    const fieldStart = pos;
+    const tag = varint();
+    if (tag === undefined) return undefined;
+    const field = Math.floor(tag / 8);
+    const wire = tag % 8;
+    if (field === 0) return undefined;
+    let payload = -1;
+    let length = 0;
+    if (wire === 0) {
+      if (varint() === undefined) return undefined;
+    } else if (wire === 1) pos += 8;
+    else if (wire === 5) pos += 4;
+    else if (wire === 2) {
+      const n = varint();
+      if (n === undefined) return undefined;
+      payload = pos;
+      length = n;
+      pos += n;
+    } else return undefined;
+    if (pos > end) return undefined;
+    const k = split.indexOf(field);
+    if (k < 0) {
+      kept.push(fieldStart, pos);
+      keptBytes += pos - fieldStart;
+    } else if (payload < 0) return undefined;
+    else spans[k]!.push(payload, length);
+  }
+  // The same kind of array as the input: protobufjs decodes strings of a Node Buffer with Node's own UTF-8 decoder.
+  const rest = typeof Buffer !== "undefined" && Buffer.isBuffer(bytes) ? Buffer.allocUnsafe(keptBytes) : new Uint8Array(keptBytes);
+  for (let i = 0, at = 0; i < kept.length; i += 2) {
+    rest.set(bytes.subarray(kept[i]!, kept[i + 1]!), at);
+    at += kept[i + 1]! - kept[i]!;
+  }
+  return { rest, spans };
+}
+
+/**
+ * A ModelProto decoded with its graph streamed, or undefined when the file is not
+ * well-formed at the top two levels or has its graph field more than once (protobuf merges
+ * repeated occurrences): then decodeModelProto is the way.
+ */
+export function decodeModelStreamed(bytes: Uint8Array): { model: PModel; graph: StreamedGraph | undefined } | undefined {
+  const top = splitTopLevel(bytes, 0, bytes.byteLength, [7]);
+  if (!top) return undefined;
+  const [graphSpan] = top.spans as [FieldSpans];
+  if (graphSpan.length > 2) return undefined;
+  const model = decodeModelProto(top.rest);
+  if (graphSpan.length === 0) return { model, graph: undefined };
+  const [at, length] = graphSpan as [number, number];
+  const g = splitTopLevel(bytes, at, at + length, [1, 5, 13]);
+  if (!g) return undefined;
+  const [nodes, initializers, valueInfo] = g.spans as [FieldSpans, FieldSpans, FieldSpans];
+  const reader = protobuf.Reader.create(bytes);
+  const decodeAt = <T>(type: protobuf.Type, spans: FieldSpans, i: number): T => {
+    reader.pos = spans[2 * i]!;
+    return type.decode(reader, spans[2 * i + 1]!) as unknown as T;
+  };
+  return {
+    model,
+    graph: {
+      message: GraphProtoType.decode(g.rest) as unknown as PGraph,
+      nodes,
+      initializers,
+      valueInfo,
+      decodeNode: (spans, i) => decodeAt<PNode>(NodeProtoType, spans, i),
+      decodeTensor: (spans, i) => decodeAt<PTensor>(TensorProtoType, spans, i),
+      decodeValueInfo: (spans, i) => decodeAt<PValueInfo>(ValueInfoProtoType, spans, i),
+    },
+  };
+}
