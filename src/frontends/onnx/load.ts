@@ -63,7 +63,7 @@ export function loadOnnxBytes(bytes: Uint8Array, file = "<buffer>", options: Loa
  * the model, and the file is loaded again by loadDecoded, which reports it exactly as it
  * always has (whichever of several problems comes first in a full decode).
  */
-function loadStreamed(bytes: Uint8Array, file: string, options: LoadBytesOptions): LoadResult | undefined {
+export function loadStreamed(bytes: Uint8Array, file: string, options: LoadBytesOptions = {}): LoadResult | undefined {
   try {
     const streamed = decodeModelStreamed(bytes);
     if (!streamed?.graph) return undefined;
@@ -75,8 +75,8 @@ function loadStreamed(bytes: Uint8Array, file: string, options: LoadBytesOptions
   }
 }
 
-/** The whole ModelProto decoded first, then built. */
-function loadDecoded(bytes: Uint8Array, file: string, options: LoadBytesOptions): LoadResult {
+/** The whole ModelProto decoded first, then built (exported for the test that the two ways agree). */
+export function loadDecoded(bytes: Uint8Array, file: string, options: LoadBytesOptions = {}): LoadResult {
   let proto: PModel;
   try {
     proto = decodeModelProto(bytes);
