@@ -73,7 +73,10 @@ export class Graph {
     if (!list) {
       list = new Array<Node>(this.nodeCount);
       let i = 0;
-      for (let n = this.firstNode; n; n = n.nextInGraph) list[i++] = n;
+      for (let n = this.firstNode; n; n = n.nextInGraph) {
+        n.indexInGraph = i;
+        list[i++] = n;
+      }
       this.nodeSnapshot = list;
     }
     countVisits(list.length);

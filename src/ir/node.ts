@@ -72,6 +72,13 @@ export class Node {
   prevInGraph: Node | undefined;
   /** @internal */
   nextInGraph: Node | undefined;
+  /**
+   * @internal The node's position in its graph's latest node snapshot (`graph.nodes`), set
+   * when the snapshot is taken: whole-graph algorithms read positions without a Map.
+   */
+  indexInGraph: number;
+  /** @internal the worklist this node is queued in (src/passes/rewrite/engine.ts), so queuing needs no Set */
+  queuedIn: object | undefined;
   private _name: string;
   // Sized exactly when first filled: an array grown from empty reserves room for 17.
   private _inputs: (Value | undefined)[] = [];
@@ -91,6 +98,8 @@ export class Node {
     this.graph = undefined;
     this.prevInGraph = undefined;
     this.nextInGraph = undefined;
+    this.indexInGraph = -1;
+    this.queuedIn = undefined;
     const given = init.attributes instanceof Map ? init.attributes : Object.entries(init.attributes ?? {});
     this._attributes = undefined;
     if (given instanceof Map ? given.size > 0 : given.length > 0) {

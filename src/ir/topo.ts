@@ -39,10 +39,9 @@ function forEachDependency(node: Node, visit: (producer: Node) => void): void {
  * algorithm with a heap of positions: O(edges + nodes log nodes).
  */
 export function topologicalOrder(graph: Graph): Node[] {
+  // Taking the snapshot sets each node's indexInGraph: positions without a Map.
   const nodes = graph.nodes;
   const count = nodes.length;
-  const position = new Map<Node, number>();
-  for (let i = 0; i < count; i++) position.set(nodes[i]!, i);
   // Dependencies as positions, flattened: deps of node i are depList[depStart[i] .. depStart[i+1]).
   const depStart = new Int32Array(count + 1);
   const depList: number[] = [];
@@ -50,9 +49,10 @@ export function topologicalOrder(graph: Graph): Node[] {
   for (let i = 0; i < count; i++) {
     depStart[i] = depList.length;
     forEachDependency(nodes[i]!, (dep) => {
-      const at = position.get(dep);
       // Dependencies on nodes of enclosing graphs are satisfied outside this graph.
-      if (at === undefined || at === i) return;
+      if (dep.graph !== graph) return;
+      const at = dep.indexInGraph;
+      if (at === i) return;
       depList.push(at);
       if (at > i) sorted = false;
     });

@@ -48,15 +48,24 @@ export function replaceNode(node: Node, outs: readonly (Value | undefined)[]): v
   g.removeNode(node, { force: true });
 }
 
-/** A FIFO of nodes, each present at most once. */
+/**
+ * A FIFO of nodes, each present at most once. Membership is a mark on the node (`queuedIn`)
+ * rather than a Set of every node in the graph; a node another live worklist has marked is
+ * tracked in a Set of this one's own.
+ */
 class Worklist {
   private readonly items: Node[] = [];
   private head = 0;
-  private readonly queued = new Set<Node>();
+  private readonly alsoQueued = new Set<Node>();
+
+  private has(node: Node): boolean {
+    return node.queuedIn === this || this.alsoQueued.has(node);
+  }
 
   push(node: Node | undefined): void {
-    if (!node || this.queued.has(node)) return;
-    this.queued.add(node);
+    if (!node || this.has(node)) return;
+    if (node.queuedIn === undefined) node.queuedIn = this;
+    else this.alsoQueued.add(node);
     this.items.push(node);
   }
 
@@ -69,13 +78,19 @@ class Worklist {
   pop(): Node | undefined {
     if (this.head === this.items.length) return undefined;
     const n = this.items[this.head++]!;
-    this.queued.delete(n);
+    if (n.queuedIn === this) n.queuedIn = undefined;
+    else this.alsoQueued.delete(n);
     // Drop consumed entries now and then so a long run does not hold every node twice.
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items.splice(0, this.head);
       this.head = 0;
     }
     return n;
+  }
+
+  /** Unmarks what is still queued (a run that stops early must not leave marks behind). */
+  clear(): void {
+    while (this.pop());
   }
 }
 
@@ -145,6 +160,7 @@ export function rewriteGraph(graph: Graph, rules: readonly RewriteRule[], option
       break;
     }
   }
+  work.clear();
   const skipped = [...skips.values()].flat().filter((s) => s.node.graph !== undefined);
   return { counts, rewrites, skipped, hitLimit };
 }
