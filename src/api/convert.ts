@@ -124,10 +124,15 @@ function quantize(model: Model, options: ConvertOptions): QuantizationReport | u
   const mode = options.dequantize ? "dequantized" : "exact";
   // The operators the lowering computes; QuantizeLinear/DequantizeLinear are the pairs and the model's boundaries.
   let ops = 0;
-  for (const [op, n] of quantizedOps(model.graph)) if (!/(^|::)(Quantize|Dequantize)Linear$/.test(op)) ops += n;
+  let qdq = 0;
+  for (const [op, n] of quantizedOps(model.graph))
+    if (/(^|::)(Quantize|Dequantize)Linear$/.test(op)) qdq += n;
+    else ops += n;
   let pairs = 0;
   let weights = 0;
-  if (options.dequantize || myriad) {
+  // Pairs and quantized weights are QuantizeLinear/DequantizeLinear nodes: without one there is
+  // nothing to rewrite, and no reason to infer the model's shapes once more.
+  if (qdq > 0 && (options.dequantize || myriad)) {
     runPipeline(model, [shapeInferencePass]);
     ({ pairs, weights } = options.dequantize
       ? dequantizeGraph(model.graph)
