@@ -180,8 +180,8 @@ export interface ConvertReport {
 }
 
 export interface ConvertResult {
-  /** The IR document (.xml text, without the pair record writeConverted adds). */
-  xml: string;
+  /** The IR document (.xml text, without the pair record writeConverted adds), made on first read: writeConverted streams `net` instead. */
+  readonly xml: string;
   /** The same document as a tree (what writeConverted writes). */
   net: IrNet;
   /** Its weights (.bin) in one buffer, made on first read; writeConverted streams `weights` instead. */
@@ -215,8 +215,12 @@ export function convert(input: ModelInput, options: ConvertOptions & { file?: st
   const ir = convertToIr(model, file, { ...options, parameters: options.parameters ?? { input_model: file } });
   const remaining = target === "myriad" ? lintOpenvino(ir.openvino, valueTypes(ir.openvino, file)) : [];
   let readBack: Model | undefined;
+  let xml: string | undefined;
   return {
-    xml: encodeIrXml(ir.net),
+    get xml() {
+      xml ??= encodeIrXml(ir.net);
+      return xml;
+    },
     net: ir.net,
     get bin() {
       return ir.weights;
@@ -257,8 +261,12 @@ export function emitIr(
     parameters: options.parameters ?? { input_model: file },
     types,
   });
+  let xml: string | undefined;
   return {
-    xml: encodeIrXml(emitted.net),
+    get xml() {
+      xml ??= encodeIrXml(emitted.net);
+      return xml;
+    },
     net: emitted.net,
     get bin() {
       return emitted.weights;
