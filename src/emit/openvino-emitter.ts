@@ -67,7 +67,10 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
   // is one frozen object shared by all of them, not a copy each.
   const shared = <T>(cache: Map<string, T>, key: string, make: () => T): T => {
     let x = cache.get(key);
-    if (x === undefined) cache.set(key, (x = Object.freeze(make())));
+    if (x === undefined) {
+      x = Object.freeze(make());
+      cache.set(key, x);
+    }
     return x;
   };
   const tuples = new Map<string, [string, string]>();
@@ -75,7 +78,10 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
   const dimsOf = new Map<Value, string[]>();
   const dimStrings = (v: Value, dims: readonly number[]): string[] => {
     let d = dimsOf.get(v);
-    if (!d) dimsOf.set(v, (d = Object.freeze(dims.map(String)) as string[]));
+    if (!d) {
+      d = Object.freeze(dims.map(String)) as string[];
+      dimsOf.set(v, d);
+    }
     return d;
   };
   const orders = new Map<string, string[]>();
