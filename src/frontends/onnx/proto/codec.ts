@@ -209,6 +209,15 @@ export interface StreamedGraph {
 const ValueInfoProtoType = root.lookupType("onnx.ValueInfoProto");
 
 /**
+ * A new array of the input's kind: a Node Buffer gets a Buffer, because protobufjs decodes
+ * the strings of a Buffer with Node's UTF-8 decoder and those of a plain array with its own.
+ */
+function sameKind(bytes: Uint8Array, length: number): Uint8Array {
+  const kind = bytes.constructor as { allocUnsafe?: (n: number) => Uint8Array };
+  return typeof kind.allocUnsafe === "function" ? kind.allocUnsafe(length) : new Uint8Array(length);
+}
+
+/**
  * The top-level fields of a message at [start, end): the spans of the `split` fields, and
  * every other field's bytes copied together in order. Undefined when the bytes are not
  * well-formed at this level (or use groups): the caller then decodes the whole message the
@@ -264,8 +273,7 @@ function splitTopLevel(
     } else if (payload < 0) return undefined;
     else spans[k]!.push(payload, length);
   }
-  // The same kind of array as the input: protobufjs decodes strings of a Node Buffer with Node's own UTF-8 decoder.
-  const rest = typeof Buffer !== "undefined" && Buffer.isBuffer(bytes) ? Buffer.allocUnsafe(keptBytes) : new Uint8Array(keptBytes);
+  const rest = sameKind(bytes, keptBytes);
   for (let i = 0, at = 0; i < kept.length; i += 2) {
     rest.set(bytes.subarray(kept[i]!, kept[i + 1]!), at);
     at += kept[i + 1]! - kept[i]!;
