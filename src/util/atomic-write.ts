@@ -3,7 +3,7 @@
  * renamed over the target only once complete, so a crash or error never leaves a partial
  * output behind.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync, writevSync } from "node:fs";
 import { dirname } from "node:path";
 import { MyriadcError } from "./errors.js";
 import { removeStaleTemporaries, tempPathFor } from "./temp-files.js";
@@ -38,7 +38,46 @@ export type FileContents = readonly Uint8Array[] | ((write: (piece: Uint8Array) 
 /** Pieces smaller than this are gathered and written together, so many small pieces cost few system calls. */
 const GATHER_BYTES = 1 << 20;
 
+/** Buffers handed to one writev call at most (Linux's IOV_MAX is 1024). */
+const WRITEV_PIECES = 1024;
+
+/**
+ * Writes buffers that stay valid until the end (a model's pieces: views on its weights and
+ * the encoder's buffers) with writev, so no byte is copied on the way to the file.
+ */
+export function writePieces(fd: number, pieces: readonly Uint8Array[]): void {
+  let i = 0;
+  let offset = 0; // bytes of pieces[i] already written
+  while (i < pieces.length) {
+    if (offset >= pieces[i]!.byteLength) {
+      i++;
+      offset = 0;
+      continue;
+    }
+    const batch = [pieces[i]!.subarray(offset)];
+    for (let j = i + 1; j < pieces.length && batch.length < WRITEV_PIECES; j++) if (pieces[j]!.byteLength > 0) batch.push(pieces[j]!);
+    let written = writevSync(fd, batch);
+    if (written <= 0) throw new Error("writev wrote nothing");
+    // Past the pieces written whole, and into the one written in part.
+    while (written > 0 && i < pieces.length) {
+      const left = pieces[i]!.byteLength - offset;
+      if (written >= left) {
+        written -= left;
+        i++;
+        offset = 0;
+      } else {
+        offset += written;
+        written = 0;
+      }
+    }
+  }
+}
+
 function writeAll(fd: number, contents: FileContents): void {
+  if (typeof contents !== "function") {
+    writePieces(fd, contents);
+    return;
+  }
   const writeOut = (c: Uint8Array) => {
     let off = 0;
     while (off < c.byteLength) off += writeSync(fd, c, off, c.byteLength - off);
@@ -49,7 +88,7 @@ function writeAll(fd: number, contents: FileContents): void {
     if (fill > 0) writeOut(stage!.subarray(0, fill));
     fill = 0;
   };
-  // A piece is copied or written before the next one is taken: producers may reuse buffers.
+  // Produced pieces: each is copied or written before the next one is taken, as producers may reuse buffers.
   const write = (c: Uint8Array) => {
     if (c.byteLength >= GATHER_BYTES / 4) {
       flush();
@@ -61,8 +100,7 @@ function writeAll(fd: number, contents: FileContents): void {
     stage.set(c, fill);
     fill += c.byteLength;
   };
-  if (typeof contents === "function") contents(write);
-  else for (const c of contents) write(c);
+  contents(write);
   flush();
 }
 
