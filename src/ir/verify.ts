@@ -45,7 +45,7 @@ export function verifyModel(model: Model): VerifyProblem[] {
   const functionKey = (domain: string, name: string, overload: string) => `${normalizeDomain(domain)}\u0000${name}\u0000${overload}`;
   const functions = new Set(model.functions.map((f) => functionKey(f.domain, f.name, f.overload)));
   for (const node of model.graph.allNodes()) {
-    if (functions.has(functionKey(node.domain, node.opType, node.overload))) continue;
+    if (functions.size > 0 && functions.has(functionKey(node.domain, node.opType, node.overload))) continue;
     const imported = model.opsetVersion(node.domain);
     if (imported === undefined) {
       problems.push({
@@ -82,16 +82,19 @@ export function verifyGraph(graph: Graph, problems: VerifyProblem[] = [], outerN
       problems.push({ severity: "error", value: v, message: `${what} has an empty name${where}` });
       return;
     }
+    // A name defined once (the usual case) is looked up once and added.
     if (defined.has(v.name)) {
       problems.push({ severity: "error", value: v, message: `value name ${JSON.stringify(v.name)} is defined more than once${where}` });
-    } else if (outerNames.has(v.name)) {
-      problems.push({
-        severity: "warning",
-        value: v,
-        message: `value ${JSON.stringify(v.name)}${where} shadows a value of an enclosing graph`,
-      });
+    } else {
+      if (outerNames.has(v.name)) {
+        problems.push({
+          severity: "warning",
+          value: v,
+          message: `value ${JSON.stringify(v.name)}${where} shadows a value of an enclosing graph`,
+        });
+      }
+      defined.set(v.name, defined.size);
     }
-    if (!defined.has(v.name)) defined.set(v.name, defined.size);
     if (v.graph !== graph)
       problems.push({ severity: "error", value: v, message: `value ${JSON.stringify(v.name)} is listed in a graph that does not own it` });
   };
