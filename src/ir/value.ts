@@ -43,6 +43,13 @@ export class UseEntry implements Use {
   }
 }
 
+let stamps = 0;
+
+/** @internal A value stamp larger than every stamp handed out before (see Value.stamp). */
+export function nextValueStamp(): number {
+  return stamps++;
+}
+
 export class Value {
   name: string;
   type: ValueType | undefined;
@@ -57,6 +64,12 @@ export class Value {
   initializer: Tensor | undefined;
   /** Sparse constant payload when the value is a sparse initializer. */
   sparseInitializer: SparseTensor | undefined;
+  /**
+   * @internal A number a whole-graph pass may stamp on the value (CSE numbers the values it
+   * has seen); stamps come from nextValueStamp, so a stale one is always smaller than the
+   * stamps of the current run. A field rather than a Map of every value.
+   */
+  stamp: number;
   private _uses: UseEntry[] = [];
 
   constructor(name: string, type?: ValueType) {
@@ -69,6 +82,7 @@ export class Value {
     this.producerOutput = -1;
     this.initializer = undefined;
     this.sparseInitializer = undefined;
+    this.stamp = -1;
   }
 
   get uses(): readonly Use[] {

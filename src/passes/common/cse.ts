@@ -12,7 +12,7 @@ import { type Attribute, isAttributeRef } from "../../ir/attribute.js";
 import type { Graph } from "../../ir/graph.js";
 import type { Model } from "../../ir/model.js";
 import type { Node } from "../../ir/node.js";
-import type { Value } from "../../ir/value.js";
+import { nextValueStamp, type Value } from "../../ir/value.js";
 import { onnxOp } from "../../ops/onnx/registry.js";
 import { ContentIds } from "../../util/content-ids.js";
 import type { Pass, PassResult } from "../pass.js";
@@ -108,9 +108,12 @@ function attributeKeys(node: Node, contents: ContentIds): string[] {
  * by a numeric hash of the same, then compared, so no per-node key string is built.
  */
 class NodeTable {
-  /** Local values (inputs, initializers, outputs of nodes kept), numbered in graph order. */
-  readonly ids = new Map<Value, number>();
-  private next = 0;
+  /**
+   * Local values (inputs, initializers, outputs of nodes kept) get a stamp of this run: at
+   * least `first`. A value of an enclosing graph has an older one (its table started first),
+   * and values of nested graphs, stamped in between, are never read here.
+   */
+  private readonly first = nextValueStamp();
   private readonly byHash = new Map<number, Node | Node[]>();
   /** Attribute keys of the nodes in the table that have attributes. */
   private readonly attributes = new Map<Node, string[]>();
@@ -118,20 +121,23 @@ class NodeTable {
   constructor(private readonly contents: ContentIds) {}
 
   define(v: Value): void {
-    this.ids.set(v, this.next++);
+    v.stamp = nextValueStamp();
+  }
+
+  private isLocal(v: Value): boolean {
+    return v.stamp >= this.first;
   }
 
   private inputHash(h: number, v: Value | undefined): number {
     if (!v) return mix(h, 0x2d);
-    const id = this.ids.get(v);
-    return id === undefined ? mixString(mix(h, 0x6f), v.name) : mix(mix(h, 0x69), id);
+    return this.isLocal(v) ? mix(mix(h, 0x69), v.stamp) : mixString(mix(h, 0x6f), v.name);
   }
 
   private sameInput(a: Value | undefined, b: Value | undefined): boolean {
     if (a === b) return true;
     if (!a || !b) return false;
     // Values of enclosing graphs compare by name; local ones by identity.
-    return !this.ids.has(a) && !this.ids.has(b) && a.name === b.name;
+    return !this.isLocal(a) && !this.isLocal(b) && a.name === b.name;
   }
 
   private hash(node: Node, attrs: readonly string[] | undefined): number {
