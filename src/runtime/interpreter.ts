@@ -13,11 +13,14 @@ import { shapeSize } from "../ir/shape.js";
 import type { Tensor } from "../ir/tensor.js";
 import { topologicalOrder } from "../ir/topo.js";
 import type { Value } from "../ir/value.js";
+import { type RunBuffers, withRunBuffers } from "../ops/kernels/buffers.js";
+import { fp16BitsOf } from "../ops/kernels/fp16-constant.js";
 import { MAX_TENSOR_ELEMENTS, type NdArray, ndCast, ndToTensor } from "../ops/ndarray.js";
 import type { OvPortInfo, OvPortType } from "../ops/openvino/op-def.js";
 import { openvinoOp } from "../ops/openvino/registry.js";
 import { MyriadcError } from "../util/errors.js";
 import { checkTensorSize } from "../util/limits.js";
+import { LiveBuffers } from "./live-buffers.js";
 import { nodeError, noKernelError } from "./op-errors.js";
 import { roundResult, runValueOf } from "./rounding.js";
 
@@ -76,16 +79,34 @@ function checkInferred(node: Node, types: readonly OvPortType[], outs: readonly 
 const isInteger = (dtype: NdArray["dtype"]) => dtypeInfo(dtype).kind === "int" || dtypeInfo(dtype).kind === "uint";
 
 export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor>, options: RunOptions = {}): Map<string, Tensor> {
+  return withRunBuffers((pool) => runWithBuffers(model, feeds, options, pool));
+}
+
+function runWithBuffers(model: Model, feeds: ReadonlyMap<string, Tensor>, options: RunOptions, pool: RunBuffers): Map<string, Tensor> {
   const g = model.graph;
   const fp16 = options.fp16 ?? false;
   const order = topologicalOrder(g);
-  // Without an observer a value is dropped after its last reader, so a run holds only live tensors.
+  // Without an observer a value is dropped after its last reader, so a run holds only live
+  // tensors, and their buffers are reused for later results.
   const keepAll = options.observe !== undefined;
   const readers = new Map<Value, number>();
   if (!keepAll) for (const n of order) for (const v of n.inputs) if (v) readers.set(v, (readers.get(v) ?? 0) + 1);
   const outputs = new Set(g.outputs);
+  const live = new LiveBuffers(pool);
   const values = new Map<Value, NdArray>();
   const initializers = new Map<Value, NdArray>();
+  const store = (v: Value, a: NdArray) => {
+    values.set(v, a);
+    live.hold(a);
+  };
+  const drop = (v: Value) => {
+    for (const held of [values, initializers]) {
+      const a = held.get(v);
+      if (!a) continue;
+      held.delete(v);
+      live.release(a);
+    }
+  };
   const read = (v: Value): NdArray | undefined => {
     let a = values.get(v);
     if (!a && v.initializer) {
@@ -93,6 +114,7 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
       if (!a) {
         a = runValueOf(v.initializer, fp16);
         initializers.set(v, a);
+        live.hold(a);
       }
     }
     return a;
@@ -108,7 +130,7 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
       );
     // An integer feed takes the input's declared type, as the device converts it (I64 inputs become I32 on MYRIAD).
     const given = runValueOf(t, fp16);
-    values.set(v, v.dtype && v.dtype !== given.dtype && isInteger(v.dtype) && isInteger(given.dtype) ? ndCast(given, v.dtype) : given);
+    store(v, v.dtype && v.dtype !== given.dtype && isInteger(v.dtype) && isInteger(given.dtype) ? ndCast(given, v.dtype) : given);
   }
   for (const node of order) {
     const def = openvinoOp(node.opType);
@@ -138,19 +160,20 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
     node.outputs.forEach((v, i) => {
       const r = outs[i];
       if (!v || !r) return;
-      // Results made of input elements (and results sharing their input's data) are rounded already.
-      if (!def.exact && !inputs.some((a) => a?.data === r.data)) roundResult(r, fp16);
-      values.set(v, r);
+      // Results made of input elements (and results sharing their input's data) are rounded
+      // already. A float16 constant is compared by identity, so that its bits stay undecoded
+      // (rounding a copy of its doubles again would change nothing).
+      const shared = inputs.some((a) => a !== undefined && (a === r || (!fp16BitsOf(a) && a.data === r.data)));
+      if (!def.exact && !shared) roundResult(r, fp16);
+      // An output nothing reads is dropped at once (MaxPool's indices, for one).
+      if (keepAll || outputs.has(v) || readers.has(v)) store(v, r);
     });
     if (!keepAll)
       for (const v of node.inputs) {
         if (!v) continue;
         const left = readers.get(v)! - 1;
         readers.set(v, left);
-        if (left === 0 && !outputs.has(v)) {
-          values.delete(v);
-          initializers.delete(v);
-        }
+        if (left === 0 && !outputs.has(v)) drop(v);
       }
   }
   if (options.observe) {

@@ -85,6 +85,19 @@ export function fp16ArrayToFloat32(src: Uint16Array, dst: Float32Array = new Flo
   return dst;
 }
 
+let fp16DoubleTable: Float64Array | undefined;
+
+/**
+ * float16 values as doubles into `dst` from `dstOffset` (the kernels compute in double):
+ * one lookup per element in a table of all 65,536 values, widened once from the float32 one.
+ */
+export function fp16ArrayToFloat64(src: Uint16Array, dst: Float64Array = new Float64Array(src.length), dstOffset = 0): Float64Array {
+  fp16DoubleTable ??= Float64Array.from(fp16ToFloat32Table());
+  const table = fp16DoubleTable;
+  for (let i = 0, n = src.length; i < n; i++) dst[dstOffset + i] = table[src[i]!]!;
+  return dst;
+}
+
 export function float32ArrayToFp16(src: ArrayLike<number>, dst: Uint16Array = new Uint16Array(src.length)): Uint16Array {
   // A Float32Array is converted from its bit patterns in one loop (fp16-arrays.ts).
   if (src instanceof Float32Array) {

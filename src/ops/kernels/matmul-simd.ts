@@ -3,6 +3,8 @@
  * vector accumulators that stay in registers. Lane arithmetic is IEEE double with no fused
  * multiply-add, and each accumulator still takes c ← c + a·b in increasing k, so results are
  * bit-identical to the scalar tile in matmul.ts (tests compare both with the triple loop).
+ * The tile adds onto C (which the caller zeroes first), so a long K can be cut into blocks
+ * that stay in the L1 cache: a partial sum stored as a double and reloaded is the same sum.
  *
  * The module is a few hundred bytes, assembled below from named opcodes (the WebAssembly
  * binary format: a header, then type, import, function, export and code sections). It works
@@ -10,9 +12,10 @@
  */
 
 /**
- * tiles(a, aRowBytes, b, K, c, cRowBytes, rowTiles, panels): for every 4-row strip of A
- * (rowTiles of them from a) and every packed panel (panels of them from b, K·4 doubles each),
- * the 4×4 block of C = strip · panel, written at c + strip·4·cRowBytes + panel·32. Byte addresses.
+ * tiles(a, aRowBytes, b, k, c, cRowBytes, rowTiles, panels, panelBytes): for every 4-row strip
+ * of A (rowTiles of them from a) and every packed panel (panels of them from b, panelBytes
+ * apart, 4 doubles per k), C += strip · panel over k steps, the 4×4 block of C at
+ * c + strip·4·cRowBytes + panel·32. Byte addresses.
  */
 export type SimdTiles = (
   a: number,
@@ -23,6 +26,7 @@ export type SimdTiles = (
   cRowBytes: number,
   rowTiles: number,
   panels: number,
+  panelBytes: number,
 ) => void;
 
 const uleb = (n: number): number[] => {
@@ -69,22 +73,22 @@ const op = {
   i32Sub: [0x6b],
   i32Shl: [0x74],
   call: (fn: number) => [0x10, ...uleb(fn)],
-  /** f64.load with alignment 2^3 and an offset. */
-  f64Load: (offset: number) => [0x2b, 3, ...uleb(offset)],
   // SIMD instructions: the 0xfd prefix, then the opcode as an unsigned LEB128.
   v128Load: (offset: number) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
   v128Store: (offset: number) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
-  f64x2Splat: [0xfd, ...uleb(0x14)],
+  /** v128.load64_splat (alignment 2^3): one double into both lanes, as a single load (no shuffle). */
+  v128Load64Splat: (offset: number) => [0xfd, ...uleb(0x0a), 3, ...uleb(offset)],
   f64x2Add: [0xfd, ...uleb(0xf0)],
   f64x2Mul: [0xfd, ...uleb(0xf2)],
 };
 
-// Locals: the six i32 parameters, three more A row pointers, then v128 accumulators and operands.
+// Locals: the six i32 parameters, three more A row pointers and a C row pointer, then v128
+// accumulators and operands.
 const [A0, A_STRIDE, B, K, C, C_STRIDE] = [0, 1, 2, 3, 4, 5];
-const [A1, A2, A3] = [6, 7, 8];
+const [A1, A2, A3, C_ROW_PTR] = [6, 7, 8, 9];
 /** Accumulator of row r, columns 0–1 (ACC + 2r) and 2–3 (ACC + 2r + 1). */
-const ACC = 9;
-const [B01, B23, X] = [17, 18, 19];
+const ACC = 10;
+const [B01, B23, X] = [18, 19, 20];
 
 function tileBody(): number[] {
   const code: number[] = [];
@@ -92,13 +96,20 @@ function tileBody(): number[] {
   code.push(...op.get(A0), ...op.get(A_STRIDE), ...op.i32Add, ...op.set(A1));
   code.push(...op.get(A1), ...op.get(A_STRIDE), ...op.i32Add, ...op.set(A2));
   code.push(...op.get(A2), ...op.get(A_STRIDE), ...op.i32Add, ...op.set(A3));
-  // for (; k != 0; k--): accumulators start at +0 (locals are zero-initialised).
+  // Accumulators start at C's four rows.
+  code.push(...op.get(C), ...op.set(C_ROW_PTR));
+  for (let r = 0; r < 4; r++) {
+    code.push(...op.get(C_ROW_PTR), ...op.v128Load(0), ...op.set(ACC + 2 * r));
+    code.push(...op.get(C_ROW_PTR), ...op.v128Load(16), ...op.set(ACC + 2 * r + 1));
+    code.push(...op.get(C_ROW_PTR), ...op.get(C_STRIDE), ...op.i32Add, ...op.set(C_ROW_PTR));
+  }
+  // for (; k != 0; k--)
   code.push(...op.block, ...op.get(K), ...op.i32Eqz, ...op.brIf(0), ...op.loop);
   // The panel's four values at this k: columns 0–1 and 2–3.
   code.push(...op.get(B), ...op.v128Load(0), ...op.set(B01), ...op.get(B), ...op.v128Load(16), ...op.set(B23));
   [A0, A1, A2, A3].forEach((row, r) => {
     // x = A[r][k] in both lanes; acc ← acc + x·b, per lane.
-    code.push(...op.get(row), ...op.f64Load(0), ...op.f64x2Splat, ...op.set(X));
+    code.push(...op.get(row), ...op.v128Load64Splat(0), ...op.set(X));
     for (const [acc, b] of [
       [ACC + 2 * r, B01],
       [ACC + 2 * r + 1, B23],
@@ -117,14 +128,13 @@ function tileBody(): number[] {
   return [...code, ...op.end];
 }
 
-// Locals of `tiles`: its eight parameters, then the loop state.
-const [ROW_TILES, PANELS] = [6, 7];
-const [I, J, A_PTR, C_ROW, B_PTR, C_PTR, PANEL_BYTES] = [8, 9, 10, 11, 12, 13, 14];
+// Locals of `tiles`: its nine parameters, then the loop state.
+const [ROW_TILES, PANELS, PANEL_BYTES] = [6, 7, 8];
+const [I, J, A_PTR, C_ROW, B_PTR, C_PTR] = [9, 10, 11, 12, 13, 14];
 
 /** The loops over strips and panels, calling the tile (function 0) for each pair. */
 function tilesBody(): number[] {
   const code: number[] = [];
-  code.push(...op.get(K), ...op.i32Const(5), ...op.i32Shl, ...op.set(PANEL_BYTES)); // K·4 doubles of 8 bytes
   code.push(...op.get(A0), ...op.set(A_PTR), ...op.get(C), ...op.set(C_ROW), ...op.get(ROW_TILES), ...op.set(I));
   code.push(...op.block, ...op.get(I), ...op.i32Eqz, ...op.brIf(0), ...op.loop);
   code.push(...op.get(B), ...op.set(B_PTR), ...op.get(C_ROW), ...op.set(C_PTR), ...op.get(PANELS), ...op.set(J));
@@ -145,20 +155,20 @@ const params = (n: number) => vector(Array.from({ length: n }, () => [I32]));
 function moduleBytes(): Uint8Array {
   const tile = [
     ...vector([
-      [...uleb(3), I32],
+      [...uleb(4), I32],
       [...uleb(11), V128],
     ]),
     ...tileBody(),
   ];
-  const tiles = [...vector([[...uleb(7), I32]]), ...tilesBody()];
+  const tiles = [...vector([[...uleb(6), I32]]), ...tilesBody()];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    // Types: 0 = the tile's six i32 parameters, 1 = the loops' eight.
+    // Types: 0 = the tile's six i32 parameters, 1 = the loops' nine.
     ...section(
       1,
       vector([
         [0x60, ...params(6), 0],
-        [0x60, ...params(8), 0],
+        [0x60, ...params(9), 0],
       ]),
     ),
     ...section(2, vector([[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(1)]])),

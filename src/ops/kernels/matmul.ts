@@ -6,10 +6,13 @@
  *
  * The right-hand matrix is consumed as panels of PANEL columns packed k-major
  * (panel[k·PANEL + j] = B[k, n0 + j]), which callers fill from wherever B comes from: a
- * matrix, or convolution windows read straight from the input (im2col).
+ * matrix, or convolution windows read straight from the input (im2col). The left-hand one
+ * is doubles, or float16 patterns (an FP16 run's weights) decoded on their way in.
  */
+import { fp16ArrayToFloat64 } from "../../ir/numeric/float-bits.js";
 import { shapeSize, stridesOf } from "../../ir/shape.js";
 import type { NdArray } from "../ndarray.js";
+import { newFloat64 } from "./buffers.js";
 import { type SimdGemm, simdGemm } from "./matmul-simd.js";
 
 /** Columns per packed panel and rows per register tile: a 4×4 tile keeps 16 sums in registers. */
@@ -25,13 +28,23 @@ const BLOCK_BYTES = 1 << 19;
 /** Below this many multiply-adds the copies into WebAssembly memory cost more than they save. */
 const SIMD_MIN_WORK = 1 << 14;
 
+/** A row-major left-hand matrix: its values, or their float16 patterns. */
+export type LeftMatrix = Float64Array | Uint16Array;
+
+/** Rows [offset, offset + count) of a left-hand matrix as doubles, into `dst` from `dstOffset`. */
+function copyLeft(a: LeftMatrix, offset: number, count: number, dst: Float64Array, dstOffset: number): Float64Array {
+  if (a instanceof Float64Array) dst.set(a.subarray(offset, offset + count), dstOffset);
+  else fp16ArrayToFloat64(a.subarray(offset, offset + count), dst, dstOffset);
+  return dst;
+}
+
 /**
  * out[outOffset + m·outStride + n] = Σ_k a[aOffset + m·K + k] · B[k, n] for m < M, n < N, where
  * B is given panel by panel by `pack`. Each A strip of 4 rows is reused across a block of
  * panels that fits in cache. The tiles run as WebAssembly SIMD where available.
  */
 export function gemm(
-  a: Float64Array,
+  a: LeftMatrix,
   aOffset: number,
   M: number,
   K: number,
@@ -52,8 +65,8 @@ function panelsPerBlock(K: number, panelCount: number): number {
 
 /** The GEMM with the scalar tiles below: the reference for the SIMD one. */
 export function gemmScalar(
-  a: Float64Array,
-  aOffset: number,
+  left: LeftMatrix,
+  leftOffset: number,
   M: number,
   K: number,
   N: number,
@@ -62,6 +75,9 @@ export function gemmScalar(
   outOffset: number,
   outStride: number,
 ): void {
+  // Float16 rows are decoded once, up front: the tiles read each element many times.
+  const a = left instanceof Float64Array ? left : copyLeft(left, leftOffset, M * K, new Float64Array(M * K), 0);
+  const aOffset = left instanceof Float64Array ? leftOffset : 0;
   const panelCount = Math.ceil(N / PANEL);
   const perBlock = panelsPerBlock(K, panelCount);
   const block = new Float64Array(perBlock * K * PANEL);
@@ -83,15 +99,24 @@ export function gemmScalar(
 }
 
 /**
+ * Steps of k per pass of the SIMD tiles: a strip of A and a panel over this many steps (8 KiB
+ * each) stay in the L1 cache while the strip meets every panel of the block.
+ */
+const SIMD_K_BLOCK = 256;
+/** Bytes of the panels' current k-block: kept within L2 while every strip of A passes over them. */
+const SIMD_BLOCK_BYTES = 1 << 19;
+
+/**
  * The GEMM on the SIMD tile; false (nothing written) when its memory cannot grow that far.
  * The memory holds A (rows padded with zeros to a multiple of 4), one block of packed panels
  * and that block's C (every panel's 4 columns); the rows and columns that padding added are
  * computed and dropped when the block's C is copied out. So the memory needed is about A's
- * size plus the cache-sized block, whatever N is.
+ * size plus a block of panels, whatever N is. Each block's C is zeroed, then the tiles add
+ * one k-block at a time (see SIMD_K_BLOCK).
  */
 function gemmSimd(
   simd: SimdGemm,
-  a: Float64Array,
+  a: LeftMatrix,
   aOffset: number,
   M: number,
   K: number,
@@ -103,18 +128,32 @@ function gemmSimd(
 ): boolean {
   const Mp = Math.ceil(M / ROWS) * ROWS;
   const panelCount = Math.ceil(N / PANEL);
-  const perBlock = panelsPerBlock(K, panelCount);
+  const kBlock = Math.max(1, Math.min(K, SIMD_K_BLOCK));
+  const perBlock = Math.max(1, Math.min(panelCount, Math.floor(SIMD_BLOCK_BYTES / (kBlock * PANEL * 8))));
   const blockCols = perBlock * PANEL;
   const bBase = Mp * K;
   const cBase = bBase + perBlock * K * PANEL;
-  const mem = simd.doubles((cBase + Mp * blockCols) * 8);
+  const cEnd = cBase + Mp * blockCols;
+  const mem = simd.doubles(cEnd * 8);
   if (!mem) return false;
-  mem.set(a.subarray(aOffset, aOffset + M * K), 0);
+  copyLeft(a, aOffset, M * K, mem, 0);
   mem.fill(0, M * K, Mp * K);
   for (let p0 = 0; p0 < panelCount; p0 += perBlock) {
     const panels = Math.min(perBlock, panelCount - p0);
     for (let p = 0; p < panels; p++) pack((p0 + p) * PANEL, mem.subarray(bBase + p * K * PANEL, bBase + (p + 1) * K * PANEL));
-    simd.tiles(0, K * 8, bBase * 8, K, cBase * 8, blockCols * 8, Mp / ROWS, panels);
+    mem.fill(0, cBase, cEnd);
+    for (let k0 = 0; k0 < K; k0 += kBlock)
+      simd.tiles(
+        k0 * 8,
+        K * 8,
+        (bBase + k0 * PANEL) * 8,
+        Math.min(kBlock, K - k0),
+        cBase * 8,
+        blockCols * 8,
+        Mp / ROWS,
+        panels,
+        K * PANEL * 8,
+      );
     const n0 = p0 * PANEL;
     const cols = Math.min(panels * PANEL, N - n0);
     for (let m = 0, c = cBase; m < M; m++, c += blockCols) out.set(mem.subarray(c, c + cols), outOffset + m * outStride + n0);
@@ -283,7 +322,7 @@ export function matmul(a: NdArray, b: NdArray, transposeA = false, transposeB = 
   const batch = broadcastBatch(batchA, batchB);
   const batchStrides = stridesOf(batch);
   const count = shapeSize(batch);
-  const out = new Float64Array(count * M * N);
+  const out = newFloat64(count * M * N);
   const ax = a.data as Float64Array;
   const bx = b.data as Float64Array;
   for (let bi = 0; bi < count; bi++) {
