@@ -20,6 +20,7 @@ import type { OvPortInfo, OvPortType } from "../ops/openvino/op-def.js";
 import { openvinoOp } from "../ops/openvino/registry.js";
 import { MyriadcError } from "../util/errors.js";
 import { checkTensorSize } from "../util/limits.js";
+import { applyConvTail, convTailOf } from "./conv-epilogue.js";
 import { LiveBuffers } from "./live-buffers.js";
 import { nodeError, noKernelError } from "./op-errors.js";
 import { roundResult, runValueOf } from "./rounding.js";
@@ -132,7 +133,23 @@ function runWithBuffers(model: Model, feeds: ReadonlyMap<string, Tensor>, option
     const given = runValueOf(t, fp16);
     store(v, v.dtype && v.dtype !== given.dtype && isInteger(v.dtype) && isInteger(given.dtype) ? ndCast(given, v.dtype) : given);
   }
+  const release = (node: Node) => {
+    if (keepAll) return;
+    for (const v of node.inputs) {
+      if (!v) continue;
+      const left = readers.get(v)! - 1;
+      readers.set(v, left);
+      if (left === 0 && !outputs.has(v)) drop(v);
+    }
+  };
+  const keep = (v: Value) => keepAll || outputs.has(v) || readers.has(v);
+  // Nodes whose result a convolution before them already stored (conv-epilogue.ts).
+  const absorbed = new Set<Node>();
   for (const node of order) {
+    if (absorbed.has(node)) {
+      release(node);
+      continue;
+    }
     const def = openvinoOp(node.opType);
     if (!def) throw noKernelError(node);
     const inputs = node.inputs.map((v) => {
@@ -157,6 +174,8 @@ function runWithBuffers(model: Model, feeds: ReadonlyMap<string, Tensor>, option
       throw nodeError(node, e, options.file);
     }
     checkInferred(node, types, outs);
+    // With an observer every value is kept, so nothing is fused.
+    const tail = keepAll ? undefined : convTailOf(node, readers, outputs);
     node.outputs.forEach((v, i) => {
       const r = outs[i];
       if (!v || !r) return;
@@ -164,17 +183,17 @@ function runWithBuffers(model: Model, feeds: ReadonlyMap<string, Tensor>, option
       // already. A float16 constant is compared by identity, so that its bits stay undecoded
       // (rounding a copy of its doubles again would change nothing).
       const shared = inputs.some((a) => a !== undefined && (a === r || (!fp16BitsOf(a) && a.data === r.data)));
+      if (tail && !def.exact && !shared && applyConvTail(tail, r, read(tail.bias), fp16)) {
+        absorbed.add(tail.add);
+        if (tail.relu) absorbed.add(tail.relu);
+        if (keep(tail.result)) store(tail.result, r);
+        return;
+      }
       if (!def.exact && !shared) roundResult(r, fp16);
       // An output nothing reads is dropped at once (MaxPool's indices, for one).
-      if (keepAll || outputs.has(v) || readers.has(v)) store(v, r);
+      if (keep(v)) store(v, r);
     });
-    if (!keepAll)
-      for (const v of node.inputs) {
-        if (!v) continue;
-        const left = readers.get(v)! - 1;
-        readers.set(v, left);
-        if (left === 0 && !outputs.has(v)) drop(v);
-      }
+    release(node);
   }
   if (options.observe) {
     for (const v of g.initializers.values()) options.observe(v, read(v)!);

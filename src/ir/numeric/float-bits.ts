@@ -87,14 +87,23 @@ export function fp16ArrayToFloat32(src: Uint16Array, dst: Float32Array = new Flo
 
 let fp16DoubleTable: Float64Array | undefined;
 
+/** Elements per call of the decoding loop below. */
+const DECODE_CHUNK = 8192;
+
+function decodeFp16Chunk(table: Float64Array, src: Uint16Array, from: number, to: number, dst: Float64Array, shift: number): void {
+  for (let i = from; i < to; i++) dst[shift + i] = table[src[i]!]!;
+}
+
 /**
  * float16 values as doubles into `dst` from `dstOffset` (the kernels compute in double):
  * one lookup per element in a table of all 65,536 values, widened once from the float32 one.
+ * The loop is a function called per chunk, so that V8 optimizes it within the first large
+ * array (a run decodes each weight tensor once, so there is no second pass to be fast on).
  */
 export function fp16ArrayToFloat64(src: Uint16Array, dst: Float64Array = new Float64Array(src.length), dstOffset = 0): Float64Array {
   fp16DoubleTable ??= Float64Array.from(fp16ToFloat32Table());
-  const table = fp16DoubleTable;
-  for (let i = 0, n = src.length; i < n; i++) dst[dstOffset + i] = table[src[i]!]!;
+  for (let from = 0; from < src.length; from += DECODE_CHUNK)
+    decodeFp16Chunk(fp16DoubleTable, src, from, Math.min(src.length, from + DECODE_CHUNK), dst, dstOffset);
   return dst;
 }
 
