@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { forEachWordBlock } from "../../../src/ir/numeric/aligned-words.js";
-import { float32ArrayToFp16, float32ToFp16Bits, fp16BitsToFloat32 } from "../../../src/ir/numeric/float-bits.js";
+import { float32ArrayToFp16, float32ToFp16Bits, fp16ArrayToFloat64, fp16BitsToFloat32 } from "../../../src/ir/numeric/float-bits.js";
 import {
   fp16BitsFromFloat32Bits,
   fp16FromFloat32Bytes,
@@ -185,3 +185,17 @@ function fp16BitsFromFloat32BitsCopy(bits: Uint32Array): Uint16Array {
   fp16BitsFromFloat32Bits(bits, out);
   return out;
 }
+
+describe("float16 → double arrays", () => {
+  it("fp16ArrayToFloat64 gives fp16BitsToFloat32 of every pattern, at an offset into the destination, across chunks", () => {
+    const all = Uint16Array.from({ length: 3 * 65536 }, (_, i) => i & 0xffff);
+    const out = fp16ArrayToFloat64(all, new Float64Array(all.length + 3).fill(-1), 3);
+    expect(out[2]).toBe(-1);
+    let wrong = 0;
+    for (let i = 0; i < all.length; i++) {
+      const want = fp16BitsToFloat32(all[i]!);
+      if (!Object.is(out[3 + i], want) && !(Number.isNaN(want) && Number.isNaN(out[3 + i]))) wrong++;
+    }
+    expect(wrong).toBe(0);
+  });
+});

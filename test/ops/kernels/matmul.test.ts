@@ -5,6 +5,7 @@
  * transposes, the batch broadcasting and the 1-D promotions.
  */
 import { describe, expect, it } from "vitest";
+import { float32ArrayToFp16, fp16BitsToFloat32 } from "../../../src/ir/numeric/float-bits.js";
 import { gemm, gemmScalar, matmul, matmulDims, matrixPanels } from "../../../src/ops/kernels/matmul.js";
 import { simdGemm } from "../../../src/ops/kernels/matmul-simd.js";
 import type { NdArray } from "../../../src/ops/ndarray.js";
@@ -66,6 +67,34 @@ describe("gemm", () => {
           `${f.name} ${M}×${K}×${N}`,
         ).toBe(true);
         expect(out[0], "nothing is written before the output").toBe(-7);
+      }
+    }
+  });
+});
+
+describe("gemm on float16 patterns", () => {
+  it("a left-hand matrix of float16 bits (FP16 weights) gives the triple loop's bits on its values, SIMD and scalar, across k-blocks and panel blocks", () => {
+    const rnd = lcg(5);
+    for (const [M, K, N] of [
+      [5, 7, 9],
+      [13, 700, 300],
+      [64, 257, 20],
+      [1, 1, 1],
+    ] as const) {
+      const values = randomArray([M, K], rnd, true).data as Float64Array;
+      // The bits sit after two other elements, as a weight does in a bigger buffer.
+      const bits = new Uint16Array(2 + M * K);
+      bits.set(float32ArrayToFp16(values), 2);
+      const decoded = Float64Array.from(bits.subarray(2), fp16BitsToFloat32);
+      const b = randomArray([K, N], rnd, true).data as Float64Array;
+      const want = tripleLoop(decoded, b, M, K, N);
+      for (const f of [gemm, gemmScalar]) {
+        const out = new Float64Array(M * N);
+        f(bits, 2, M, K, N, matrixPanels(b, 0, K, N, false), out, 0, N);
+        expect(
+          out.every((v, i) => Object.is(v, want[i])),
+          `${f.name} ${M}×${K}×${N}`,
+        ).toBe(true);
       }
     }
   });
