@@ -289,14 +289,23 @@ export type PoolKind = "max" | "avg";
  * the whole input; -1 for a window entirely in the padding). Average divides by the taps
  * inside the input (`excludePad`) or by the taps inside the input or its explicit padding
  * (padsBegin of the window and `padsEnd`; a ceil-mode overhang past padsEnd never counts).
+ * Without `indices` (MaxPool-1 has no such output) the second result holds no data, as for
+ * average pooling.
  */
-export function pool(x: NdArray, win: Window, kind: PoolKind, excludePad: boolean, padsEnd: readonly number[]): [NdArray, NdArray] {
+export function pool(
+  x: NdArray,
+  win: Window,
+  kind: PoolKind,
+  excludePad: boolean,
+  padsEnd: readonly number[],
+  indices = true,
+): [NdArray, NdArray] {
   const [N, C] = x.dims as [number, number];
   const spatial = x.dims.slice(2);
   const dims = [N, C, ...win.out];
   const total = shapeSize(dims);
   const out = newFloat64(total);
-  const argmax = newFloat64(kind === "max" ? total : 0);
+  const argmax = newFloat64(kind === "max" && indices ? total : 0);
   const xd = x.data as Float64Array;
   if (spatial.length === 2 || spatial.length === 1) {
     const [H, W] = spatial.length === 2 ? (spatial as [number, number]) : [1, spatial[0]!];
@@ -362,7 +371,7 @@ function pool2d(
             }
           }
           out[o] = acc;
-          argmax[o] = at;
+          if (argmax.length) argmax[o] = at;
         } else {
           let acc = 0;
           for (let ky = 0; ky < kh; ky++) {
@@ -428,7 +437,7 @@ function poolDirect(
         } else if (inPadding) padded++;
       }
       out[nc * outPlane + o] = kind === "max" ? acc : acc / (excludePad ? Math.max(count, 1) : count + padded);
-      if (kind === "max") argmax[nc * outPlane + o] = at;
+      if (argmax.length) argmax[nc * outPlane + o] = at;
     }
   }
 }

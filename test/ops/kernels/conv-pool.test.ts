@@ -300,6 +300,16 @@ describe("pooling kernel", () => {
     }
   });
 
+  it("max pooling without indices (MaxPool-1) gives the same values and no index data", () => {
+    const rnd = lcg(22);
+    for (let i = 0; i < 60; i++) {
+      const c = randomCase(rnd, [1, 2, 3][i % 3]!, randomInt(rnd, 1, 3), i % 2 === 0);
+      const [values, indices] = pool(c.x, c.win, "max", false, c.padsEnd, false);
+      expect(sameBits(values, referencePool(c.x, c.win, "max", false, c.padsEnd)[0]), `case ${i}`).toBe(true);
+      expect(indices.data.length).toBe(0);
+    }
+  });
+
   it("a max window entirely in the padding gives -Infinity at index -1", () => {
     const x: NdArray = { dtype: "float32", dims: [1, 1, 1, 2], data: Float64Array.of(3, 4) };
     const win: Window = { kernel: [1, 1], strides: [1, 2], dilations: [1, 1], padsBegin: [0, 2], out: [1, 2] };
