@@ -105,14 +105,20 @@ export function gemmScalar(
 const SIMD_K_BLOCK = 256;
 /** Bytes of the panels' current k-block: kept within L2 while every strip of A passes over them. */
 const SIMD_BLOCK_BYTES = 1 << 19;
+/**
+ * Bytes of A's rows held in the memory at once. A deep layer's weights are tens of MB as
+ * doubles (ResNet-18's last convolutions: 512×4608); decoding them a block of rows at a time
+ * keeps the memory, which is touched page by page the first time, a few MB.
+ */
+const SIMD_ROWS_BYTES = 1 << 20;
 
 /**
  * The GEMM on the SIMD tile; false (nothing written) when its memory cannot grow that far.
- * The memory holds A (rows padded with zeros to a multiple of 4), one block of packed panels
- * and that block's C (every panel's 4 columns); the rows and columns that padding added are
- * computed and dropped when the block's C is copied out. So the memory needed is about A's
- * size plus a block of panels, whatever N is. Each block's C is zeroed, then the tiles add
- * one k-block at a time (see SIMD_K_BLOCK).
+ * The memory holds a block of A's rows (padded with zeros to a multiple of 4), one block of
+ * packed panels and their C (every panel's 4 columns); the rows and columns that padding added
+ * are computed and dropped when C is copied out. So the memory needed is a few MB whatever M
+ * and N are. C is zeroed, then the tiles add one k-block at a time (see SIMD_K_BLOCK). When
+ * all of A fits, it is decoded once for every block of panels.
  */
 function gemmSimd(
   simd: SimdGemm,
@@ -126,37 +132,47 @@ function gemmSimd(
   outOffset: number,
   outStride: number,
 ): boolean {
-  const Mp = Math.ceil(M / ROWS) * ROWS;
   const panelCount = Math.ceil(N / PANEL);
   const kBlock = Math.max(1, Math.min(K, SIMD_K_BLOCK));
   const perBlock = Math.max(1, Math.min(panelCount, Math.floor(SIMD_BLOCK_BYTES / (kBlock * PANEL * 8))));
   const blockCols = perBlock * PANEL;
-  const bBase = Mp * K;
+  const Mp = Math.ceil(M / ROWS) * ROWS;
+  const rowBlock = Math.min(Mp, Math.max(ROWS, Math.floor(SIMD_ROWS_BYTES / (K * 8 * ROWS)) * ROWS));
+  const bBase = rowBlock * K;
   const cBase = bBase + perBlock * K * PANEL;
-  const cEnd = cBase + Mp * blockCols;
+  const cEnd = cBase + rowBlock * blockCols;
   const mem = simd.doubles(cEnd * 8);
   if (!mem) return false;
-  copyLeft(a, aOffset, M * K, mem, 0);
-  mem.fill(0, M * K, Mp * K);
+  /** A's rows [m0, m0 + rows) into the memory, zeros after them up to a multiple of 4. */
+  const loadRows = (m0: number, rows: number) => {
+    copyLeft(a, aOffset + m0 * K, rows * K, mem, 0);
+    mem.fill(0, rows * K, Math.ceil(rows / ROWS) * ROWS * K);
+  };
+  const allRows = rowBlock >= M;
+  if (allRows) loadRows(0, M);
   for (let p0 = 0; p0 < panelCount; p0 += perBlock) {
     const panels = Math.min(perBlock, panelCount - p0);
     for (let p = 0; p < panels; p++) pack((p0 + p) * PANEL, mem.subarray(bBase + p * K * PANEL, bBase + (p + 1) * K * PANEL));
-    mem.fill(0, cBase, cEnd);
-    for (let k0 = 0; k0 < K; k0 += kBlock)
-      simd.tiles(
-        k0 * 8,
-        K * 8,
-        (bBase + k0 * PANEL) * 8,
-        Math.min(kBlock, K - k0),
-        cBase * 8,
-        blockCols * 8,
-        Mp / ROWS,
-        panels,
-        K * PANEL * 8,
-      );
     const n0 = p0 * PANEL;
     const cols = Math.min(panels * PANEL, N - n0);
-    for (let m = 0, c = cBase; m < M; m++, c += blockCols) out.set(mem.subarray(c, c + cols), outOffset + m * outStride + n0);
+    for (let m0 = 0; m0 < M; m0 += rowBlock) {
+      const rows = Math.min(rowBlock, M - m0);
+      if (!allRows) loadRows(m0, rows);
+      mem.fill(0, cBase, cEnd);
+      for (let k0 = 0; k0 < K; k0 += kBlock)
+        simd.tiles(
+          k0 * 8,
+          K * 8,
+          (bBase + k0 * PANEL) * 8,
+          Math.min(kBlock, K - k0),
+          cBase * 8,
+          blockCols * 8,
+          Math.ceil(rows / ROWS),
+          panels,
+          K * PANEL * 8,
+        );
+      for (let m = 0, c = cBase; m < rows; m++, c += blockCols) out.set(mem.subarray(c, c + cols), outOffset + (m0 + m) * outStride + n0);
+    }
   }
   return true;
 }
