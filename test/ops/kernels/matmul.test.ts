@@ -73,11 +73,12 @@ describe("gemm", () => {
 });
 
 describe("gemm on float16 patterns", () => {
-  it("a left-hand matrix of float16 bits (FP16 weights) gives the triple loop's bits on its values, SIMD and scalar, across k-blocks and panel blocks", () => {
+  it("a left-hand matrix of float16 bits (FP16 weights) gives the triple loop's bits on its values, SIMD and scalar, across k-blocks, row blocks and panel blocks", () => {
     const rnd = lcg(5);
     for (const [M, K, N] of [
       [5, 7, 9],
       [13, 700, 300],
+      [30, 4500, 270],
       [64, 257, 20],
       [1, 1, 1],
     ] as const) {
