@@ -80,6 +80,19 @@ const op = {
   v128Load64Splat: (offset: number) => [0xfd, ...uleb(0x0a), 3, ...uleb(offset)],
   f64x2Add: [0xfd, ...uleb(0xf0)],
   f64x2Mul: [0xfd, ...uleb(0xf2)],
+  // For the float16 decoder.
+  v128Load64Zero: (offset: number) => [0xfd, ...uleb(0x5d), 3, ...uleb(offset)],
+  v128Const32: (lane: number) => [0xfd, ...uleb(0x0c), ...[0, 1, 2, 3].flatMap(() => [0, 8, 16, 24].map((b) => (lane >>> b) & 0xff))],
+  v128And: [0xfd, ...uleb(0x4e)],
+  v128Or: [0xfd, ...uleb(0x50)],
+  v128Bitselect: [0xfd, ...uleb(0x52)],
+  /** Lanes 2 and 3 of the first operand moved to lanes 0 and 1. */
+  highToLow: [0xfd, ...uleb(0x0d), 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15],
+  i32x4GeU: [0xfd, ...uleb(0x40)],
+  i32x4Shl: [0xfd, ...uleb(0xab)],
+  i32x4ExtendLowI16x8U: [0xfd, ...uleb(0xa9)],
+  f32x4Mul: [0xfd, ...uleb(0xe6)],
+  f64x2PromoteLowF32x4: [0xfd, ...uleb(0x5f)],
 };
 
 // Locals: the six i32 parameters, three more A row pointers and a C row pointer, then v128
@@ -150,6 +163,35 @@ function tilesBody(): number[] {
   return [...code, ...op.end];
 }
 
+// Locals of `fp16ToF64(src, dst, count)`: its three parameters, then the patterns and parts.
+const [SRC, DST, COUNT] = [0, 1, 2];
+const [H, EM, F] = [3, 4, 5];
+
+/**
+ * float16 patterns at src → doubles at dst, four per step (count a multiple of 4). A pattern's
+ * magnitude bits shifted into a float32's place (em = (h & 0x7fff) << 13) read as that float32
+ * times 2^-112, exactly, subnormals included; multiplying by 2^112 gives the value. Inf and NaN
+ * (exponent all ones) take the float32 exponent of all ones instead, keeping the payload; then
+ * the sign. float32 → double is exact, so each result is fp16BitsToFloat32's.
+ */
+function fp16ToF64Body(): number[] {
+  const code: number[] = [];
+  code.push(...op.block, ...op.get(COUNT), ...op.i32Eqz, ...op.brIf(0), ...op.loop);
+  code.push(...op.get(SRC), ...op.v128Load64Zero(0), ...op.i32x4ExtendLowI16x8U, ...op.set(H));
+  code.push(...op.get(H), ...op.v128Const32(0x7fff), ...op.v128And, ...op.i32Const(13), ...op.i32x4Shl, ...op.set(EM));
+  // f = em ≥ 0x0f800000 (Inf or NaN) ? em | 0x70000000 : em · 2^112
+  code.push(...op.get(EM), ...op.v128Const32(0x70000000), ...op.v128Or);
+  code.push(...op.get(EM), ...op.v128Const32(0x77800000), ...op.f32x4Mul);
+  code.push(...op.get(EM), ...op.v128Const32(0x0f800000), ...op.i32x4GeU, ...op.v128Bitselect);
+  code.push(...op.get(H), ...op.v128Const32(0x8000), ...op.v128And, ...op.i32Const(16), ...op.i32x4Shl, ...op.v128Or, ...op.set(F));
+  code.push(...op.get(DST), ...op.get(F), ...op.f64x2PromoteLowF32x4, ...op.v128Store(0));
+  code.push(...op.get(DST), ...op.get(F), ...op.get(F), ...op.highToLow, ...op.f64x2PromoteLowF32x4, ...op.v128Store(16));
+  code.push(...op.get(SRC), ...op.i32Const(8), ...op.i32Add, ...op.set(SRC));
+  code.push(...op.get(DST), ...op.i32Const(32), ...op.i32Add, ...op.set(DST));
+  code.push(...op.get(COUNT), ...op.i32Const(4), ...op.i32Sub, ...op.tee(COUNT), ...op.brIf(0), ...op.end, ...op.end);
+  return [...code, ...op.end];
+}
+
 const params = (n: number) => vector(Array.from({ length: n }, () => [I32]));
 
 function moduleBytes(): Uint8Array {
@@ -161,24 +203,33 @@ function moduleBytes(): Uint8Array {
     ...tileBody(),
   ];
   const tiles = [...vector([[...uleb(6), I32]]), ...tilesBody()];
+  const decode = [...vector([[...uleb(3), V128]]), ...fp16ToF64Body()];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    // Types: 0 = the tile's six i32 parameters, 1 = the loops' nine.
+    // Types: 0 = the tile's six i32 parameters, 1 = the loops' nine, 2 = the decoder's three.
     ...section(
       1,
       vector([
         [0x60, ...params(6), 0],
         [0x60, ...params(9), 0],
+        [0x60, ...params(3), 0],
       ]),
     ),
     ...section(2, vector([[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vector([[0], [1]])),
-    ...section(7, vector([[...name("tiles"), 0x00, 1]])),
+    ...section(3, vector([[0], [1], [2]])),
+    ...section(
+      7,
+      vector([
+        [...name("tiles"), 0x00, 1],
+        [...name("fp16ToF64"), 0x00, 2],
+      ]),
+    ),
     ...section(
       10,
       vector([
         [...uleb(tile.length), ...tile],
         [...uleb(tiles.length), ...tiles],
+        [...uleb(decode.length), ...decode],
       ]),
     ),
   ]);
@@ -187,6 +238,8 @@ function moduleBytes(): Uint8Array {
 /** The linear memory the tile reads and writes, grown on demand, and the tile itself. */
 export interface SimdGemm {
   readonly tiles: SimdTiles;
+  /** fp16ToF64(src, dst, count): count (a multiple of 4) float16 patterns at byte src → doubles at byte dst. */
+  readonly fp16ToF64: (src: number, dst: number, count: number) => void;
   /**
    * A Float64Array over the whole memory, at least `bytes` long (the view changes when the
    * memory grows), or null when the memory cannot grow that far (4 GiB at most, as addresses
@@ -213,10 +266,11 @@ export function simdGemm(): SimdGemm | null {
   const bytes = moduleBytes();
   if (!wasm?.validate(bytes)) return instance;
   const memory = new wasm.Memory({ initial: 1 });
-  const exports = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as { tiles: SimdTiles };
+  const exports = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as Pick<SimdGemm, "tiles" | "fp16ToF64">;
   let view = new Float64Array(memory.buffer);
   instance = {
     tiles: exports.tiles,
+    fp16ToF64: exports.fp16ToF64,
     doubles(need) {
       if (memory.buffer.byteLength < need) {
         try {

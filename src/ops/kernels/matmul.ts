@@ -141,12 +141,22 @@ function gemmSimd(
   const bBase = rowBlock * K;
   const cBase = bBase + perBlock * K * PANEL;
   const cEnd = cBase + rowBlock * blockCols;
-  const mem = simd.doubles(cEnd * 8);
+  // Float16 rows are copied in as bits after C, then decoded by the module's own loop.
+  const stage = cEnd * 8;
+  const mem = simd.doubles(stage + (a instanceof Uint16Array ? rowBlock * K * 2 : 0));
   if (!mem) return false;
   /** A's rows [m0, m0 + rows) into the memory, zeros after them up to a multiple of 4. */
   const loadRows = (m0: number, rows: number) => {
-    copyLeft(a, aOffset + m0 * K, rows * K, mem, 0);
-    mem.fill(0, rows * K, Math.ceil(rows / ROWS) * ROWS * K);
+    const from = aOffset + m0 * K;
+    const count = rows * K;
+    if (a instanceof Float64Array) mem.set(a.subarray(from, from + count), 0);
+    else {
+      new Uint16Array(mem.buffer, stage, count).set(a.subarray(from, from + count));
+      const quads = count - (count % 4);
+      simd.fp16ToF64(stage, 0, quads);
+      fp16ArrayToFloat64(a.subarray(from + quads, from + count), mem, quads);
+    }
+    mem.fill(0, count, Math.ceil(rows / ROWS) * ROWS * K);
   };
   const allRows = rowBlock >= M;
   if (allRows) loadRows(0, M);

@@ -73,6 +73,16 @@ describe("gemm", () => {
 });
 
 describe("gemm on float16 patterns", () => {
+  it("the SIMD module's float16 decoder gives fp16BitsToFloat32 of every pattern", () => {
+    const simd = simdGemm()!;
+    const mem = simd.doubles(65536 * 10)!;
+    new Uint16Array(mem.buffer, 8 * 65536, 65536).set(Uint16Array.from({ length: 65536 }, (_, i) => i));
+    simd.fp16ToF64(8 * 65536, 0, 65536);
+    const decoded = new Float64Array(mem.buffer, 0, 65536);
+    const wrong = decoded.filter((v, i) => !Object.is(v, fp16BitsToFloat32(i)) && !(Number.isNaN(v) && Number.isNaN(fp16BitsToFloat32(i))));
+    expect(wrong.length).toBe(0);
+  });
+
   it("a left-hand matrix of float16 bits (FP16 weights) gives the triple loop's bits on its values, SIMD and scalar, across k-blocks, row blocks and panel blocks", () => {
     const rnd = lcg(5);
     for (const [M, K, N] of [
