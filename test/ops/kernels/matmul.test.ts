@@ -83,7 +83,7 @@ describe("gemm on float16 patterns", () => {
     expect(wrong.length).toBe(0);
   });
 
-  it("a left-hand matrix of float16 bits (FP16 weights) gives the triple loop's bits on its values, SIMD and scalar, across k-blocks, row blocks and panel blocks", () => {
+  it("float16 bits on the left (FP16 weights) give the triple loop's bits on their values, SIMD and scalar, across k, row and panel blocks", () => {
     const rnd = lcg(5);
     for (const [M, K, N] of [
       [5, 7, 9],
