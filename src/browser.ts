@@ -8,6 +8,7 @@ export { modelStatistics, type Statistics, statisticsJson } from "./analysis/sta
 export { summarizeModel } from "./analysis/summary.js";
 export { formatBytes as formatBytesText, formatCount } from "./analysis/units.js";
 export { type Converted, type ConvertOptions, convertToIr } from "./api/convert.js";
+export { pairedIrFiles } from "./emit/ir-pair-files.js";
 export { encodeIrXml } from "./emit/ir-xml.js";
 export { bytesFile, type Companion, CompanionError, memoryCompanion } from "./frontends/companion.js";
 export type { LoadedModel, ModelSource } from "./frontends/frontend.js";

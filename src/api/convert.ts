@@ -10,10 +10,12 @@ import { encodeIrXml, nonXmlStringsOfNet } from "../emit/ir-xml.js";
 import { type EmittedIr, emitOpenvinoIr } from "../emit/openvino-emitter.js";
 import type { IrNet } from "../frontends/openvino/ir-document.js";
 import { irToModel } from "../frontends/openvino/to-graph.js";
+import type { DTypeName } from "../ir/dtype.js";
 import type { Model } from "../ir/model.js";
+import type { Value } from "../ir/value.js";
 import type { Finding } from "../lint/finding.js";
 import { type CalibrationData, checkFp16, describeFp16Check, type Fp16Check } from "../lint/fp16-calibration.js";
-import { lintOpenvino, valueTypes } from "../lint/lint.js";
+import { lintOpenvino } from "../lint/lint.js";
 import { quantizedOps } from "../lint/rules/quantized.js";
 import { type LoweringNote, lowerOrThrow } from "../lower/lower.js";
 import { eliminateDeadCode } from "../passes/common/dead-code.js";
@@ -77,6 +79,8 @@ export interface Converted extends EmittedIr {
   notes: LoweringNote[];
   /** The FP16 check (checked: false unless fp16Check data was given). */
   fp16: Fp16Check;
+  /** Every value's element type and dims in the lowered graph (OpenVINO shape inference, what the IR's ports say). */
+  types: ReadonlyMap<Value, { dtype: DTypeName; dims: readonly number[] }>;
   /** Present when the model had quantize/dequantize pairs or quantized weights. */
   quantization?: QuantizationReport;
 }
@@ -108,7 +112,7 @@ export function convertToIr(model: Model, file: string, options: ConvertOptions 
   const emitted = emitOpenvinoIr(ov, { dataType: options.dataType ?? "FP32", parameters: options.parameters ?? {}, types });
   const fp16 = checkFp16(ov, options.fp16Check ?? {});
   // Not a spread: that would read `weights`, which builds the whole .bin in memory.
-  return Object.assign(emitted, { openvino: ov, legalization, notes, fp16, ...(quantization ? { quantization } : {}) });
+  return Object.assign(emitted, { openvino: ov, legalization, notes, fp16, types, ...(quantization ? { quantization } : {}) });
 }
 
 /**
@@ -124,10 +128,15 @@ function quantize(model: Model, options: ConvertOptions): QuantizationReport | u
   const mode = options.dequantize ? "dequantized" : "exact";
   // The operators the lowering computes; QuantizeLinear/DequantizeLinear are the pairs and the model's boundaries.
   let ops = 0;
-  for (const [op, n] of quantizedOps(model.graph)) if (!/(^|::)(Quantize|Dequantize)Linear$/.test(op)) ops += n;
+  let qdq = 0;
+  for (const [op, n] of quantizedOps(model.graph))
+    if (/(^|::)(Quantize|Dequantize)Linear$/.test(op)) qdq += n;
+    else ops += n;
   let pairs = 0;
   let weights = 0;
-  if (options.dequantize || myriad) {
+  // Pairs and quantized weights are QuantizeLinear/DequantizeLinear nodes: without one there is
+  // nothing to rewrite, and no reason to infer the model's shapes once more.
+  if (qdq > 0 && (options.dequantize || myriad)) {
     runPipeline(model, [shapeInferencePass]);
     ({ pairs, weights } = options.dequantize
       ? dequantizeGraph(model.graph)
@@ -175,8 +184,8 @@ export interface ConvertReport {
 }
 
 export interface ConvertResult {
-  /** The IR document (.xml text, without the pair record writeConverted adds). */
-  xml: string;
+  /** The IR document (.xml text, without the pair record writeConverted adds), made on first read: writeConverted streams `net` instead. */
+  readonly xml: string;
   /** The same document as a tree (what writeConverted writes). */
   net: IrNet;
   /** Its weights (.bin) in one buffer, made on first read; writeConverted streams `weights` instead. */
@@ -208,10 +217,15 @@ export function convert(input: ModelInput, options: ConvertOptions & { file?: st
   const target = options.target ?? "myriad";
   const dataType = options.dataType ?? "FP32";
   const ir = convertToIr(model, file, { ...options, parameters: options.parameters ?? { input_model: file } });
-  const remaining = target === "myriad" ? lintOpenvino(ir.openvino, valueTypes(ir.openvino, file)) : [];
+  // The types the IR was emitted with: every value's, static (no second inference).
+  const remaining = target === "myriad" ? lintOpenvino(ir.openvino, ir.types) : [];
   let readBack: Model | undefined;
+  let xml: string | undefined;
   return {
-    xml: encodeIrXml(ir.net),
+    get xml() {
+      xml ??= encodeIrXml(ir.net);
+      return xml;
+    },
     net: ir.net,
     get bin() {
       return ir.weights;
@@ -252,8 +266,12 @@ export function emitIr(
     parameters: options.parameters ?? { input_model: file },
     types,
   });
+  let xml: string | undefined;
   return {
-    xml: encodeIrXml(emitted.net),
+    get xml() {
+      xml ??= encodeIrXml(emitted.net);
+      return xml;
+    },
     net: emitted.net,
     get bin() {
       return emitted.weights;

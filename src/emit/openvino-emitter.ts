@@ -21,6 +21,9 @@ import { element } from "../util/xml.js";
 import { VERSION } from "../version.js";
 import { type IrWeights, WeightsLayout } from "./ir-weights.js";
 
+/** The empty list every emitted layer and port shares (frozen: the document is read, not edited). */
+const NONE = Object.freeze([]) as never[];
+
 export interface EmitOptions {
   dataType?: "FP32" | "FP16";
   /** Recorded in rt_info/conversion_parameters (e.g. the command-line flags). */
@@ -59,21 +62,37 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
   const producedAt = new Map<Value, { layer: number; port: number }>();
   const bin = new WeightsLayout();
 
+  // A 200k-layer IR stays in memory until written: what layers have alike (empty lists, child
+  // order, precision and type/version attributes, a value's dims on every port that carries it)
+  // is one frozen object shared by all of them, not a copy each.
+  const shared = <T>(cache: Map<string, T>, key: string, make: () => T): T => {
+    let x = cache.get(key);
+    if (x === undefined) {
+      x = Object.freeze(make());
+      cache.set(key, x);
+    }
+    return x;
+  };
+  const tuples = new Map<string, [string, string]>();
+  const tuple = (k: string, v: string) => shared(tuples, `${k}\0${v}`, (): [string, string] => [k, v]);
+  const dimsOf = new Map<Value, string[]>();
+  const dimStrings = (v: Value, dims: readonly number[]): string[] => {
+    let d = dimsOf.get(v);
+    if (!d) {
+      d = Object.freeze(dims.map(String)) as string[];
+      dimsOf.set(v, d);
+    }
+    return d;
+  };
+  const orders = new Map<string, string[]>();
+
   const outPort = (id: number, v: Value): IrPort => {
     const t = typeOf(v);
-    return {
-      id,
-      attributes: [
-        ["precision", precision(t.dtype)],
-        ["names", v.name],
-      ],
-      dims: t.dims.map(String),
-      extra: [],
-    };
+    return { id, attributes: [tuple("precision", precision(t.dtype)), ["names", v.name]], dims: dimStrings(v, t.dims), extra: NONE };
   };
   const inPort = (id: number, v: Value): IrPort => {
     const t = typeOf(v);
-    return { id, attributes: [["precision", precision(t.dtype)]], dims: t.dims.map(String), extra: [] };
+    return { id, attributes: [tuple("precision", precision(t.dtype))], dims: dimStrings(v, t.dims), extra: NONE };
   };
   const addLayer = (
     name: string,
@@ -84,24 +103,23 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
     outputs: IrPort[],
   ): number => {
     const id = layers.length;
-    const order = [...(data ? ["data"] : []), ...(inputs.length ? ["input"] : []), ...(outputs.length ? ["output"] : [])];
+    const order = shared(orders, `${+!!data}${+!!inputs.length}${+!!outputs.length}`, () => [
+      ...(data ? ["data"] : []),
+      ...(inputs.length ? ["input"] : []),
+      ...(outputs.length ? ["output"] : []),
+    ]);
     layers.push({
       id,
       name,
       type,
       version,
-      attributes: [
-        ["id", String(id)],
-        ["name", name],
-        ["type", type],
-        ["version", version],
-      ],
+      attributes: [["id", String(id)], ["name", name], tuple("type", type), tuple("version", version)],
       data,
       inputs,
       outputs,
-      bodies: [],
+      bodies: NONE,
       order,
-      extra: [],
+      extra: NONE,
     });
     return id;
   };
@@ -115,10 +133,10 @@ export function emitOpenvinoIr(model: Model, options: EmitOptions): EmittedIr {
       "Const",
       "opset1",
       [
-        ["element_type", elementType(dtype)],
-        ["shape", t.dims.join(",")],
+        tuple("element_type", elementType(dtype)),
+        tuple("shape", t.dims.join(",")),
         ["offset", String(place.offset)],
-        ["size", String(place.size)],
+        tuple("size", String(place.size)),
       ],
       [],
       [outPort(0, v)],

@@ -4,7 +4,7 @@
  * drawn, a flagged node's click shows its findings exactly as `lint --format json` gives them,
  * the console stays clean and nothing is fetched. A 5,000-node graph opens (the time is
  * printed, not asserted). The web page converts a model dropped through its file input, and
- * the IR it offers for download is byte for byte what `myriadc convert` writes.
+ * the IR it offers for download is what `myriadc convert` writes, byte for byte apart from its own pair id.
  */
 
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -330,11 +330,24 @@ describe.skipIf(missing !== undefined)("web/index.html in Chromium", () => {
     } finally {
       process.chdir(cwd);
     }
-    // The command line writes the pair record (ir-pair.ts: two rt_info entries, a 24-byte .bin trailer); the page's download has none.
-    const cliXml = readFileSync(join(cli, "out.xml"), "utf8").replace(/\s*<myriadc_(pair_id|bin_size) value="[^"]*"\s*\/>/g, "");
+    // Both carry a pair record (ir-pair.ts: two rt_info entries, a 24-byte .bin trailer), each with its own pair id:
+    // apart from the ids the files are the same, and each .xml reads with its own .bin only.
+    const pairId = (xml: string) => /<myriadc_pair_id value="([0-9a-f]{32})"\/>/.exec(xml)?.[1];
+    const cliXml = readFileSync(join(cli, "out.xml"), "utf8");
     const cliBin = readFileSync(join(cli, "out.bin"));
-    expect(readFileSync(join(downloads, "model.xml"), "utf8")).toBe(cliXml);
-    expect(readFileSync(join(downloads, "model.bin")).equals(cliBin.subarray(0, cliBin.length - PAIR_TRAILER_BYTES))).toBe(true);
+    const pageXml = readFileSync(join(downloads, "model.xml"), "utf8");
+    const pageBin = readFileSync(join(downloads, "model.bin"));
+    const [cliId, pageId] = [pairId(cliXml), pairId(pageXml)];
+    expect(cliId).toBeDefined();
+    expect(pageId).toBeDefined();
+    expect(pageId).not.toBe(cliId);
+    expect(pageXml).toBe(cliXml.replace(cliId!, pageId!));
+    expect(pageBin.length).toBe(cliBin.length);
+    const weights = cliBin.length - PAIR_TRAILER_BYTES;
+    expect(pageBin.subarray(0, weights).equals(cliBin.subarray(0, weights))).toBe(true);
+    expect(loadModel(join(downloads, "model.xml")).model.graph.nodes.length).toBeGreaterThan(0);
+    copyFileSync(join(cli, "out.bin"), join(downloads, "model.bin"));
+    expect(() => loadModel(join(downloads, "model.xml"))).toThrow(/does not belong to this \.xml/);
     expect(errors).toEqual([]);
     expect(fetched).toEqual([]);
     await page.close();

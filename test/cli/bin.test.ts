@@ -1,10 +1,10 @@
 /**
  * The installed executable, run as a user runs it: a fresh build (tsc, then the bundle the
- * package's `bin` names, dist/myriadc.mjs), then `node <bin>` in a child process (exit codes,
+ * package's `bin` names, dist/myriadc.mjs, and the bundle it runs), then `node <bin>` in a child process (exit codes,
  * stdout/stderr, the README's example command, a report beside the bundle's viewer).
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -26,6 +26,52 @@ describe("myriadc executable", () => {
     });
     execFileSync(process.execPath, [join(REPO_ROOT, "scripts/build-cli.mjs")], { stdio: "inherit" });
   }, 120_000);
+
+  describe("start-up through V8's code cache (the launcher, scripts/cli-launcher.mjs)", () => {
+    /** The executable's three files copied to a private folder, so that spoiling its cache disturbs no other test. */
+    function privateCopy(): string {
+      const dir = mkdtempSync(join(tmpdir(), "myriadc-launcher-"));
+      for (const f of ["myriadc.mjs", "myriadc.cjs", "myriadc.cache"]) cpSync(join(REPO_ROOT, "dist", f), join(dir, f));
+      return dir;
+    }
+    function start(dir: string) {
+      const r = spawnSync(process.execPath, [join(dir, "myriadc.mjs"), "--version"], {
+        encoding: "utf8",
+        env: { ...process.env, MYRIADC_CODE_CACHE_REPORT: "1" },
+      });
+      return { code: r.status, out: r.stdout.trim(), cache: /^code cache: (\w+)$/m.exec(r.stderr)?.[1] };
+    }
+
+    it("uses the cache the build wrote", () => {
+      expect(start(join(REPO_ROOT, "dist"))).toEqual({ code: 0, out: pkg.version, cache: "used" });
+    });
+
+    it("ignores a cache made from another bundle (its first line names the bundle it was made from)", () => {
+      const dir = privateCopy();
+      try {
+        const cache = readFileSync(join(dir, "myriadc.cache"));
+        cache.writeUInt8(cache.readUInt8(cache.indexOf(0x0a) - 1) ^ 1, cache.indexOf(0x0a) - 1); // one character of the bundle's hash
+        writeFileSync(join(dir, "myriadc.cache"), cache);
+        expect(start(dir)).toEqual({ code: 0, out: pkg.version, cache: "none" });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("runs without a cache V8 rejects, and without any cache", () => {
+      const dir = privateCopy();
+      try {
+        const cache = readFileSync(join(dir, "myriadc.cache"));
+        const header = cache.subarray(0, cache.indexOf(0x0a) + 1);
+        writeFileSync(join(dir, "myriadc.cache"), Buffer.concat([header, Buffer.alloc(4096, 7)]));
+        expect(start(dir)).toEqual({ code: 0, out: pkg.version, cache: "rejected" });
+        rmSync(join(dir, "myriadc.cache"));
+        expect(start(dir)).toEqual({ code: 0, out: pkg.version, cache: "none" });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
 
   it("stops quietly when its reader closes the pipe before the first line (| head -0)", async () => {
     const child = spawn(process.execPath, [bin, "inspect", "examples/gaussian_blur.onnx"], {

@@ -3,7 +3,7 @@
  * and shown with the report viewer — all in this page, nothing is sent anywhere. The IR
  * (.xml + .bin) can be downloaded; the page shows how to compile it to a .blob.
  */
-import { buildReport, encodeIrXml, formatBytesText, memoryCompanion } from "../../src/browser.js";
+import { buildReport, formatBytesText, memoryCompanion, pairedIrFiles } from "../../src/browser.js";
 import { el } from "../viewer/dom.js";
 import css from "../viewer/viewer.css";
 import { mountViewer } from "../viewer/viewer.js";
@@ -57,8 +57,10 @@ async function run(): Promise<void> {
     );
     mountViewer($("viewer"), built.data);
     if (built.ir) {
-      const xml = download(built.ir.xmlName, encodeIrXml(built.ir.net), "application/xml");
-      const bin = download(built.ir.binName, built.ir.weights, "application/octet-stream");
+      // With the command line's pair record: a .xml of one download beside the .bin of another is refused, not run.
+      const files = pairedIrFiles(built.ir.net, built.ir.weights);
+      const xml = download(built.ir.xmlName, files.xml, "application/xml");
+      const bin = download(built.ir.binName, files.bin, "application/octet-stream");
       $("downloads").replaceChildren("Download the IR: ", xml, " ", bin, ` (${formatBytesText(built.ir.weights.length)} of weights)`);
     }
     setStatus(`${dropped.model.name}: done in ${Math.round(performance.now() - started)} ms`);
