@@ -9,7 +9,7 @@
  * matrix, or convolution windows read straight from the input (im2col). The left-hand one
  * is doubles, or float16 patterns (an FP16 run's weights) decoded on their way in.
  */
-import { fp16ArrayToFloat64 } from "../../ir/numeric/float-bits.js";
+import { fp16ArrayToFloat64, fp16BitsToFloat32 } from "../../ir/numeric/float-bits.js";
 import { shapeSize, stridesOf } from "../../ir/shape.js";
 import type { NdArray } from "../ndarray.js";
 import { newFloat64 } from "./buffers.js";
@@ -154,7 +154,7 @@ function gemmSimd(
       new Uint16Array(mem.buffer, stage, count).set(a.subarray(from, from + count));
       const quads = count - (count % 4);
       simd.fp16ToF64(stage, 0, quads);
-      fp16ArrayToFloat64(a.subarray(from + quads, from + count), mem, quads);
+      for (let i = quads; i < count; i++) mem[i] = fp16BitsToFloat32(a[from + i]!);
     }
     mem.fill(0, count, Math.ceil(rows / ROWS) * ROWS * K);
   };
