@@ -6,9 +6,15 @@
  * The tile adds onto C (which the caller zeroes first), so a long K can be cut into blocks
  * that stay in the L1 cache: a partial sum stored as a double and reloaded is the same sum.
  *
+ * The module also holds two loops over the data around the GEMM, which JavaScript runs several
+ * times slower: FP16 weights decoded to doubles, and the float16 rounding of a convolution's
+ * result with its bias and ReLU (rounding.ts). Both give exactly the JavaScript definitions'
+ * values (tests compare every float16 pattern and a wide sample of float32 ones).
+ *
  * The module is a few hundred bytes, assembled below from named opcodes (the WebAssembly
  * binary format: a header, then type, import, function, export and code sections). It works
- * on one shared linear memory that callers lay A, the packed panels and C out in.
+ * on one shared linear memory that callers lay A, the packed panels and C out in (and the data
+ * of the loops, which therefore never run while a GEMM is in progress).
  */
 
 /**
@@ -58,6 +64,7 @@ const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) =
 
 // Value types, and the instructions the tile uses (opcode, then immediates).
 const I32 = 0x7f;
+const F64 = 0x7c;
 const V128 = 0x7b;
 const op = {
   block: [0x02, 0x40],
@@ -93,6 +100,18 @@ const op = {
   i32x4ExtendLowI16x8U: [0xfd, ...uleb(0xa9)],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
   f64x2PromoteLowF32x4: [0xfd, ...uleb(0x5f)],
+  // For the float16 rounding of a convolution's result.
+  /** Lanes 0 and 1 of both operands (two f32x4 halves made by a demote) as one f32x4. */
+  lowHalves: [0xfd, ...uleb(0x0d), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23],
+  f32x4DemoteF64x2Zero: [0xfd, ...uleb(0x5e)],
+  f64x2Splat: [0xfd, ...uleb(0x14)],
+  i32x4Add: [0xfd, ...uleb(0xae)],
+  i32x4ShrU: [0xfd, ...uleb(0xad)],
+  i32x4LtU: [0xfd, ...uleb(0x3a)],
+  i32x4GtU: [0xfd, ...uleb(0x3c)],
+  f32x4Gt: [0xfd, ...uleb(0x44)],
+  f32x4Add: [0xfd, ...uleb(0xe4)],
+  f32x4Sub: [0xfd, ...uleb(0xe5)],
 };
 
 // Locals: the six i32 parameters, three more A row pointers and a C row pointer, then v128
@@ -192,6 +211,80 @@ function fp16ToF64Body(): number[] {
   return [...code, ...op.end];
 }
 
+// Locals of `biasRelu16(ptr, count, bias, relu)`: its parameters, then the data, its magnitude
+// and sign, a result, and the bias in both lanes.
+const [PTR, N, BIAS, RELU] = [0, 1, 2, 3];
+const [V, MAG, SIGN, R, BB] = [4, 5, 6, 7, 8];
+
+/**
+ * Rounds the four float32 lanes of local V to float16 in place (f16round per lane). Normal
+ * values round on their bits as roundChunkToFloat16 in rounding.ts does (a carry past 65504
+ * gives ±Inf, and so does Inf itself); below 2^-14 the magnitude plus 0.5 is rounded by the
+ * float32 addition to a multiple of 2^-24, the float16 subnormal grid, then 0.5 is taken off
+ * again, exactly; a NaN stays NaN, quiet, with the payload float16 keeps.
+ */
+function round16(): number[] {
+  const c = op.v128Const32;
+  return [
+    ...[...op.get(V), ...c(0x7fffffff), ...op.v128And, ...op.set(MAG)],
+    ...[...op.get(V), ...c(0x80000000), ...op.v128And, ...op.set(SIGN)],
+    // r = (x + 0xfff + ((x >>> 13) & 1)) & 0xffffe000, then ±Inf where its magnitude reached 2^16.
+    ...[
+      ...op.get(V),
+      ...c(0xfff),
+      ...op.i32x4Add,
+      ...op.get(V),
+      ...op.i32Const(13),
+      ...op.i32x4ShrU,
+      ...c(1),
+      ...op.v128And,
+      ...op.i32x4Add,
+    ],
+    ...[...c(0xffffe000), ...op.v128And, ...op.set(R)],
+    ...[...op.get(SIGN), ...c(0x7f800000), ...op.v128Or, ...op.get(R)],
+    ...[...op.get(R), ...c(0x7fffffff), ...op.v128And, ...c(0x47800000), ...op.i32x4GeU, ...op.v128Bitselect, ...op.set(R)],
+    // Below 2^-14: ((|x| + 0.5) − 0.5) with x's sign.
+    ...[...op.get(MAG), ...c(0x3f000000), ...op.f32x4Add, ...c(0x3f000000), ...op.f32x4Sub, ...op.get(SIGN), ...op.v128Or],
+    ...[...op.get(R), ...op.get(MAG), ...c(0x38800000), ...op.i32x4LtU, ...op.v128Bitselect, ...op.set(R)],
+    // NaN: quiet, the payload's top 10 bits.
+    ...[...op.get(V), ...c(0xffffe000), ...op.v128And, ...c(0x00400000), ...op.v128Or],
+    ...[...op.get(R), ...op.get(MAG), ...c(0x7f800000), ...op.i32x4GtU, ...op.v128Bitselect, ...op.set(V)],
+  ];
+}
+
+/** Four doubles at `at` (on the stack) and 16 bytes on, each rounded to float32, as one f32x4. */
+const demoteFour = (at: number[]): number[] => [
+  ...at,
+  ...op.v128Load(0),
+  ...op.f32x4DemoteF64x2Zero,
+  ...at,
+  ...op.v128Load(16),
+  ...op.f32x4DemoteF64x2Zero,
+  ...op.lowHalves,
+];
+
+/**
+ * biasAndActivation's float16 step on count doubles at ptr (a multiple of 4), in place: each
+ * rounded to float32 then float16, plus the bias in double, rounded again, then max(·, 0)
+ * (NaN → 0) when relu is non-zero; float32 → double for the stores is exact.
+ */
+function biasRelu16Body(): number[] {
+  const code: number[] = [...op.get(BIAS), ...op.f64x2Splat, ...op.set(BB)];
+  code.push(...op.block, ...op.get(N), ...op.i32Eqz, ...op.brIf(0), ...op.loop);
+  code.push(...demoteFour(op.get(PTR)), ...op.set(V), ...round16());
+  // x + bias for lanes 0–1 and 2–3 in double, each sum rounded to float32.
+  code.push(...op.get(V), ...op.f64x2PromoteLowF32x4, ...op.get(BB), ...op.f64x2Add, ...op.f32x4DemoteF64x2Zero);
+  code.push(...op.get(V), ...op.get(V), ...op.highToLow, ...op.f64x2PromoteLowF32x4, ...op.get(BB), ...op.f64x2Add);
+  code.push(...op.f32x4DemoteF64x2Zero, ...op.lowHalves, ...op.set(V), ...round16());
+  code.push(...op.block, ...op.get(RELU), ...op.i32Eqz, ...op.brIf(0));
+  code.push(...op.get(V), ...op.get(V), ...op.v128Const32(0), ...op.f32x4Gt, ...op.v128And, ...op.set(V), ...op.end);
+  code.push(...op.get(PTR), ...op.get(V), ...op.f64x2PromoteLowF32x4, ...op.v128Store(0));
+  code.push(...op.get(PTR), ...op.get(V), ...op.get(V), ...op.highToLow, ...op.f64x2PromoteLowF32x4, ...op.v128Store(16));
+  code.push(...op.get(PTR), ...op.i32Const(32), ...op.i32Add, ...op.set(PTR));
+  code.push(...op.get(N), ...op.i32Const(4), ...op.i32Sub, ...op.tee(N), ...op.brIf(0), ...op.end, ...op.end);
+  return [...code, ...op.end];
+}
+
 const params = (n: number) => vector(Array.from({ length: n }, () => [I32]));
 
 function moduleBytes(): Uint8Array {
@@ -204,6 +297,7 @@ function moduleBytes(): Uint8Array {
   ];
   const tiles = [...vector([[...uleb(6), I32]]), ...tilesBody()];
   const decode = [...vector([[...uleb(3), V128]]), ...fp16ToF64Body()];
+  const epilogue = [...vector([[...uleb(5), V128]]), ...biasRelu16Body()];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     // Types: 0 = the tile's six i32 parameters, 1 = the loops' nine, 2 = the decoder's three.
@@ -213,15 +307,17 @@ function moduleBytes(): Uint8Array {
         [0x60, ...params(6), 0],
         [0x60, ...params(9), 0],
         [0x60, ...params(3), 0],
+        [0x60, ...vector([[I32], [I32], [F64], [I32]]), 0],
       ]),
     ),
     ...section(2, vector([[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vector([[0], [1], [2]])),
+    ...section(3, vector([[0], [1], [2], [3]])),
     ...section(
       7,
       vector([
         [...name("tiles"), 0x00, 1],
         [...name("fp16ToF64"), 0x00, 2],
+        [...name("biasRelu16"), 0x00, 3],
       ]),
     ),
     ...section(
@@ -230,6 +326,7 @@ function moduleBytes(): Uint8Array {
         [...uleb(tile.length), ...tile],
         [...uleb(tiles.length), ...tiles],
         [...uleb(decode.length), ...decode],
+        [...uleb(epilogue.length), ...epilogue],
       ]),
     ),
   ]);
@@ -240,6 +337,8 @@ export interface SimdGemm {
   readonly tiles: SimdTiles;
   /** fp16ToF64(src, dst, count): count (a multiple of 4) float16 patterns at byte src → doubles at byte dst. */
   readonly fp16ToF64: (src: number, dst: number, count: number) => void;
+  /** biasRelu16(ptr, count, bias, relu): rounding.ts's float16 bias-and-ReLU step on count (a multiple of 4) doubles at byte ptr. */
+  readonly biasRelu16: (ptr: number, count: number, bias: number, relu: number) => void;
   /**
    * A Float64Array over the whole memory, at least `bytes` long (the view changes when the
    * memory grows), or null when the memory cannot grow that far (4 GiB at most, as addresses
@@ -266,11 +365,15 @@ export function simdGemm(): SimdGemm | null {
   const bytes = moduleBytes();
   if (!wasm?.validate(bytes)) return instance;
   const memory = new wasm.Memory({ initial: 1 });
-  const exports = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as Pick<SimdGemm, "tiles" | "fp16ToF64">;
+  const exports = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as Pick<
+    SimdGemm,
+    "tiles" | "fp16ToF64" | "biasRelu16"
+  >;
   let view = new Float64Array(memory.buffer);
   instance = {
     tiles: exports.tiles,
     fp16ToF64: exports.fp16ToF64,
+    biasRelu16: exports.biasRelu16,
     doubles(need) {
       if (memory.buffer.byteLength < need) {
         try {

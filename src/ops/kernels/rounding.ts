@@ -5,6 +5,7 @@
  * keeps f16round's route (double → float32 → float16, each round-to-nearest-even).
  */
 import { f16round } from "../../ir/numeric/float-bits.js";
+import { simdGemm } from "./matmul-simd.js";
 
 /** Scratch for one chunk: the float32 view does the double → float32 step natively. */
 const CHUNK = 4096;
@@ -115,11 +116,20 @@ export function biasAndActivation(
   rounding: ResultRounding,
 ): void {
   const images = data.length / (channels * plane);
+  // The float16 step runs as the SIMD module's loop where there is one, on whole groups of 4.
+  const simd = rounding === "float16" ? simdGemm() : null;
+  const mem = simd?.doubles(plane * 8);
+  const quads = mem ? plane - (plane % 4) : 0;
   for (let image = 0; image < images; image++)
     for (let c = 0; c < channels; c++) {
       const b = bias[c]!;
       const offset = (image * channels + c) * plane;
-      for (let start = 0; start < plane; start += CHUNK) {
+      if (simd && mem && quads > 0) {
+        mem.set(data.subarray(offset, offset + quads));
+        simd.biasRelu16(0, quads, b, relu ? 1 : 0);
+        data.set(mem.subarray(0, quads), offset);
+      }
+      for (let start = quads; start < plane; start += CHUNK) {
         const count = Math.min(CHUNK, plane - start);
         const part = data.subarray(offset + start, offset + start + count);
         if (rounding === "none") {

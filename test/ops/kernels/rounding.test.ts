@@ -95,4 +95,21 @@ describe("a convolution's bias and ReLU in one pass", () => {
         biasAndActivation(data, channels, plane, bias, relu, rounding);
         expect(Array.from(data).every((v, i) => Object.is(v, want[i]) || (Number.isNaN(v) && Number.isNaN(want[i]!)))).toBe(true);
       });
+
+  it("float16 results equal Add then ReLU node by node on float32 patterns of every sign and exponent (the SIMD step)", () => {
+    const rnd = lcg(32);
+    const patterns = Uint32Array.from({ length: 1 << 18 }, () => (rnd() * 2 ** 32) >>> 0);
+    const data = Float64Array.from(new Float32Array(patterns.buffer));
+    for (const [b, relu] of [
+      [0, false],
+      [2 ** -20, true],
+      [-3.5, false],
+    ] as const) {
+      const values = Float64Array.from(data);
+      const want = nodeByNode(values, 1, values.length, Float64Array.of(b), relu, "float16");
+      biasAndActivation(values, 1, values.length, Float64Array.of(b), relu, "float16");
+      const wrong = want.filter((w, i) => !Object.is(values[i], w) && !(Number.isNaN(w) && Number.isNaN(values[i])));
+      expect(wrong.length, `bias ${b}`).toBe(0);
+    }
+  });
 });
