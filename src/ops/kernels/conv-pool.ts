@@ -346,7 +346,9 @@ function pool2d(
   const [py, px] = win.padsBegin as [number, number];
   const [OH, OW] = win.out as [number, number];
   const [ey, ex] = [padsEnd[0] ?? 0, padsEnd[1] ?? 0];
-  for (let c = 0; c < planes; c++) {
+  // One plane per call of a small function: V8 optimizes it after a few planes, where one long
+  // loop over all planes would run unoptimized until on-stack replacement.
+  const poolPlane = (c: number): void => {
     const base = c * H * W;
     for (let oy = 0; oy < OH; oy++) {
       const y0 = oy * sy - py;
@@ -388,7 +390,8 @@ function pool2d(
         }
       }
     }
-  }
+  };
+  for (let c = 0; c < planes; c++) poolPlane(c);
 }
 
 /** Pooling for any number of spatial axes, tap by tap. */
