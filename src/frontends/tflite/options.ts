@@ -18,6 +18,16 @@ const CONV_2D: readonly FieldSpec[] = [
   ["dilation_w_factor", "int", 1],
   ["dilation_h_factor", "int", 1],
 ];
+const CONV_3D: readonly FieldSpec[] = [
+  ["padding", "byte"],
+  ["stride_d", "int"],
+  ["stride_w", "int"],
+  ["stride_h", "int"],
+  ["fused_activation_function", "byte"],
+  ["dilation_d_factor", "int", 1],
+  ["dilation_w_factor", "int", 1],
+  ["dilation_h_factor", "int", 1],
+];
 const POOL_2D: readonly FieldSpec[] = [
   ["padding", "byte"],
   ["stride_w", "int"],
@@ -53,6 +63,7 @@ const SEQUENCE_LSTM: readonly FieldSpec[] = [
 /** Options layout per TFLite op name (ops sharing an options table share the entry). */
 const OPTION_TABLES: Readonly<Record<string, readonly FieldSpec[]>> = {
   CONV_2D,
+  CONV_3D,
   DEPTHWISE_CONV_2D: DEPTHWISE,
   AVERAGE_POOL_2D: POOL_2D,
   MAX_POOL_2D: POOL_2D,

@@ -1,5 +1,6 @@
 /**
- * Ops the corpus lacks (EMBEDDING_LOOKUP, REVERSE_SEQUENCE, BROADCAST_ARGS) and an int8 model
+ * Ops the corpus lacks (EMBEDDING_LOOKUP, REVERSE_SEQUENCE, BROADCAST_ARGS, CONV_3D,
+ * DYNAMIC_UPDATE_SLICE with a start TFLite clamps, one-input WHERE) and an int8 model
  * of what on-device segmentation and landmark nets use (PRELU with per-channel alpha,
  * HARD_SWISH, CONCATENATION of differently quantized inputs, MIRROR_PAD, DEPTH_TO_SPACE,
  * half-pixel RESIZE_BILINEAR), each against TensorFlow Lite's outputs, in the IR and in
@@ -20,7 +21,7 @@ import { outputSteps } from "./tflite-corpus.js";
 const dir = mkdtempSync(join(tmpdir(), "myriadc-tflite-more-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const FLOAT = ["op_embedding_lookup", "op_reverse_sequence", "op_broadcast_args"];
+const FLOAT = ["op_embedding_lookup", "op_reverse_sequence", "op_broadcast_args", "op_conv_3d", "op_dynamic_update_slice"];
 
 describe("ops the corpus lacks", () => {
   it.each(FLOAT)("%s: FP32 and FP16 IRs and onnxruntime match TFLite", async (name) => {
@@ -32,6 +33,23 @@ describe("ops the corpus lacks", () => {
     expect(await runCli(["fix", f.model, "-o", out], io), io.err).toBe(0);
     const [y] = await runOrt(readFileSync(out), f.inputs);
     expect(withinFp32(diff(y!, f.outputs[0]!))).toBe(true);
+  });
+});
+
+describe("WHERE (coordinates of the true elements; how many is known only at run time)", () => {
+  const f = fixture("op_where");
+  const rows = (t: { dims: readonly number[]; toIntegers(): number[] }) => ({ dims: [...t.dims], values: t.toIntegers() });
+
+  it.each(["FP32", "FP16"] as const)("the %s IR gives TFLite's coordinates exactly", (dataType) => {
+    expect(rows(convertAndRun(f.model, f.inputs, { dataType }).outputs[0]!)).toEqual(rows(f.outputs[0]!));
+  });
+
+  it("onnxruntime gives them on fix -o model.onnx", async () => {
+    const out = join(dir, "where.onnx");
+    const io = memoryIO();
+    expect(await runCli(["fix", f.model, "-o", out], io), io.err).toBe(0);
+    const [y] = await runOrt(readFileSync(out), f.inputs);
+    expect(rows(y!)).toEqual(rows(f.outputs[0]!));
   });
 });
 

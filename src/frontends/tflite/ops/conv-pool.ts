@@ -1,5 +1,6 @@
 /**
- * Convolutions and pooling. TFLite is NHWC with OHWI filters (depthwise: 1×H×W×(C·M));
+ * Convolutions and pooling. TFLite is NHWC with OHWI filters (depthwise: 1×H×W×(C·M); CONV_3D:
+ * NDHWC data with DHWIO filters);
  * each op computes in NCHW between a Transpose in and a Transpose out, which the layout
  * pass cancels between neighbouring ops. TF SAME padding is asymmetric (the extra cell goes
  * after), computed here from the static input size; AVERAGE_POOL_2D averages valid cells only.
@@ -13,7 +14,7 @@ import { permuteTensor } from "../tensors.js";
 import { CUSTOM_SAME, customInts, customPoolParams } from "./custom-options.js";
 import { fusedActivation } from "./fused-activation.js";
 import { isHybrid, quantizeAtRunTime } from "./hybrid.js";
-import { tfPads } from "./padding.js";
+import { samePadding, tfPads } from "./padding.js";
 
 /** Weights input i with its axes permuted: a re-laid-out constant, or a Transpose of a computed value. */
 export function permutedWeights(c: OpContext, i: number, perm: readonly number[]): Value {
@@ -58,6 +59,29 @@ const conv2d: OpTranslator = (c) => {
     ...windowPads(c, Number(c.opts.padding), [kh!, kw!], strides(c), dilations(c)),
   })[0]!;
   return [c.toChannelsLast(fusedActivation(c, y))];
+};
+
+/** CONV_3D: NDHWC data, filters D×H×W×I×O → O×I×D×H×W (an ONNX 3-D Conv); TF SAME padding per spatial axis. */
+const conv3d: OpTranslator = (c) => {
+  const [kd, kh, kw, ci] = c.shape(1);
+  const channels = c.shape(0)[4]!;
+  if (channels !== ci) c.fail(`input channels ${channels} differ from the filter's ${ci} (grouped 3-D convolution)`);
+  const kernel = [kd!, kh!, kw!];
+  const strides3 = [Number(c.opts.stride_d), Number(c.opts.stride_h), Number(c.opts.stride_w)];
+  const dilations3 = [Number(c.opts.dilation_d_factor), Number(c.opts.dilation_h_factor), Number(c.opts.dilation_w_factor)];
+  const spatial = c.shape(0).slice(1, 4);
+  const same = Number(c.opts.padding) === PADDING_SAME;
+  if (same && spatial.some((d) => d < 0)) c.fail("SAME padding needs the input's depth, height and width");
+  const pads = spatial.map((d, i) => (same ? samePadding(d, kernel[i]!, strides3[i]!, dilations3[i]!) : [0, 0]));
+  const inputs = [c.toChannelsFirst(c.input(0), 5), permutedWeights(c, 1, [4, 3, 0, 1, 2])];
+  if (c.has(2)) inputs.push(c.input(2));
+  const y = c.main("Conv", inputs, {
+    kernel_shape: attr.ints(kernel),
+    strides: attr.ints(strides3),
+    dilations: attr.ints(dilations3),
+    pads: attr.ints([...pads.map((p) => p[0]!), ...pads.map((p) => p[1]!)]),
+  })[0]!;
+  return [c.toChannelsLast(fusedActivation(c, y), 5)];
 };
 
 /** DEPTHWISE_CONV_2D: filters 1×H×W×(C·M) → (C·M)×1×H×W, one group per input channel (output channel c·M + m). */
@@ -285,6 +309,7 @@ const maxUnpooling: OpTranslator = (c) => {
 
 export const CONV_POOL_OPS: Readonly<Record<string, OpTranslator>> = {
   CONV_2D: conv2d,
+  CONV_3D: conv3d,
   DEPTHWISE_CONV_2D: depthwise,
   TRANSPOSE_CONV: transposeConv,
   AVERAGE_POOL_2D: avgPool,

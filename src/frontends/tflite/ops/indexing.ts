@@ -1,7 +1,8 @@
 /**
- * GATHER, GATHER_ND, SCATTER_ND (into zeros, duplicates added as TFLite does), ONE_HOT, and
+ * GATHER, GATHER_ND, SCATTER_ND (into zeros, duplicates added as TFLite does), ONE_HOT,
  * EMBEDDING_LOOKUP (rows of the table, input 1, picked by the ids, input 0; int8 tables are
- * dequantized, as TFLite's kernel does row by row).
+ * dequantized, as TFLite's kernel does row by row), WHERE (one input: the coordinates of the
+ * true elements) and DYNAMIC_UPDATE_SLICE (the start clamped so the update fits, as TFLite does).
  */
 import { attr } from "../../../ir/attribute.js";
 import type { OpContext, OpTranslator } from "../context.js";
@@ -32,10 +33,47 @@ const oneHot: OpTranslator = (c) => {
   return c.main("OneHot", [c.input(0), c.input(1), values], { axis: attr.int(Number(c.opts.axis)) });
 };
 
+/** tf.where(condition): one row of coordinates per non-zero element, row-major (NonZero gives them one axis per row). */
+const where: OpTranslator = (c) => {
+  if (c.has(1) || c.has(2)) c.fail("WHERE with x and y inputs (the converter writes SELECT_V2 for those)");
+  const rows = c.main("NonZero", [c.input(0)])[0]!;
+  return [c.one("Transpose", [rows], { perm: attr.ints([1, 0]) })];
+};
+
+/**
+ * operand with update written at start, each start clamped to [0, operand − update] as TFLite's
+ * kernel does: a ScatterND whose indices are the update's own coordinates (a constant) plus the start.
+ */
+const dynamicUpdateSlice: OpTranslator = (c) => {
+  const operand = c.shape(0);
+  const update = c.shape(1);
+  if ([...operand, ...update].some((d) => d < 0)) c.fail("the operand and update need static shapes");
+  if (update.length !== operand.length || update.some((d, i) => d > operand[i]!))
+    c.fail(`an update of shape [${update}] does not fit in an operand of shape [${operand}]`);
+  const rank = operand.length;
+  const start = c.one("Clip", [int64(c, 2), c.ints([0], []), undefined]);
+  const clamped = c.one("Min", [start, c.ints(operand.map((d, i) => d - update[i]!))]);
+  const coordinates: number[] = [];
+  const count = update.reduce((a, b) => a * b, 1);
+  for (let flat = 0; flat < count; flat++) {
+    let rest = flat;
+    const at = new Array<number>(rank);
+    for (let axis = rank - 1; axis >= 0; axis--) {
+      at[axis] = rest % update[axis]!;
+      rest = Math.floor(rest / update[axis]!);
+    }
+    coordinates.push(...at);
+  }
+  const indices = c.one("Add", [c.ints(coordinates, [...update, rank]), clamped]);
+  return c.main("ScatterND", [c.input(0), indices, c.input(1)]);
+};
+
 export const INDEXING_OPS: Readonly<Record<string, OpTranslator>> = {
   EMBEDDING_LOOKUP: (c) => c.main("Gather", [c.input(1), int64(c, 0)], { axis: attr.int(0) }),
   GATHER: gather,
   GATHER_ND: (c) => c.main("GatherND", [c.input(0), int64(c, 1)]),
   SCATTER_ND: scatterNd,
   ONE_HOT: oneHot,
+  WHERE: where,
+  DYNAMIC_UPDATE_SLICE: dynamicUpdateSlice,
 };
