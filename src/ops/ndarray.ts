@@ -12,7 +12,7 @@ import {
   float32ArrayToBf16,
   float32ArrayToFp16,
   float32ToFp8Bits,
-  fp16BitsToFloat32,
+  fp16ArrayToFloat64,
   packFp4,
   packInt2,
   packInt4,
@@ -32,27 +32,13 @@ export function isBigDtype(dtype: DTypeName): boolean {
   return dtype === "int64" || dtype === "uint64";
 }
 
-let fp16Table: Float64Array | undefined;
-
-/** float16 bits as doubles through a table of all 65,536 values (FP16 IR weights decode in one pass). */
-function fp16ToDoubles(bits: Uint16Array): Float64Array {
-  if (!fp16Table) {
-    fp16Table = new Float64Array(65536);
-    for (let i = 0; i < 65536; i++) fp16Table[i] = fp16BitsToFloat32(i);
-  }
-  const table = fp16Table;
-  const out = new Float64Array(bits.length);
-  for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]!]!;
-  return out;
-}
-
 export function ndFromTensor(t: Tensor): NdArray {
   if (t.dtype === "string") throw new TypeError("string tensors have no numeric view");
   if (t.dtype === "int64") return { dtype: t.dtype, dims: t.dims, data: BigInt64Array.from(t.data() as BigInt64Array) };
   if (t.dtype === "uint64") return { dtype: t.dtype, dims: t.dims, data: BigUint64Array.from(t.data() as BigUint64Array) };
   const info = dtypeInfo(t.dtype);
   if (info.kind === "complex") throw new TypeError("complex tensors are not supported by the kernels");
-  if (t.dtype === "float16") return { dtype: t.dtype, dims: t.dims, data: fp16ToDoubles(t.data() as Uint16Array) };
+  if (t.dtype === "float16") return { dtype: t.dtype, dims: t.dims, data: fp16ArrayToFloat64(t.data() as Uint16Array) };
   // Typed-array construction widens every element exactly, at memory speed.
   if ((info.kind === "float" && t.dtype !== "float64" && t.dtype !== "float32") || info.bits < 8)
     return { dtype: t.dtype, dims: t.dims, data: new Float64Array(t.toFloat32()) };

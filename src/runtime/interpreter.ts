@@ -13,11 +13,15 @@ import { shapeSize } from "../ir/shape.js";
 import type { Tensor } from "../ir/tensor.js";
 import { topologicalOrder } from "../ir/topo.js";
 import type { Value } from "../ir/value.js";
+import { type RunBuffers, withRunBuffers } from "../ops/kernels/buffers.js";
+import { fp16BitsOf } from "../ops/kernels/fp16-constant.js";
 import { MAX_TENSOR_ELEMENTS, type NdArray, ndCast, ndToTensor } from "../ops/ndarray.js";
 import type { OvPortInfo, OvPortType } from "../ops/openvino/op-def.js";
 import { openvinoOp } from "../ops/openvino/registry.js";
 import { MyriadcError } from "../util/errors.js";
 import { checkTensorSize } from "../util/limits.js";
+import { applyConvTail, convTailOf } from "./conv-epilogue.js";
+import { LiveBuffers } from "./live-buffers.js";
 import { nodeError, noKernelError } from "./op-errors.js";
 import { roundResult, runValueOf } from "./rounding.js";
 
@@ -76,16 +80,34 @@ function checkInferred(node: Node, types: readonly OvPortType[], outs: readonly 
 const isInteger = (dtype: NdArray["dtype"]) => dtypeInfo(dtype).kind === "int" || dtypeInfo(dtype).kind === "uint";
 
 export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor>, options: RunOptions = {}): Map<string, Tensor> {
+  return withRunBuffers((pool) => runWithBuffers(model, feeds, options, pool));
+}
+
+function runWithBuffers(model: Model, feeds: ReadonlyMap<string, Tensor>, options: RunOptions, pool: RunBuffers): Map<string, Tensor> {
   const g = model.graph;
   const fp16 = options.fp16 ?? false;
   const order = topologicalOrder(g);
-  // Without an observer a value is dropped after its last reader, so a run holds only live tensors.
+  // Without an observer a value is dropped after its last reader, so a run holds only live
+  // tensors, and their buffers are reused for later results.
   const keepAll = options.observe !== undefined;
   const readers = new Map<Value, number>();
   if (!keepAll) for (const n of order) for (const v of n.inputs) if (v) readers.set(v, (readers.get(v) ?? 0) + 1);
   const outputs = new Set(g.outputs);
+  const live = new LiveBuffers(pool);
   const values = new Map<Value, NdArray>();
   const initializers = new Map<Value, NdArray>();
+  const store = (v: Value, a: NdArray) => {
+    values.set(v, a);
+    live.hold(a);
+  };
+  const drop = (v: Value) => {
+    for (const held of [values, initializers]) {
+      const a = held.get(v);
+      if (!a) continue;
+      held.delete(v);
+      live.release(a);
+    }
+  };
   const read = (v: Value): NdArray | undefined => {
     let a = values.get(v);
     if (!a && v.initializer) {
@@ -93,6 +115,7 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
       if (!a) {
         a = runValueOf(v.initializer, fp16);
         initializers.set(v, a);
+        live.hold(a);
       }
     }
     return a;
@@ -108,9 +131,25 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
       );
     // An integer feed takes the input's declared type, as the device converts it (I64 inputs become I32 on MYRIAD).
     const given = runValueOf(t, fp16);
-    values.set(v, v.dtype && v.dtype !== given.dtype && isInteger(v.dtype) && isInteger(given.dtype) ? ndCast(given, v.dtype) : given);
+    store(v, v.dtype && v.dtype !== given.dtype && isInteger(v.dtype) && isInteger(given.dtype) ? ndCast(given, v.dtype) : given);
   }
+  const release = (node: Node) => {
+    if (keepAll) return;
+    for (const v of node.inputs) {
+      if (!v) continue;
+      const left = readers.get(v)! - 1;
+      readers.set(v, left);
+      if (left === 0 && !outputs.has(v)) drop(v);
+    }
+  };
+  const keep = (v: Value) => keepAll || outputs.has(v) || readers.has(v);
+  // Nodes whose result a convolution before them already stored (conv-epilogue.ts).
+  const absorbed = new Set<Node>();
   for (const node of order) {
+    if (absorbed.has(node)) {
+      release(node);
+      continue;
+    }
     const def = openvinoOp(node.opType);
     if (!def) throw noKernelError(node);
     const inputs = node.inputs.map((v) => {
@@ -135,23 +174,26 @@ export function runOpenvinoModel(model: Model, feeds: ReadonlyMap<string, Tensor
       throw nodeError(node, e, options.file);
     }
     checkInferred(node, types, outs);
+    // With an observer every value is kept, so nothing is fused.
+    const tail = keepAll ? undefined : convTailOf(node, readers, outputs);
     node.outputs.forEach((v, i) => {
       const r = outs[i];
       if (!v || !r) return;
-      // Results made of input elements (and results sharing their input's data) are rounded already.
-      if (!def.exact && !inputs.some((a) => a?.data === r.data)) roundResult(r, fp16);
-      values.set(v, r);
-    });
-    if (!keepAll)
-      for (const v of node.inputs) {
-        if (!v) continue;
-        const left = readers.get(v)! - 1;
-        readers.set(v, left);
-        if (left === 0 && !outputs.has(v)) {
-          values.delete(v);
-          initializers.delete(v);
-        }
+      // Results made of input elements (and results sharing their input's data) are rounded
+      // already. A float16 constant is compared by identity, so that its bits stay undecoded
+      // (rounding a copy of its doubles again would change nothing).
+      const shared = inputs.some((a) => a !== undefined && (a === r || (!fp16BitsOf(a) && a.data === r.data)));
+      if (tail && !def.exact && !shared && applyConvTail(tail, r, read(tail.bias), fp16)) {
+        absorbed.add(tail.add);
+        if (tail.relu) absorbed.add(tail.relu);
+        if (keep(tail.result)) store(tail.result, r);
+        return;
       }
+      if (!def.exact && !shared) roundResult(r, fp16);
+      // An output nothing reads is dropped at once (MaxPool's indices, for one).
+      if (keep(v)) store(v, r);
+    });
+    release(node);
   }
   if (options.observe) {
     for (const v of g.initializers.values()) options.observe(v, read(v)!);

@@ -7,6 +7,7 @@
 
 import { isFloatDType } from "../ir/dtype.js";
 import type { Tensor } from "../ir/tensor.js";
+import { fp16Constant } from "../ops/kernels/fp16-constant.js";
 import { roundToFloat16, roundToFloat32 } from "../ops/kernels/rounding.js";
 import { type NdArray, ndFromTensor } from "../ops/ndarray.js";
 
@@ -20,9 +21,11 @@ export function roundResult(a: NdArray, fp16: boolean): void {
 
 /**
  * A constant or input tensor as the kernels read it. An FP16 run rounds float data to
- * float16 (float16 data already is).
+ * float16 (float16 data already is); float16 data keeps its bits until a kernel reads it as
+ * doubles (fp16-constant.ts).
  */
 export function runValueOf(t: Tensor, fp16: boolean): NdArray {
+  if (t.dtype === "float16") return fp16Constant(t.dims, t.data() as Uint16Array);
   const a = ndFromTensor(t);
   if (fp16 && a.dtype !== "float16" && isFloatDType(a.dtype)) roundToFloat16(a.data as Float64Array);
   return a;

@@ -17,7 +17,9 @@
  */
 import { shapeSize, stridesOf } from "../../ir/shape.js";
 import type { NdArray } from "../ndarray.js";
-import { gemm, matrixPanels, PANEL, type PackPanel } from "./matmul.js";
+import { newFloat64 } from "./buffers.js";
+import { fp16AllFinite, fp16BitsOf } from "./fp16-constant.js";
+import { gemm, type LeftMatrix, matrixPanels, PANEL, type PackPanel } from "./matmul.js";
 
 /** The window of each spatial axis and the resulting output size. */
 export interface Window {
@@ -54,15 +56,17 @@ function allFinite(d: Float64Array): boolean {
 export function convolution(x: NdArray, w: NdArray, win: Window, groups: number, outChannels: number): NdArray {
   const [N, C] = x.dims as [number, number];
   const spatial = x.dims.slice(2);
-  const out = new Float64Array(N * outChannels * shapeSize(win.out));
-  const wd = w.data as Float64Array;
+  const out = newFloat64(N * outChannels * shapeSize(win.out));
   const xd = x.data as Float64Array;
   const geometry = { N, C, groups, O: outChannels };
-  if (spatial.length <= 2 && spatial.length > 0 && allFinite(wd)) {
+  // Float16 weights go into the GEMM as their bits, never as a whole array of doubles.
+  const bits = fp16BitsOf(w);
+  const finite = bits ? fp16AllFinite(bits) : allFinite(w.data as Float64Array);
+  if (spatial.length <= 2 && spatial.length > 0 && finite) {
     const [H, W] = spatial.length === 2 ? (spatial as [number, number]) : [1, spatial[0]!];
-    if (C / groups === 1) convolveDepthwise(xd, wd, out, geometry, H, W, as2d(win));
-    else convolveGemm(xd, wd, out, geometry, H, W, as2d(win));
-  } else convolveDirect(xd, wd, out, geometry, spatial, win);
+    if (C / groups === 1) convolveDepthwise(xd, w.data as Float64Array, out, geometry, H, W, as2d(win));
+    else convolveGemm(xd, bits ?? (w.data as Float64Array), out, geometry, H, W, as2d(win));
+  } else convolveDirect(xd, w.data as Float64Array, out, geometry, spatial, win);
   return { dtype: x.dtype, dims: [N, outChannels, ...win.out], data: out };
 }
 
@@ -74,7 +78,7 @@ interface ConvShape {
 }
 
 /** Per image and group: weights [O/G, K] times the im2col matrix [K, positions], K = C/G · kernel taps. */
-function convolveGemm(xd: Float64Array, wd: Float64Array, out: Float64Array, s: ConvShape, H: number, W: number, win: Window): void {
+function convolveGemm(xd: Float64Array, wd: LeftMatrix, out: Float64Array, s: ConvShape, H: number, W: number, win: Window): void {
   const [kh, kw] = win.kernel as [number, number];
   const [sy, sx] = win.strides as [number, number];
   const [dy, dx] = win.dilations as [number, number];
@@ -86,6 +90,60 @@ function convolveGemm(xd: Float64Array, wd: Float64Array, out: Float64Array, s: 
   const P = OH * OW;
   const plane = H * W;
   const pointwise = kh === 1 && kw === 1 && sy === 1 && sx === 1 && py === 0 && px === 0 && OH === H && OW === W;
+  // Four positions of one output row (the common case; PANEL is 4): each tap row is inside or
+  // outside the input for all four at once, and a tap column needs bounds checks only near the
+  // edges.
+  const packRowPanel = (xBase: number, panel: Float64Array, y0: number, x0: number): void => {
+    const last = (PANEL - 1) * sx;
+    let q = 0;
+    for (let c = 0; c < cg; c++) {
+      const chan = xBase + c * plane;
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = y0 + ky * dy;
+        if (iy < 0 || iy >= H) {
+          panel.fill(0, q, q + kw * PANEL);
+          q += kw * PANEL;
+          continue;
+        }
+        const row = chan + iy * W;
+        for (let kx = 0; kx < kw; kx++, q += PANEL) {
+          const ix = x0 + kx * dx;
+          if (ix >= 0 && ix + last < W) {
+            const at = row + ix;
+            panel[q] = xd[at]!;
+            panel[q + 1] = xd[at + sx]!;
+            panel[q + 2] = xd[at + 2 * sx]!;
+            panel[q + 3] = xd[at + 3 * sx]!;
+          } else for (let j = 0, x = ix; j < PANEL; j++, x += sx) panel[q + j] = x >= 0 && x < W ? xd[row + x]! : 0;
+        }
+      }
+    }
+  };
+  // Positions spread over two rows or past the last one: every tap checked.
+  const packAnyPanel = (xBase: number, panel: Float64Array, p0: number): void => {
+    for (let j = 0; j < PANEL; j++) {
+      const p = p0 + j;
+      const oy = Math.floor(p / OW);
+      // Positions past the end read nothing: their row start is far outside the input.
+      iy0[j] = p < P ? oy * sy - py : -(1 << 30);
+      ix0[j] = p < P ? (p - oy * OW) * sx - px : 0;
+    }
+    let q = 0;
+    for (let c = 0; c < cg; c++) {
+      const chan = xBase + c * plane;
+      for (let ky = 0; ky < kh; ky++) {
+        const ty = ky * dy;
+        for (let kx = 0; kx < kw; kx++) {
+          const tx = kx * dx;
+          for (let j = 0; j < PANEL; j++) {
+            const iy = iy0[j]! + ty;
+            const ix = ix0[j]! + tx;
+            panel[q++] = iy >= 0 && iy < H && ix >= 0 && ix < W ? xd[chan + iy * W + ix]! : 0;
+          }
+        }
+      }
+    }
+  };
   const iy0 = new Int32Array(PANEL);
   const ix0 = new Int32Array(PANEL);
   for (let n = 0; n < s.N; n++) {
@@ -96,28 +154,10 @@ function convolveGemm(xd: Float64Array, wd: Float64Array, out: Float64Array, s: 
       const pack: PackPanel = pointwise
         ? matrixPanels(xd, xBase, K, P, false)
         : (p0, panel) => {
-            for (let j = 0; j < PANEL; j++) {
-              const p = p0 + j;
-              const oy = Math.floor(p / OW);
-              // Positions past the end read nothing: their row start is far outside the input.
-              iy0[j] = p < P ? oy * sy - py : -(1 << 30);
-              ix0[j] = p < P ? (p - oy * OW) * sx - px : 0;
-            }
-            let q = 0;
-            for (let c = 0; c < cg; c++) {
-              const chan = xBase + c * plane;
-              for (let ky = 0; ky < kh; ky++) {
-                const ty = ky * dy;
-                for (let kx = 0; kx < kw; kx++) {
-                  const tx = kx * dx;
-                  for (let j = 0; j < PANEL; j++) {
-                    const iy = iy0[j]! + ty;
-                    const ix = ix0[j]! + tx;
-                    panel[q++] = iy >= 0 && iy < H && ix >= 0 && ix < W ? xd[chan + iy * W + ix]! : 0;
-                  }
-                }
-              }
-            }
+            const oy = Math.floor(p0 / OW);
+            const ox = p0 - oy * OW;
+            if (ox + PANEL <= OW) packRowPanel(xBase, panel, oy * sy - py, ox * sx - px);
+            else packAnyPanel(xBase, panel, p0);
           };
       gemm(wd, g * og * K, og, K, P, pack, out, (n * s.O + g * og) * P, P);
     }
@@ -249,14 +289,23 @@ export type PoolKind = "max" | "avg";
  * the whole input; -1 for a window entirely in the padding). Average divides by the taps
  * inside the input (`excludePad`) or by the taps inside the input or its explicit padding
  * (padsBegin of the window and `padsEnd`; a ceil-mode overhang past padsEnd never counts).
+ * Without `indices` (MaxPool-1 has no such output) the second result holds no data, as for
+ * average pooling.
  */
-export function pool(x: NdArray, win: Window, kind: PoolKind, excludePad: boolean, padsEnd: readonly number[]): [NdArray, NdArray] {
+export function pool(
+  x: NdArray,
+  win: Window,
+  kind: PoolKind,
+  excludePad: boolean,
+  padsEnd: readonly number[],
+  indices = true,
+): [NdArray, NdArray] {
   const [N, C] = x.dims as [number, number];
   const spatial = x.dims.slice(2);
   const dims = [N, C, ...win.out];
   const total = shapeSize(dims);
-  const out = new Float64Array(total);
-  const argmax = new Float64Array(kind === "max" ? total : 0);
+  const out = newFloat64(total);
+  const argmax = newFloat64(kind === "max" && indices ? total : 0);
   const xd = x.data as Float64Array;
   if (spatial.length === 2 || spatial.length === 1) {
     const [H, W] = spatial.length === 2 ? (spatial as [number, number]) : [1, spatial[0]!];
@@ -297,7 +346,9 @@ function pool2d(
   const [py, px] = win.padsBegin as [number, number];
   const [OH, OW] = win.out as [number, number];
   const [ey, ex] = [padsEnd[0] ?? 0, padsEnd[1] ?? 0];
-  for (let c = 0; c < planes; c++) {
+  // One plane per call of a small function: V8 optimizes it after a few planes, where one long
+  // loop over all planes would run unoptimized until on-stack replacement.
+  const poolPlane = (c: number): void => {
     const base = c * H * W;
     for (let oy = 0; oy < OH; oy++) {
       const y0 = oy * sy - py;
@@ -322,7 +373,7 @@ function pool2d(
             }
           }
           out[o] = acc;
-          argmax[o] = at;
+          if (argmax.length) argmax[o] = at;
         } else {
           let acc = 0;
           for (let ky = 0; ky < kh; ky++) {
@@ -339,7 +390,8 @@ function pool2d(
         }
       }
     }
-  }
+  };
+  for (let c = 0; c < planes; c++) poolPlane(c);
 }
 
 /** Pooling for any number of spatial axes, tap by tap. */
@@ -388,7 +440,7 @@ function poolDirect(
         } else if (inPadding) padded++;
       }
       out[nc * outPlane + o] = kind === "max" ? acc : acc / (excludePad ? Math.max(count, 1) : count + padded);
-      if (kind === "max") argmax[nc * outPlane + o] = at;
+      if (argmax.length) argmax[nc * outPlane + o] = at;
     }
   }
 }

@@ -9,6 +9,7 @@
  */
 import type { DTypeName } from "../../ir/dtype.js";
 import { broadcastDims, broadcastIndex, forEachBroadcastRun, isBigDtype, type NdArray, ndAlloc } from "../ndarray.js";
+import { newFloat64 } from "./buffers.js";
 
 export type BinaryOp =
   | "add"
@@ -194,10 +195,7 @@ export function binary(op: BinaryOp, a: NdArray, b: NdArray): NdArray {
   const dtype = binaryResultType(op, a.dtype);
   if (op === "power") return power(a, b, dims);
   if (isBigDtype(a.dtype)) return bigBinary(op, a, b, dims, dtype);
-  const out = ndAlloc(
-    dtype,
-    dims.reduce((p, d) => p * d, 1),
-  ) as Float64Array;
+  const out = newFloat64(dims.reduce((p, d) => p * d, 1));
   const ad = a.data as Float64Array;
   const bd = b.data as Float64Array;
   const intDivide = isIntDtype(a.dtype);
@@ -230,7 +228,7 @@ export function unaryMap(x: NdArray, f: (v: number) => number, big?: (v: bigint)
     return { dtype, dims: x.dims, data: out };
   }
   const src = x.data as Float64Array;
-  const out = new Float64Array(n);
+  const out = newFloat64(n);
   for (let i = 0; i < n; i++) out[i] = f(src[i]!);
   return { dtype, dims: x.dims, data: out };
 }
@@ -239,12 +237,19 @@ export function unaryMap(x: NdArray, f: (v: number) => number, big?: (v: bigint)
 export function relu(x: NdArray): NdArray {
   if (isBigDtype(x.dtype)) return unaryMap(x, Math.abs, (v) => (v > 0n ? v : 0n));
   const src = x.data as Float64Array;
-  const out = new Float64Array(src.length);
-  for (let i = 0; i < src.length; i++) {
+  const out = newFloat64(src.length);
+  for (let from = 0; from < src.length; from += RELU_CHUNK) reluRange(src, out, from, Math.min(src.length, from + RELU_CHUNK));
+  return { dtype: x.dtype, dims: x.dims, data: out };
+}
+
+/** Elements per call of reluRange: a small function called often is optimized soon, in the first tensor. */
+const RELU_CHUNK = 8192;
+
+function reluRange(src: Float64Array, out: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
     const v = src[i]!;
     out[i] = v > 0 ? v : 0;
   }
-  return { dtype: x.dtype, dims: x.dims, data: out };
 }
 
 /** min(max(x, lo), hi) in double: when lo > hi every element becomes hi (ONNX Clip). */
@@ -256,7 +261,7 @@ export function clamp(x: NdArray, lo: number, hi: number): NdArray {
     return { dtype: x.dtype, dims: x.dims, data: out };
   }
   const src = x.data as Float64Array;
-  const out = new Float64Array(n);
+  const out = newFloat64(n);
   for (let i = 0; i < n; i++) out[i] = Math.min(Math.max(src[i]!, lo), hi);
   return { dtype: x.dtype, dims: x.dims, data: out };
 }

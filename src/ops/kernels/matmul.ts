@@ -6,10 +6,13 @@
  *
  * The right-hand matrix is consumed as panels of PANEL columns packed k-major
  * (panel[k·PANEL + j] = B[k, n0 + j]), which callers fill from wherever B comes from: a
- * matrix, or convolution windows read straight from the input (im2col).
+ * matrix, or convolution windows read straight from the input (im2col). The left-hand one
+ * is doubles, or float16 patterns (an FP16 run's weights) decoded on their way in.
  */
+import { fp16ArrayToFloat64, fp16BitsToFloat32 } from "../../ir/numeric/float-bits.js";
 import { shapeSize, stridesOf } from "../../ir/shape.js";
 import type { NdArray } from "../ndarray.js";
+import { newFloat64 } from "./buffers.js";
 import { type SimdGemm, simdGemm } from "./matmul-simd.js";
 
 /** Columns per packed panel and rows per register tile: a 4×4 tile keeps 16 sums in registers. */
@@ -25,13 +28,23 @@ const BLOCK_BYTES = 1 << 19;
 /** Below this many multiply-adds the copies into WebAssembly memory cost more than they save. */
 const SIMD_MIN_WORK = 1 << 14;
 
+/** A row-major left-hand matrix: its values, or their float16 patterns. */
+export type LeftMatrix = Float64Array | Uint16Array;
+
+/** Rows [offset, offset + count) of a left-hand matrix as doubles, into `dst` from `dstOffset`. */
+function copyLeft(a: LeftMatrix, offset: number, count: number, dst: Float64Array, dstOffset: number): Float64Array {
+  if (a instanceof Float64Array) dst.set(a.subarray(offset, offset + count), dstOffset);
+  else fp16ArrayToFloat64(a.subarray(offset, offset + count), dst, dstOffset);
+  return dst;
+}
+
 /**
  * out[outOffset + m·outStride + n] = Σ_k a[aOffset + m·K + k] · B[k, n] for m < M, n < N, where
  * B is given panel by panel by `pack`. Each A strip of 4 rows is reused across a block of
  * panels that fits in cache. The tiles run as WebAssembly SIMD where available.
  */
 export function gemm(
-  a: Float64Array,
+  a: LeftMatrix,
   aOffset: number,
   M: number,
   K: number,
@@ -52,8 +65,8 @@ function panelsPerBlock(K: number, panelCount: number): number {
 
 /** The GEMM with the scalar tiles below: the reference for the SIMD one. */
 export function gemmScalar(
-  a: Float64Array,
-  aOffset: number,
+  left: LeftMatrix,
+  leftOffset: number,
   M: number,
   K: number,
   N: number,
@@ -62,6 +75,9 @@ export function gemmScalar(
   outOffset: number,
   outStride: number,
 ): void {
+  // Float16 rows are decoded once, up front: the tiles read each element many times.
+  const a = left instanceof Float64Array ? left : copyLeft(left, leftOffset, M * K, new Float64Array(M * K), 0);
+  const aOffset = left instanceof Float64Array ? leftOffset : 0;
   const panelCount = Math.ceil(N / PANEL);
   const perBlock = panelsPerBlock(K, panelCount);
   const block = new Float64Array(perBlock * K * PANEL);
@@ -83,15 +99,30 @@ export function gemmScalar(
 }
 
 /**
+ * Steps of k per pass of the SIMD tiles: a strip of A and a panel over this many steps (8 KiB
+ * each) stay in the L1 cache while the strip meets every panel of the block.
+ */
+const SIMD_K_BLOCK = 256;
+/** Bytes of the panels' current k-block: kept within L2 while every strip of A passes over them. */
+const SIMD_BLOCK_BYTES = 1 << 19;
+/**
+ * Bytes of A's rows held in the memory at once. A deep layer's weights are tens of MB as
+ * doubles (ResNet-18's last convolutions: 512×4608); decoding them a block of rows at a time
+ * keeps the memory, which is touched page by page the first time, a few MB.
+ */
+const SIMD_ROWS_BYTES = 1 << 20;
+
+/**
  * The GEMM on the SIMD tile; false (nothing written) when its memory cannot grow that far.
- * The memory holds A (rows padded with zeros to a multiple of 4), one block of packed panels
- * and that block's C (every panel's 4 columns); the rows and columns that padding added are
- * computed and dropped when the block's C is copied out. So the memory needed is about A's
- * size plus the cache-sized block, whatever N is.
+ * The memory holds a block of A's rows (padded with zeros to a multiple of 4), one block of
+ * packed panels and their C (every panel's 4 columns); the rows and columns that padding added
+ * are computed and dropped when C is copied out. So the memory needed is a few MB whatever M
+ * and N are. C is zeroed, then the tiles add one k-block at a time (see SIMD_K_BLOCK). When
+ * all of A fits, it is decoded once for every block of panels.
  */
 function gemmSimd(
   simd: SimdGemm,
-  a: Float64Array,
+  a: LeftMatrix,
   aOffset: number,
   M: number,
   K: number,
@@ -101,23 +132,57 @@ function gemmSimd(
   outOffset: number,
   outStride: number,
 ): boolean {
-  const Mp = Math.ceil(M / ROWS) * ROWS;
   const panelCount = Math.ceil(N / PANEL);
-  const perBlock = panelsPerBlock(K, panelCount);
+  const kBlock = Math.max(1, Math.min(K, SIMD_K_BLOCK));
+  const perBlock = Math.max(1, Math.min(panelCount, Math.floor(SIMD_BLOCK_BYTES / (kBlock * PANEL * 8))));
   const blockCols = perBlock * PANEL;
-  const bBase = Mp * K;
+  const Mp = Math.ceil(M / ROWS) * ROWS;
+  const rowBlock = Math.min(Mp, Math.max(ROWS, Math.floor(SIMD_ROWS_BYTES / (K * 8 * ROWS)) * ROWS));
+  const bBase = rowBlock * K;
   const cBase = bBase + perBlock * K * PANEL;
-  const mem = simd.doubles((cBase + Mp * blockCols) * 8);
+  const cEnd = cBase + rowBlock * blockCols;
+  // Float16 rows are copied in as bits after C, then decoded by the module's own loop.
+  const stage = cEnd * 8;
+  const mem = simd.doubles(stage + (a instanceof Uint16Array ? rowBlock * K * 2 : 0));
   if (!mem) return false;
-  mem.set(a.subarray(aOffset, aOffset + M * K), 0);
-  mem.fill(0, M * K, Mp * K);
+  /** A's rows [m0, m0 + rows) into the memory, zeros after them up to a multiple of 4. */
+  const loadRows = (m0: number, rows: number) => {
+    const from = aOffset + m0 * K;
+    const count = rows * K;
+    if (a instanceof Float64Array) mem.set(a.subarray(from, from + count), 0);
+    else {
+      new Uint16Array(mem.buffer, stage, count).set(a.subarray(from, from + count));
+      const quads = count - (count % 4);
+      simd.fp16ToF64(stage, 0, quads);
+      for (let i = quads; i < count; i++) mem[i] = fp16BitsToFloat32(a[from + i]!);
+    }
+    mem.fill(0, count, Math.ceil(rows / ROWS) * ROWS * K);
+  };
+  const allRows = rowBlock >= M;
+  if (allRows) loadRows(0, M);
   for (let p0 = 0; p0 < panelCount; p0 += perBlock) {
     const panels = Math.min(perBlock, panelCount - p0);
     for (let p = 0; p < panels; p++) pack((p0 + p) * PANEL, mem.subarray(bBase + p * K * PANEL, bBase + (p + 1) * K * PANEL));
-    simd.tiles(0, K * 8, bBase * 8, K, cBase * 8, blockCols * 8, Mp / ROWS, panels);
     const n0 = p0 * PANEL;
     const cols = Math.min(panels * PANEL, N - n0);
-    for (let m = 0, c = cBase; m < M; m++, c += blockCols) out.set(mem.subarray(c, c + cols), outOffset + m * outStride + n0);
+    for (let m0 = 0; m0 < M; m0 += rowBlock) {
+      const rows = Math.min(rowBlock, M - m0);
+      if (!allRows) loadRows(m0, rows);
+      mem.fill(0, cBase, cEnd);
+      for (let k0 = 0; k0 < K; k0 += kBlock)
+        simd.tiles(
+          k0 * 8,
+          K * 8,
+          (bBase + k0 * PANEL) * 8,
+          Math.min(kBlock, K - k0),
+          cBase * 8,
+          blockCols * 8,
+          Math.ceil(rows / ROWS),
+          panels,
+          K * PANEL * 8,
+        );
+      for (let m = 0, c = cBase; m < rows; m++, c += blockCols) out.set(mem.subarray(c, c + cols), outOffset + (m0 + m) * outStride + n0);
+    }
   }
   return true;
 }
@@ -283,7 +348,7 @@ export function matmul(a: NdArray, b: NdArray, transposeA = false, transposeB = 
   const batch = broadcastBatch(batchA, batchB);
   const batchStrides = stridesOf(batch);
   const count = shapeSize(batch);
-  const out = new Float64Array(count * M * N);
+  const out = newFloat64(count * M * N);
   const ax = a.data as Float64Array;
   const bx = b.data as Float64Array;
   for (let bi = 0; bi < count; bi++) {

@@ -180,7 +180,8 @@ export const OV_CONV_POOL: Record<string, OvOpDef> = {
       return version < 8 ? [values] : [values, { dtype: indexType(node), dims: values.dims }];
     },
     run([x], { node, version }) {
-      const [values, indices] = pool(x!, poolWindow(x!, node), "max", false, padsEndOf(node, x!.dims.length - 2));
+      // MaxPool-1 has no indices output: they are not computed.
+      const [values, indices] = pool(x!, poolWindow(x!, node), "max", false, padsEndOf(node, x!.dims.length - 2), version >= 8);
       return version < 8 ? [values] : [values, ndCast(indices, indexType(node))];
     },
   },

@@ -6,7 +6,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { forEachWordBlock } from "../../../src/ir/numeric/aligned-words.js";
-import { float32ArrayToFp16, float32ToFp16Bits, fp16BitsToFloat32 } from "../../../src/ir/numeric/float-bits.js";
+import {
+  float32ArrayToFp16,
+  float32ToFp16Bits,
+  fp16ArrayToFloat32,
+  fp16ArrayToFloat64,
+  fp16BitsToFloat32,
+} from "../../../src/ir/numeric/float-bits.js";
 import {
   fp16BitsFromFloat32Bits,
   fp16FromFloat32Bytes,
@@ -185,3 +191,37 @@ function fp16BitsFromFloat32BitsCopy(bits: Uint32Array): Uint16Array {
   fp16BitsFromFloat32Bits(bits, out);
   return out;
 }
+
+describe("float16 → double arrays", () => {
+  it("fp16ArrayToFloat64 gives fp16BitsToFloat32 of every pattern, at an offset into the destination, across chunks", () => {
+    const all = Uint16Array.from({ length: 3 * 65536 }, (_, i) => i & 0xffff);
+    const out = fp16ArrayToFloat64(all, new Float64Array(all.length + 3).fill(-1), 3);
+    expect(out[2]).toBe(-1);
+    let wrong = 0;
+    for (let i = 0; i < all.length; i++) {
+      const want = fp16BitsToFloat32(all[i]!);
+      if (!Object.is(out[3 + i], want) && !(Number.isNaN(want) && Number.isNaN(out[3 + i]))) wrong++;
+    }
+    expect(wrong).toBe(0);
+  });
+
+  it("a short array (decoded one by one while there is no table) gives the same values", () => {
+    const some = Uint16Array.of(0, 0x8000, 0x0001, 0x83ff, 0x3c00, 0x7bff, 0x7c00, 0xfc00, 0x7e01, 0x0400);
+    const out = fp16ArrayToFloat64(some);
+    some.forEach((h, i) => {
+      const want = fp16BitsToFloat32(h);
+      expect(Object.is(out[i], want) || (Number.isNaN(want) && Number.isNaN(out[i])), `pattern ${h.toString(16)}`).toBe(true);
+    });
+  });
+
+  it("fp16ArrayToFloat32 (its table built from the bit patterns) gives fp16BitsToFloat32 of every pattern, bit for bit but for NaN payloads", () => {
+    // A NaN's payload may be quietened on its way through a JavaScript number (V8 keeps or
+    // quietens it depending on how far the code is optimized), so NaNs only need to be NaNs.
+    const all = Uint16Array.from({ length: 65536 }, (_, i) => i);
+    const got = fp16ArrayToFloat32(all);
+    const gotBits = new Uint32Array(got.buffer);
+    const want = Float32Array.from(all, fp16BitsToFloat32);
+    const wantBits = new Uint32Array(want.buffer);
+    expect(gotBits.every((b, i) => b === wantBits[i] || (Number.isNaN(got[i]) && Number.isNaN(want[i])))).toBe(true);
+  });
+});

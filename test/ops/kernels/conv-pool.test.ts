@@ -5,8 +5,10 @@
  * are computed together, never the additions inside one element.
  */
 import { describe, expect, it } from "vitest";
+import { float32ArrayToFp16 } from "../../../src/ir/numeric/float-bits.js";
 import { shapeSize } from "../../../src/ir/shape.js";
 import { convolution, type PoolKind, pool, type Window } from "../../../src/ops/kernels/conv-pool.js";
+import { fp16Constant } from "../../../src/ops/kernels/fp16-constant.js";
 import type { NdArray } from "../../../src/ops/ndarray.js";
 import { lcg, randomArray, randomInt, sameBits } from "./random.js";
 
@@ -214,6 +216,58 @@ describe("convolution kernel", () => {
     }
   });
 
+  it("float16 weights kept as their bits (an FP16 run's constants) give the plain loop's bits, in every path", () => {
+    const rnd = lcg(16);
+    for (let i = 0; i < 120; i++) {
+      const rank = [1, 2, 2, 3][i % 4]!;
+      const groups = i % 5 === 0 ? 2 : 1;
+      const perGroupIn = i % 7 === 0 ? 1 : randomInt(rnd, 1, 3);
+      const c = randomCase(rnd, rank, groups * perGroupIn, true);
+      const w = randomArray([groups * randomInt(rnd, 1, 4), perGroupIn, ...c.win.kernel], rnd, true);
+      const bits = float32ArrayToFp16(w.data as Float64Array);
+      const got = convolution(c.x, fp16Constant(w.dims, bits), c.win, groups, w.dims[0]!);
+      expect(sameBits(got, referenceConvolution(c.x, w, c.win, groups, w.dims[0]!)), `case ${i}`).toBe(true);
+    }
+  });
+
+  it("ResNet-shaped layers (K past several k-blocks, rows of 7 and 14 that panels straddle, stride 2, 7×7) equal the plain loop", () => {
+    const rnd = lcg(17);
+    for (const [C, O, H, k, stride, pad] of [
+      [64, 8, 14, 3, 1, 1],
+      [40, 12, 7, 3, 1, 1],
+      [16, 9, 14, 3, 2, 1],
+      [3, 5, 22, 7, 2, 3],
+      [32, 6, 14, 1, 2, 0],
+    ] as const) {
+      const o = Math.floor((H + 2 * pad - k) / stride) + 1;
+      const win: Window = { kernel: [k, k], strides: [stride, stride], dilations: [1, 1], padsBegin: [pad, pad], out: [o, o] };
+      const x = randomArray([1, C, H, H], rnd, true);
+      const w = randomArray([O, C, k, k], rnd, true);
+      const bits = float32ArrayToFp16(w.data as Float64Array);
+      const want = referenceConvolution(x, w, win, 1, O);
+      expect(sameBits(convolution(x, w, win, 1, O), want), `${C}→${O} ${H}×${H} k${k} s${stride}`).toBe(true);
+      expect(sameBits(convolution(x, fp16Constant(w.dims, bits), win, 1, O), want), `${C}→${O} as float16 bits`).toBe(true);
+    }
+  });
+
+  it("float16 weights with Inf or NaN bits take the direct path and equal the plain loop", () => {
+    const rnd = lcg(18);
+    const x = randomArray([1, 2, 5, 5], rnd, true);
+    const win: Window = { kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padsBegin: [1, 1], out: [5, 5] };
+    const w = randomArray([3, 2, 3, 3], rnd, true);
+    for (const [at, value] of [
+      [0, Infinity],
+      [21, Number.NaN],
+      [53, -Infinity],
+    ] as const) {
+      const data = Float64Array.from(w.data as Float64Array);
+      data[at] = value;
+      const wi: NdArray = { dtype: "float16", dims: w.dims, data };
+      const got = convolution(x, fp16Constant(w.dims, float32ArrayToFp16(data)), win, 1, 3);
+      expect(sameBits(got, referenceConvolution(x, wi, win, 1, 3)), `${value} at ${at}`).toBe(true);
+    }
+  });
+
   it("weights with Inf or NaN never multiply padding (0·Inf would be NaN): results equal the plain loop", () => {
     const rnd = lcg(14);
     const x = randomArray([1, 2, 5, 5], rnd);
@@ -243,6 +297,16 @@ describe("pooling kernel", () => {
       const [v0, i0] = referencePool(c.x, c.win, kind, excludePad, c.padsEnd);
       expect(sameBits(values, v0), `case ${i} ${kind}`).toBe(true);
       expect(sameBits(indices, i0), `case ${i} indices`).toBe(true);
+    }
+  });
+
+  it("max pooling without indices (MaxPool-1) gives the same values and no index data", () => {
+    const rnd = lcg(22);
+    for (let i = 0; i < 60; i++) {
+      const c = randomCase(rnd, [1, 2, 3][i % 3]!, randomInt(rnd, 1, 3), i % 2 === 0);
+      const [values, indices] = pool(c.x, c.win, "max", false, c.padsEnd, false);
+      expect(sameBits(values, referencePool(c.x, c.win, "max", false, c.padsEnd)[0]), `case ${i}`).toBe(true);
+      expect(indices.data.length).toBe(0);
     }
   });
 

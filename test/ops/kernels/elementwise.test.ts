@@ -121,6 +121,12 @@ describe("unary kernels and Select", () => {
     expect([...unaryMap(x, Math.abs).data]).toEqual([Number.NaN, 0, 1, 2]);
   });
 
+  it("Relu over several chunks equals x > 0 ? x : 0 element by element", () => {
+    const data = Float64Array.from({ length: 20_001 }, (_, i) => (i % 7 === 0 ? -0 : Math.sin(i) * 10));
+    const got = relu({ dtype: "float32", dims: [data.length], data }).data;
+    expect(Array.from(data).every((v, i) => Object.is(got[i], v > 0 ? v : 0))).toBe(true);
+  });
+
   it("roundHalfEven rounds halves to the even neighbour", () => {
     expect([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 2.4].map(roundHalfEven).map((v) => v + 0)).toEqual([-2, -2, 0, 0, 2, 2, 2]);
   });

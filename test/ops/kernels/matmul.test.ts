@@ -5,6 +5,7 @@
  * transposes, the batch broadcasting and the 1-D promotions.
  */
 import { describe, expect, it } from "vitest";
+import { float32ArrayToFp16, fp16BitsToFloat32 } from "../../../src/ir/numeric/float-bits.js";
 import { gemm, gemmScalar, matmul, matmulDims, matrixPanels } from "../../../src/ops/kernels/matmul.js";
 import { simdGemm } from "../../../src/ops/kernels/matmul-simd.js";
 import type { NdArray } from "../../../src/ops/ndarray.js";
@@ -66,6 +67,45 @@ describe("gemm", () => {
           `${f.name} ${M}×${K}×${N}`,
         ).toBe(true);
         expect(out[0], "nothing is written before the output").toBe(-7);
+      }
+    }
+  });
+});
+
+describe("gemm on float16 patterns", () => {
+  it("the SIMD module's float16 decoder gives fp16BitsToFloat32 of every pattern", () => {
+    const simd = simdGemm()!;
+    const mem = simd.doubles(65536 * 10)!;
+    new Uint16Array(mem.buffer, 8 * 65536, 65536).set(Uint16Array.from({ length: 65536 }, (_, i) => i));
+    simd.fp16ToF64(8 * 65536, 0, 65536);
+    const decoded = new Float64Array(mem.buffer, 0, 65536);
+    const wrong = decoded.filter((v, i) => !Object.is(v, fp16BitsToFloat32(i)) && !(Number.isNaN(v) && Number.isNaN(fp16BitsToFloat32(i))));
+    expect(wrong.length).toBe(0);
+  });
+
+  it("float16 bits on the left (FP16 weights) give the triple loop's bits on their values, SIMD and scalar, across k, row and panel blocks", () => {
+    const rnd = lcg(5);
+    for (const [M, K, N] of [
+      [5, 7, 9],
+      [13, 700, 300],
+      [30, 4500, 270],
+      [64, 257, 20],
+      [1, 1, 1],
+    ] as const) {
+      const values = randomArray([M, K], rnd, true).data as Float64Array;
+      // The bits sit after two other elements, as a weight does in a bigger buffer.
+      const bits = new Uint16Array(2 + M * K);
+      bits.set(float32ArrayToFp16(values), 2);
+      const decoded = Float64Array.from(bits.subarray(2), fp16BitsToFloat32);
+      const b = randomArray([K, N], rnd, true).data as Float64Array;
+      const want = tripleLoop(decoded, b, M, K, N);
+      for (const f of [gemm, gemmScalar]) {
+        const out = new Float64Array(M * N);
+        f(bits, 2, M, K, N, matrixPanels(b, 0, K, N, false), out, 0, N);
+        expect(
+          out.every((v, i) => Object.is(v, want[i])),
+          `${f.name} ${M}×${K}×${N}`,
+        ).toBe(true);
       }
     }
   });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { f16round } from "../../../src/ir/numeric/float-bits.js";
-import { roundToFloat16, roundToFloat32 } from "../../../src/ops/kernels/rounding.js";
+import { biasAndActivation, type ResultRounding, roundToFloat16, roundToFloat32 } from "../../../src/ops/kernels/rounding.js";
 import { lcg } from "./random.js";
 
 function edgeValues(): number[] {
@@ -64,5 +64,52 @@ describe("rounding passes", () => {
     roundToFloat16(x);
     expect(x[0]).toBe(f16round(1 + 2 ** -11 + 2 ** -40));
     expect(x[0]).toBe(1);
+  });
+});
+
+describe("a convolution's bias and ReLU in one pass", () => {
+  const store: Record<ResultRounding, (x: number) => number> = { float16: f16round, float32: Math.fround, none: (x) => x };
+
+  /** What storing the result, then running Add (stored) and ReLU do, element by element. */
+  function nodeByNode(data: Float64Array, channels: number, plane: number, bias: Float64Array, relu: boolean, rounding: ResultRounding) {
+    const round = store[rounding];
+    return Array.from(data, (x, i) => {
+      const sum = round(round(x) + bias[Math.floor(i / plane) % channels]!);
+      return relu ? (sum > 0 ? sum : 0) : sum;
+    });
+  }
+
+  for (const rounding of ["float16", "float32", "none"] as const)
+    for (const relu of [true, false])
+      it(`${rounding} results${relu ? " with ReLU" : ""} equal Add then ReLU node by node (specials, chunk boundaries, 2 images)`, () => {
+        const channels = 3;
+        const edges = edgeValues();
+        const plane = 4096 + edges.length;
+        const rnd = lcg(31);
+        const data = Float64Array.from({ length: 2 * channels * plane }, (_, i) =>
+          i % plane < edges.length ? edges[i % plane]! : (rnd() * 2 - 1) * 2 ** (rnd() * 40 - 20),
+        );
+        // A bias of 0, one that cancels some values (results of -0 and +0), and a large one (overflow in float16).
+        const bias = Float64Array.of(0, -1, 60000);
+        const want = nodeByNode(data, channels, plane, bias, relu, rounding);
+        biasAndActivation(data, channels, plane, bias, relu, rounding);
+        expect(Array.from(data).every((v, i) => Object.is(v, want[i]) || (Number.isNaN(v) && Number.isNaN(want[i]!)))).toBe(true);
+      });
+
+  it("float16 results equal Add then ReLU node by node on float32 patterns of every sign and exponent (the SIMD step)", () => {
+    const rnd = lcg(32);
+    const patterns = Uint32Array.from({ length: 1 << 18 }, () => (rnd() * 2 ** 32) >>> 0);
+    const data = Float64Array.from(new Float32Array(patterns.buffer));
+    for (const [b, relu] of [
+      [0, false],
+      [2 ** -20, true],
+      [-3.5, false],
+    ] as const) {
+      const values = Float64Array.from(data);
+      const want = nodeByNode(values, 1, values.length, Float64Array.of(b), relu, "float16");
+      biasAndActivation(values, 1, values.length, Float64Array.of(b), relu, "float16");
+      const wrong = want.filter((w, i) => !Object.is(values[i], w) && !(Number.isNaN(w) && Number.isNaN(values[i])));
+      expect(wrong.length, `bias ${b}`).toBe(0);
+    }
   });
 });
