@@ -6,7 +6,6 @@
 import type protobuf from "protobufjs";
 import { ATTRIBUTE_TYPE_NUMBER } from "../../src/frontends/onnx/load.js";
 import {
-  ModelProtoType,
   type PAttribute,
   type PFunction,
   type PGraph,
@@ -16,6 +15,7 @@ import {
   type PSparseTensor,
   type PType,
   type PValueInfo,
+  protoType,
   toLong,
 } from "../../src/frontends/onnx/proto/codec.js";
 import { type ExternalWrite, tensorToProto } from "../../src/frontends/onnx/tensor-proto.js";
@@ -32,7 +32,9 @@ import type { Value } from "../../src/ir/value.js";
 
 /** protobufjs's bytes for the model (tensors placed by `external`, as saveOnnxFile does). */
 export function referenceEncoding(model: Model, external?: ExternalWrite): Uint8Array {
-  return ModelProtoType.encode(modelToProto(model, external) as unknown as protobuf.Message).finish();
+  return protoType("ModelProto")
+    .encode(modelToProto(model, external) as unknown as protobuf.Message)
+    .finish();
 }
 
 function modelToProto(model: Model, external?: ExternalWrite): PModel {

@@ -18,7 +18,7 @@ import type { SparseTensor, Tensor } from "../../ir/tensor.js";
 import type { ValueType } from "../../ir/types.js";
 import type { Value } from "../../ir/value.js";
 import { ATTRIBUTE_TYPE_NUMBER } from "./load.js";
-import { ModelProtoType, NodeProtoType } from "./proto/codec.js";
+import { protoType } from "./proto/codec.js";
 import { WireWriter } from "./proto/wire-writer.js";
 import type { ExternalWrite } from "./tensor-proto.js";
 
@@ -65,9 +65,9 @@ function modelFields(w: WireWriter, { model, ctx }: { model: Model; ctx: Ctx }):
   w.message(7, graphFields, { graph: model.graph, ctx });
   for (const o of model.opsetImports) w.message(8, opsetFields, o);
   entries(w, 14, model.metadataProps);
-  if (model.trainingInfo.length) passthrough(w, () => ModelProtoType.encode({ training_info: model.trainingInfo }).finish());
+  if (model.trainingInfo.length) passthrough(w, () => protoType("ModelProto").encode({ training_info: model.trainingInfo }).finish());
   for (const f of model.functions) w.message(25, functionFields, { fn: f, ctx });
-  if (model.configuration.length) passthrough(w, () => ModelProtoType.encode({ configuration: model.configuration }).finish());
+  if (model.configuration.length) passthrough(w, () => protoType("ModelProto").encode({ configuration: model.configuration }).finish());
 }
 
 function graphFields(w: WireWriter, { graph: g, ctx }: { graph: Graph; ctx: Ctx }): void {
@@ -117,7 +117,7 @@ function nodeFields(w: WireWriter, { node: n, ctx }: { node: Node; ctx: Ctx }): 
   if (n.overload) w.string(8, n.overload);
   entries(w, 9, n.metadataProps);
   const configs = n.deviceConfigurations;
-  if (configs?.length) passthrough(w, () => NodeProtoType.encode({ device_configurations: configs }).finish());
+  if (configs?.length) passthrough(w, () => protoType("NodeProto").encode({ device_configurations: configs }).finish());
 }
 
 /** AttributeProto's field for each attribute type's value. */

@@ -1,5 +1,6 @@
 /**
- * protobufjs reflection codec for the ONNX messages in schema.ts, plus TypeScript shapes of
+ * protobufjs reflection codec for the ONNX messages in schema.ts (the streamed load decodes
+ * with the table decoder instead; see table-decoder.ts), plus TypeScript shapes of
  * the decoded messages (only what the loader/saver touch). int64 fields decode as `Long`
  * so that values such as INT64_MAX (Slice's "to the end") stay exact; the IR converts them
  * to bigint at its boundary.
@@ -7,17 +8,21 @@
 import Long from "long";
 import protobuf from "protobufjs";
 import { ONNX_PROTO_JSON } from "./schema.js";
+import { decodeWithPlan, messagePlan } from "./table-decoder.js";
 
 // protobufjs looks for `long` through a dynamic require that does not work from ESM; hand it over.
 protobuf.util.Long = Long;
 protobuf.configure();
 
-const root = protobuf.Root.fromJSON(ONNX_PROTO_JSON as unknown as protobuf.INamespace);
+// Built on first use: reflection costs ~10 ms at start, and a well-formed ONNX file is loaded
+// without it (the streamed load), as is every file of another format.
+let root: protobuf.Root | undefined;
 
-export const ModelProtoType = root.lookupType("onnx.ModelProto");
-export const TensorProtoType = root.lookupType("onnx.TensorProto");
-export const GraphProtoType = root.lookupType("onnx.GraphProto");
-export const NodeProtoType = root.lookupType("onnx.NodeProto");
+/** The protobufjs type of an ONNX message ("ModelProto", "TensorProto", …). */
+export function protoType(name: string): protobuf.Type {
+  root ??= protobuf.Root.fromJSON(ONNX_PROTO_JSON as unknown as protobuf.INamespace);
+  return root.lookupType(`onnx.${name}`);
+}
 
 export type Int64 = Long | number;
 
@@ -151,19 +156,23 @@ export interface PModel {
 
 /** Throws protobufjs errors on malformed input; callers wrap them into load errors. */
 export function decodeModelProto(bytes: Uint8Array): PModel {
-  return ModelProtoType.decode(bytes) as unknown as PModel;
+  return protoType("ModelProto").decode(bytes) as unknown as PModel;
 }
 
 export function decodeTensorProto(bytes: Uint8Array): PTensor {
-  return TensorProtoType.decode(bytes) as unknown as PTensor;
+  return protoType("TensorProto").decode(bytes) as unknown as PTensor;
 }
 
 export function encodeModelProto(model: PModel): Uint8Array {
-  return ModelProtoType.encode(model as unknown as protobuf.Message).finish();
+  return protoType("ModelProto")
+    .encode(model as unknown as protobuf.Message)
+    .finish();
 }
 
 export function encodeTensorProto(tensor: PTensor): Uint8Array {
-  return TensorProtoType.encode(tensor as unknown as protobuf.Message).finish();
+  return protoType("TensorProto")
+    .encode(tensor as unknown as protobuf.Message)
+    .finish();
 }
 
 /** True when a decoded message carries the field (proto2 presence), not just its default. */
@@ -205,8 +214,6 @@ export interface StreamedGraph {
   decodeTensor(spans: FieldSpans, i: number): PTensor;
   decodeValueInfo(spans: FieldSpans, i: number): PValueInfo;
 }
-
-const ValueInfoProtoType = root.lookupType("onnx.ValueInfoProto");
 
 /**
  * A new array of the input's kind: a Node Buffer gets a Buffer, because protobufjs decodes
@@ -291,27 +298,28 @@ export function decodeModelStreamed(bytes: Uint8Array): { model: PModel; graph: 
   if (!top) return undefined;
   const [graphSpan] = top.spans as [FieldSpans];
   if (graphSpan.length > 2) return undefined;
-  const model = decodeModelProto(top.rest);
+  const restOf = (bytes: Uint8Array, plan: string) => decodeWithPlan(protobuf.Reader.create(bytes), bytes.byteLength, messagePlan(plan));
+  const model = restOf(top.rest, "ModelProto") as unknown as PModel;
   if (graphSpan.length === 0) return { model, graph: undefined };
   const [at, length] = graphSpan as [number, number];
   const g = splitTopLevel(bytes, at, at + length, [1, 5, 13]);
   if (!g) return undefined;
   const [nodes, initializers, valueInfo] = g.spans as [FieldSpans, FieldSpans, FieldSpans];
   const reader = protobuf.Reader.create(bytes);
-  const decodeAt = <T>(type: protobuf.Type, spans: FieldSpans, i: number): T => {
+  const decodeAt = <T>(plan: string, spans: FieldSpans, i: number): T => {
     reader.pos = spans[2 * i]!;
-    return type.decode(reader, spans[2 * i + 1]!) as unknown as T;
+    return decodeWithPlan(reader, spans[2 * i + 1]!, messagePlan(plan)) as unknown as T;
   };
   return {
     model,
     graph: {
-      message: GraphProtoType.decode(g.rest) as unknown as PGraph,
+      message: restOf(g.rest, "GraphProto") as unknown as PGraph,
       nodes,
       initializers,
       valueInfo,
-      decodeNode: (spans, i) => decodeAt<PNode>(NodeProtoType, spans, i),
-      decodeTensor: (spans, i) => decodeAt<PTensor>(TensorProtoType, spans, i),
-      decodeValueInfo: (spans, i) => decodeAt<PValueInfo>(ValueInfoProtoType, spans, i),
+      decodeNode: (spans, i) => decodeAt<PNode>("NodeProto", spans, i),
+      decodeTensor: (spans, i) => decodeAt<PTensor>("TensorProto", spans, i),
+      decodeValueInfo: (spans, i) => decodeAt<PValueInfo>("ValueInfoProto", spans, i),
     },
   };
 }
