@@ -77,6 +77,46 @@ export function bytesFile(path: string, bytes: Uint8Array): CompanionFile {
   };
 }
 
+/**
+ * A companion file made of pieces in order (a file about to be written, as encoded), read by
+ * ranges without joining them: a read inside one piece is a view, one across pieces a copy.
+ */
+export function piecesFile(path: string, pieces: readonly Uint8Array[]): CompanionFile {
+  const starts: number[] = [];
+  let size = 0;
+  for (const p of pieces) {
+    starts.push(size);
+    size += p.byteLength;
+  }
+  return {
+    path,
+    size,
+    read(offset, length) {
+      if (offset + length > size) throw new CompanionError(`ends at byte ${size}, before ${offset + length}`);
+      // The last piece starting at or before offset.
+      let lo = 0;
+      let hi = pieces.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (starts[mid]! <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      const first = pieces[lo];
+      const inFirst = offset - (starts[lo] ?? 0);
+      if (first && inFirst + length <= first.byteLength) return first.subarray(inFirst, inFirst + length);
+      const out = new Uint8Array(length);
+      for (let i = lo, at = 0; at < length; i++) {
+        const p = pieces[i]!;
+        const from = i === lo ? inFirst : 0;
+        const n = Math.min(p.byteLength - from, length - at);
+        out.set(p.subarray(from, from + n), at);
+        at += n;
+      }
+      return out;
+    },
+  };
+}
+
 /** The companion of a model that came with none: every reference is refused. */
 export const noCompanion: Companion = () => {
   throw new CompanionError("cannot be read: the model was not loaded with the files beside it");

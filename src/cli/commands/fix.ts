@@ -8,16 +8,15 @@ import pc from "picocolors";
 import { emitIr } from "../../api/convert.js";
 import { type ModelEditFlags, modelEditsFromFlags, targetFrom } from "../../api/convert-flags.js";
 import { type FixReport, fix, legalize } from "../../api/fix.js";
-import { lint } from "../../api/lint.js";
 import { writeConverted } from "../../api/write-ir.js";
-import { memoryCompanion } from "../../frontends/companion.js";
+import { memoryCompanion, piecesFile } from "../../frontends/companion.js";
 import { folderCompanion, type LoadedModel, loadModel, openModel } from "../../frontends/load-model.js";
-import { AUTO_EXTERNAL_BYTES, encodeOnnx, saveOnnxFile, totalTensorBytes } from "../../frontends/onnx/save.js";
+import { type EncodedOnnxFiles, encodeOnnxFiles } from "../../frontends/onnx/save.js";
 import { binPathFor } from "../../frontends/openvino/read-ir.js";
-import type { Model } from "../../ir/model.js";
 import type { Finding } from "../../lint/finding.js";
 import { formatStylish } from "../../lint/format/stylish.js";
 import { lintLoadedModel } from "../../lint/lint-model.js";
+import { writeFilesAtomic } from "../../util/atomic-write.js";
 import { MyriadcError } from "../../util/errors.js";
 import { parseByteSize } from "../../util/limits.js";
 import type { DefineCommand } from "../command.js";
@@ -86,15 +85,11 @@ export function fixCommand(file: string, flags: FixFlags, io: CliIO): number {
     ...(flags.dequantize ? { dequantize: true } : {}),
     file,
   });
-  const remaining = target === "myriad" ? lintBeforeWriting(loaded.model, file, flags.output) : undefined;
+  const encoded = encodeOnnxFiles(loaded.model, flags.output);
+  const remaining = target === "myriad" ? lintBeforeWriting(encoded, file, flags.output) : undefined;
   ensureFolderFor(flags.output);
-  saveOnnxFile(loaded.model, flags.output);
-  const summary: FixSummary = {
-    input: file,
-    output: flags.output,
-    ...report,
-    ...(target === "myriad" ? { remaining: remaining ?? lint(flags.output) } : {}),
-  };
+  writeFilesAtomic(encoded.files);
+  const summary: FixSummary = { input: file, output: flags.output, ...report, ...(remaining ? { remaining } : {}) };
   if (flags.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   else {
     io.stdout(formatFixSummary(summary, io.isTTY));
@@ -109,14 +104,16 @@ export function fixCommand(file: string, flags: FixFlags, io: CliIO): number {
 }
 
 /**
- * What lint finds in the fixed model, read back from its encoding in memory as lint would read
- * the written file — so a check that fails writes nothing. A model too large to encode inline
- * (it gets external data) is linted after writing instead (undefined here).
+ * What lint finds in the fixed model, read back from the files about to be written (in memory,
+ * as lint would read them from disk: the model and, for one too large for a protobuf, its
+ * external data) — so a check that fails writes nothing, whatever the model's size.
  */
-function lintBeforeWriting(model: Model, file: string, output: string): Finding[] | undefined {
-  if (totalTensorBytes(model) > AUTO_EXTERNAL_BYTES) return undefined;
-  const bytes = encodeOnnx(model);
-  const companion = folderCompanion(dirname(resolve(file)));
+function lintBeforeWriting(encoded: EncodedOnnxFiles, file: string, output: string): Finding[] {
+  const [model, ...external] = [...encoded.files].reverse();
+  const bytes = model!.chunks.length === 1 ? model!.chunks[0]! : Buffer.concat(model!.chunks);
+  const written = new Map(external.map((f) => [basename(f.path), piecesFile(f.path, f.chunks)]));
+  const folder = folderCompanion(dirname(resolve(file)));
+  const companion = (relativePath: string) => written.get(relativePath) ?? folder(relativePath);
   return lintLoadedModel(() => openModel({ name: output, bytes, companion }), output).findings;
 }
 

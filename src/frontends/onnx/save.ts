@@ -34,7 +34,14 @@ export interface SaveResult {
   externalBytes: number;
 }
 
-export function saveOnnxFile(model: Model, path: string, options: SaveOptions = {}): SaveResult {
+/** An ONNX model's files as they will be written: the external-data file (if any) first, the model last; pieces are views. */
+export interface EncodedOnnxFiles {
+  files: { path: string; chunks: Uint8Array[] }[];
+  result: SaveResult;
+}
+
+/** The files saveOnnxFile writes for `model` at `path`, in memory (weights as views on the model's tensors). */
+export function encodeOnnxFiles(model: Model, path: string, options: SaveOptions = {}): EncodedOnnxFiles {
   const mode = options.externalData ?? "auto";
   const threshold = options.threshold ?? 1024;
   const useExternal = mode === "always" || (mode === "auto" && totalTensorBytes(model) > AUTO_EXTERNAL_BYTES);
@@ -64,8 +71,14 @@ export function saveOnnxFile(model: Model, path: string, options: SaveOptions = 
   const files = [{ path, chunks: pieces }];
   // Written even when every placed tensor is empty: the model refers to the file.
   if (placedCount > 0) files.unshift({ path: join(dirname(path), location), chunks });
+  return { files, result: { modelBytes, externalFile: placedCount > 0 ? location : undefined, externalBytes } };
+}
+
+/** Writes `model` as ONNX at `path` (and its external-data file beside it), both atomically. */
+export function saveOnnxFile(model: Model, path: string, options: SaveOptions = {}): SaveResult {
+  const { files, result } = encodeOnnxFiles(model, path, options);
   writeFilesAtomic(files);
-  return { modelBytes, externalFile: placedCount > 0 ? location : undefined, externalBytes };
+  return result;
 }
 
 /** Serialises a model to ONNX protobuf bytes (all tensors inline unless `external` places them). */
