@@ -17,6 +17,7 @@ import { accessSync, closeSync, constants, fsyncSync, lstatSync, openSync, renam
 import { dirname } from "node:path";
 import { type IrPairId, newPairId, PAIR_TRAILER_BYTES, pairTrailer } from "../frontends/openvino/ir-pair.js";
 import { asWriteError, type FileContents, removeQuietly, stageFile } from "../util/atomic-write.js";
+import { concatPieces } from "../util/deferred-bytes.js";
 import { MyriadcError } from "../util/errors.js";
 import { removeStaleTemporaries } from "../util/temp-files.js";
 
@@ -73,7 +74,7 @@ export function writeIrPair(xmlPath: string, binPath: string, contents: IrPairCo
   const weights = contents.weights;
   const binTmp = stageFile(binPath, (write) => {
     if (typeof weights === "function") weights(write);
-    else for (const w of weights) write(w);
+    else for (const w of weights) write(concatPieces([w])); // a buffer as it is; bytes still in a file, read
     write(pairTrailer(pair.id));
   });
   pauseForTests("bin-staged");

@@ -10,6 +10,8 @@
  */
 
 /** A companion file, read by ranges so large external data never has to be in memory at once. */
+import { copyPiece, type Piece, pieceInMemory } from "../util/deferred-bytes.js";
+
 export interface CompanionFile {
   /** Where it is, for messages and external-data references (a real path, or the dropped file's name). */
   readonly path: string;
@@ -79,9 +81,10 @@ export function bytesFile(path: string, bytes: Uint8Array): CompanionFile {
 
 /**
  * A companion file made of pieces in order (a file about to be written, as encoded), read by
- * ranges without joining them: a read inside one piece is a view, one across pieces a copy.
+ * ranges without joining them: a read inside one piece in memory is a view, any other a copy
+ * (from the model file, for weights still there).
  */
-export function piecesFile(path: string, pieces: readonly Uint8Array[]): CompanionFile {
+export function piecesFile(path: string, pieces: readonly Piece[]): CompanionFile {
   const starts: number[] = [];
   let size = 0;
   for (const p of pieces) {
@@ -103,13 +106,14 @@ export function piecesFile(path: string, pieces: readonly Uint8Array[]): Compani
       }
       const first = pieces[lo];
       const inFirst = offset - (starts[lo] ?? 0);
-      if (first && inFirst + length <= first.byteLength) return first.subarray(inFirst, inFirst + length);
+      const firstBytes = first && pieceInMemory(first);
+      if (firstBytes && inFirst + length <= firstBytes.byteLength) return firstBytes.subarray(inFirst, inFirst + length);
       const out = new Uint8Array(length);
       for (let i = lo, at = 0; at < length; i++) {
         const p = pieces[i]!;
         const from = i === lo ? inFirst : 0;
         const n = Math.min(p.byteLength - from, length - at);
-        out.set(p.subarray(from, from + n), at);
+        copyPiece(p, out.subarray(at, at + n), from);
         at += n;
       }
       return out;

@@ -8,6 +8,7 @@
  * in a browser. Reading files is load-model.ts's job alone.
  */
 import type { Model } from "../ir/model.js";
+import type { DeferredBytes } from "../util/deferred-bytes.js";
 import type { Companion } from "./companion.js";
 
 export type { Companion, CompanionFile } from "./companion.js";
@@ -19,6 +20,18 @@ export interface ModelSource {
   bytes: Uint8Array;
   /** The files beside it (an IR's .bin, ONNX external data); none when absent. */
   companion?: Companion;
+  /** Payloads of `bytes` left in the file (zeros in `bytes` until read); none when `bytes` is all read. */
+  unread?: UnreadBytes;
+}
+
+/** The large payloads a model file was read without (load-model.ts), each read when first needed. */
+export interface UnreadBytes {
+  /**
+   * The payload that is exactly bytes [offset, offset + length) of the model's bytes, or
+   * undefined when those bytes were read. (A range that overlaps a payload otherwise is a
+   * mistake of the reader, and throws.)
+   */
+  at(offset: number, length: number): DeferredBytes | undefined;
 }
 
 /** The op dialect of a loaded graph: what lowering and linting start from. */

@@ -1,11 +1,14 @@
 /**
  * Constant tensors. A tensor's payload is kept the way the file has it for as long as
- * possible: a (possibly unaligned) view on the model file's bytes, or a reference into an
- * external-data file that is read on first use. Nothing is converted until asked for.
+ * possible: a (possibly unaligned) view on the model file's bytes, bytes of the model file
+ * still unread (large weights, src/util/deferred-bytes.ts), or a reference into an
+ * external-data file; the last two are read on first use. Nothing is converted until asked for.
  *
  * Raw layout is ONNX `raw_data`: little-endian, row-major, sub-byte types packed low bits
  * first. This module assumes a little-endian host (x86-64, ARM64), as onnxruntime does.
  */
+
+import type { DeferredBytes } from "../util/deferred-bytes.js";
 import { byteLengthOf, type DTypeName, dtypeInfo } from "./dtype.js";
 import {
   bf16ArrayToFloat32,
@@ -31,6 +34,7 @@ export interface ExternalRef {
 
 type Payload =
   | { readonly kind: "bytes"; readonly bytes: Uint8Array }
+  | { readonly kind: "deferred"; readonly deferred: DeferredBytes }
   | { readonly kind: "external"; readonly ref: ExternalRef; readonly read: () => Uint8Array }
   | { readonly kind: "strings"; readonly strings: readonly Uint8Array[] };
 
@@ -92,6 +96,16 @@ export class Tensor {
     return new Tensor("string", dims, { kind: "strings", strings: raw });
   }
 
+  /** A tensor whose bytes are still in the model file (read on first use, shared by every tensor over them). */
+  static fromDeferred(dtype: DTypeName, dims: readonly number[], deferred: DeferredBytes): Tensor {
+    if (dtype === "string") throw new TypeError("string tensors are built with Tensor.fromStrings");
+    const expected = byteLengthOf(dtype, shapeSize(dims));
+    if (deferred.byteLength !== expected) {
+      throw new RangeError(`${dtype}[${dims.join(",")}] needs ${expected} bytes of data, got ${deferred.byteLength}`);
+    }
+    return new Tensor(dtype, dims, { kind: "deferred", deferred });
+  }
+
   /** A tensor whose bytes are read from an external file on first use. */
   static fromExternal(dtype: DTypeName, dims: readonly number[], ref: ExternalRef, read: () => Uint8Array): Tensor {
     const expected = byteLengthOf(dtype, shapeSize(dims));
@@ -115,6 +129,8 @@ export class Tensor {
     switch (this.payload.kind) {
       case "bytes":
         return this.payload.bytes.byteLength;
+      case "deferred":
+        return this.payload.deferred.byteLength;
       case "external":
         return this.payload.ref.length;
       case "strings":
@@ -128,11 +144,21 @@ export class Tensor {
     return this.payload.kind === "external" ? this.payload.ref : undefined;
   }
 
-  /** Raw little-endian bytes; reads external data on first call. May be an unaligned view. */
+  /**
+   * The bytes as they wait in the model file, for work that can copy or sample them without
+   * keeping them (saving, CSE's content ids); undefined for bytes in memory from the start.
+   */
+  get deferred(): DeferredBytes | undefined {
+    return this.payload.kind === "deferred" ? this.payload.deferred : undefined;
+  }
+
+  /** Raw little-endian bytes; reads deferred or external data on first call. May be an unaligned view. */
   bytes(): Uint8Array {
     switch (this.payload.kind) {
       case "bytes":
         return this.payload.bytes;
+      case "deferred":
+        return this.payload.deferred.bytes();
       case "external":
         this.cachedBytes ??= this.payload.read();
         return this.cachedBytes;

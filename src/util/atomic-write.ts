@@ -5,6 +5,7 @@
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync, writevSync } from "node:fs";
 import { dirname } from "node:path";
+import { type DeferredBytes, type Piece, pieceInMemory } from "./deferred-bytes.js";
 import { MyriadcError } from "./errors.js";
 import { removeStaleTemporaries, tempPathFor } from "./temp-files.js";
 
@@ -30,16 +31,20 @@ export function asWriteError(target: string, e: unknown): unknown {
 }
 
 /**
- * A file's contents: buffers in order, or a function that hands its pieces to `write` in
- * order (so large outputs can be produced while written, never held whole).
+ * A file's contents: pieces in order (buffers, or deferred bytes copied from their file), or a
+ * function that hands its pieces to `write` in order (so large outputs can be produced while
+ * written, never held whole).
  */
-export type FileContents = readonly Uint8Array[] | ((write: (piece: Uint8Array) => void) => void);
+export type FileContents = readonly Piece[] | ((write: (piece: Uint8Array) => void) => void);
 
 /** Pieces smaller than this are gathered and written together, so many small pieces cost few system calls. */
 const GATHER_BYTES = 1 << 20;
 
 /** Buffers handed to one writev call at most (Linux's IOV_MAX is 1024). */
 const WRITEV_PIECES = 1024;
+
+/** Deferred bytes go from their file to the output through one buffer of this size. */
+const COPY_BYTES = 1 << 20;
 
 /**
  * Writes buffers that stay valid until the end (a model's pieces: views on its weights and
@@ -73,26 +78,53 @@ export function writePieces(fd: number, pieces: readonly Uint8Array[]): void {
   }
 }
 
+function writeOut(fd: number, c: Uint8Array): void {
+  let off = 0;
+  while (off < c.byteLength) off += writeSync(fd, c, off, c.byteLength - off);
+}
+
+/**
+ * Writes pieces in order: those in memory by writev, deferred bytes still in their file
+ * copied through one reused buffer (never held whole: reading them into fresh memory would
+ * cost more than copying them).
+ */
+function writeMixed(fd: number, pieces: readonly Piece[]): void {
+  let inMemory: Uint8Array[] = [];
+  let copy: Uint8Array | undefined;
+  for (const p of pieces) {
+    const b = pieceInMemory(p);
+    if (b) {
+      inMemory.push(b);
+      continue;
+    }
+    writePieces(fd, inMemory);
+    inMemory = [];
+    copy ??= new Uint8Array(COPY_BYTES);
+    for (let from = 0; from < p.byteLength; from += COPY_BYTES) {
+      const part = copy.subarray(0, Math.min(COPY_BYTES, p.byteLength - from));
+      (p as DeferredBytes).copyTo(part, from);
+      writeOut(fd, part);
+    }
+  }
+  writePieces(fd, inMemory);
+}
+
 function writeAll(fd: number, contents: FileContents): void {
   if (typeof contents !== "function") {
-    writePieces(fd, contents);
+    writeMixed(fd, contents);
     return;
   }
-  const writeOut = (c: Uint8Array) => {
-    let off = 0;
-    while (off < c.byteLength) off += writeSync(fd, c, off, c.byteLength - off);
-  };
   let stage: Uint8Array | undefined;
   let fill = 0;
   const flush = () => {
-    if (fill > 0) writeOut(stage!.subarray(0, fill));
+    if (fill > 0) writeOut(fd, stage!.subarray(0, fill));
     fill = 0;
   };
   // Produced pieces: each is copied or written before the next one is taken, as producers may reuse buffers.
   const write = (c: Uint8Array) => {
     if (c.byteLength >= GATHER_BYTES / 4) {
       flush();
-      writeOut(c);
+      writeOut(fd, c);
       return;
     }
     stage ??= new Uint8Array(GATHER_BYTES);

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeFileAtomic, writeFilesAtomic } from "../../src/util/atomic-write.js";
+import { countingDeferred } from "../support/deferred.js";
 
 const dir = mkdtempSync(join(tmpdir(), "myriadc-atomic-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,6 +36,23 @@ describe("writeFileAtomic", () => {
     const target = join(dir, "views.bin");
     writeFileAtomic(target, list);
     expect(Buffer.compare(readFileSync(target), concat(list))).toBe(0);
+  });
+
+  it("copies deferred pieces from their file in parts, between pieces in memory, without keeping them", () => {
+    const big = Uint8Array.from({ length: (5 << 20) / 2 }, (_, i) => (i * 13) & 0xff);
+    const small = Uint8Array.from({ length: 1000 }, (_, i) => (i * 3) & 0xff);
+    const deferred = [countingDeferred(big), countingDeferred(small)];
+    const loaded = countingDeferred(small.subarray(10));
+    loaded.bytes();
+    const head = Uint8Array.of(1, 2, 3);
+    const target = join(dir, "deferred.bin");
+    writeFileAtomic(target, [head, deferred[0]!, deferred[1]!, loaded, head]);
+    expect(Buffer.compare(readFileSync(target), concat([head, big, small, small.subarray(10), head]))).toBe(0);
+    expect(deferred.map((d) => [d.copied, d.loads])).toEqual([
+      [big.byteLength, 0],
+      [small.byteLength, 0],
+    ]);
+    expect(loaded.copied).toBe(0); // in memory already: written from there
   });
 
   it("stages the pieces a function produces, even when it reuses its buffer", () => {

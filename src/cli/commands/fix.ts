@@ -17,6 +17,7 @@ import type { Finding } from "../../lint/finding.js";
 import { formatStylish } from "../../lint/format/stylish.js";
 import { lintLoadedModel } from "../../lint/lint-model.js";
 import { writeFilesAtomic } from "../../util/atomic-write.js";
+import { concatPieces } from "../../util/deferred-bytes.js";
 import { MyriadcError } from "../../util/errors.js";
 import { parseByteSize } from "../../util/limits.js";
 import type { DefineCommand } from "../command.js";
@@ -110,7 +111,7 @@ export function fixCommand(file: string, flags: FixFlags, io: CliIO): number {
  */
 function lintBeforeWriting(encoded: EncodedOnnxFiles, file: string, output: string): Finding[] {
   const [model, ...external] = [...encoded.files].reverse();
-  const bytes = model!.chunks.length === 1 ? model!.chunks[0]! : Buffer.concat(model!.chunks);
+  const bytes = concatPieces(model!.chunks);
   const written = new Map(external.map((f) => [basename(f.path), piecesFile(f.path, f.chunks)]));
   const folder = folderCompanion(dirname(resolve(file)));
   const companion = (relativePath: string) => written.get(relativePath) ?? folder(relativePath);

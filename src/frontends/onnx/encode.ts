@@ -4,7 +4,8 @@
  * fields in field-number order, with the presence rules the format has always had here:
  * the bytes are the ones protobufjs writes for the equivalent message objects
  * (test/frontends/onnx/save-pieces.test.ts checks that on the whole corpus). raw_data of
- * 4 KiB or more stays a view on the tensor's bytes, usually on the input file.
+ * 4 KiB or more stays a view on the tensor's bytes, usually on the input file (or, for weights
+ * the load left in the file, the deferred bytes, copied from it as the output is written).
  *
  * Field numbers are the ONNX IR's (see proto/schema.ts).
  */
@@ -17,6 +18,7 @@ import type { Dim } from "../../ir/shape.js";
 import type { SparseTensor, Tensor } from "../../ir/tensor.js";
 import type { ValueType } from "../../ir/types.js";
 import type { Value } from "../../ir/value.js";
+import type { Piece } from "../../util/deferred-bytes.js";
 import { ATTRIBUTE_TYPE_NUMBER } from "./load.js";
 import { protoType } from "./proto/codec.js";
 import { WireWriter } from "./proto/wire-writer.js";
@@ -32,7 +34,7 @@ interface Ctx {
 type Entry = { readonly key: string; readonly value: string };
 
 /** The model as pieces in order (buffers of the encoder, and views on large tensors' bytes). */
-export function encodeModelPieces(model: Model, external?: ExternalWrite): Uint8Array[] {
+export function encodeModelPieces(model: Model, external?: ExternalWrite): Piece[] {
   return WireWriter.pieces(modelFields, { model, ctx: { external } });
 }
 
@@ -220,9 +222,10 @@ function tensorFields(w: WireWriter, { t, name, ctx }: { t: Tensor; name: string
     const placed = w.once(() => ctx.external?.place(t));
     if (name) w.string(8, name);
     if (!placed) {
-      const raw = t.bytes();
+      // Weights still in the input file are copied from it when the output is written.
+      const raw: Piece = t.deferred ?? t.bytes();
       if (raw.byteLength >= VIEW_BYTES) w.view(9, raw);
-      else w.bytes(9, raw);
+      else w.bytes(9, t.bytes());
     }
     if (t.docString) w.string(12, t.docString);
     if (placed) {

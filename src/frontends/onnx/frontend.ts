@@ -67,6 +67,10 @@ export const onnxFrontend: Frontend = {
   signature: "a protobuf ModelProto",
   sniff: looksLikeModelProto,
   loadBytes(source) {
-    return { ...loadOnnxBytes(source.bytes, source.name, { companion: source.companion }), format: "onnx", dialect: "onnx" };
+    return {
+      ...loadOnnxBytes(source.bytes, source.name, { companion: source.companion, unread: source.unread }),
+      format: "onnx",
+      dialect: "onnx",
+    };
   },
 };

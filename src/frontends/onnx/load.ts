@@ -12,6 +12,7 @@ import { tensorType } from "../../ir/types.js";
 import { Value } from "../../ir/value.js";
 import { type ErrorCode, MyriadcError } from "../../util/errors.js";
 import type { Companion } from "../companion.js";
+import type { UnreadBytes } from "../frontend.js";
 import {
   decodeModelProto,
   decodeModelStreamed,
@@ -35,6 +36,8 @@ import { typeFromProto } from "./type-proto.js";
 export interface LoadBytesOptions {
   /** The files beside the model, where external data is read (none: external data is refused). */
   companion?: Companion;
+  /** Payloads of `bytes` left in the file (load-model.ts): their tensors are made deferred. */
+  unread?: UnreadBytes;
 }
 
 export interface LoadResult {
@@ -67,7 +70,7 @@ export function loadStreamed(bytes: Uint8Array, file: string, options: LoadBytes
   try {
     const streamed = decodeModelStreamed(bytes);
     if (!streamed?.graph) return undefined;
-    const loader = new Loader({ file, companion: options.companion });
+    const loader = new Loader({ file, companion: options.companion, unread: options.unread && { bytes, payloads: options.unread } });
     const model = loader.model(streamed.model, streamedLists(streamed.graph));
     return { model, warnings: loader.warnings, externalFiles: [...loader.externalFiles], fileBytes: bytes.byteLength };
   } catch {
@@ -87,7 +90,7 @@ export function loadDecoded(bytes: Uint8Array, file: string, options: LoadBytesO
     }
     throw new MyriadcError("bad-format", `is not an ONNX model (protobuf decoding failed: ${msg})`, { file, cause: e });
   }
-  const loader = new Loader({ file, companion: options.companion });
+  const loader = new Loader({ file, companion: options.companion, unread: options.unread && { bytes, payloads: options.unread } });
   let model: Model;
   try {
     model = loader.model(proto, proto.graph ? decodedLists(proto.graph) : undefined);

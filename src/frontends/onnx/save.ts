@@ -10,6 +10,7 @@ import type { Graph } from "../../ir/graph.js";
 import type { Model } from "../../ir/model.js";
 import type { Tensor } from "../../ir/tensor.js";
 import { writeFilesAtomic } from "../../util/atomic-write.js";
+import { concatPieces, type Piece, piecesLength } from "../../util/deferred-bytes.js";
 import { encodeModelPieces } from "./encode.js";
 import type { ExternalWrite } from "./tensor-proto.js";
 
@@ -36,7 +37,7 @@ export interface SaveResult {
 
 /** An ONNX model's files as they will be written: the external-data file (if any) first, the model last; pieces are views. */
 export interface EncodedOnnxFiles {
-  files: { path: string; chunks: Uint8Array[] }[];
+  files: { path: string; chunks: Piece[] }[];
   result: SaveResult;
 }
 
@@ -46,7 +47,7 @@ export function encodeOnnxFiles(model: Model, path: string, options: SaveOptions
   const threshold = options.threshold ?? 1024;
   const useExternal = mode === "always" || (mode === "auto" && totalTensorBytes(model) > AUTO_EXTERNAL_BYTES);
   const location = options.location ?? `${basename(path)}.data`;
-  const chunks: Uint8Array[] = [];
+  const chunks: Piece[] = [];
   let externalBytes = 0;
   let placedCount = 0;
   const external: ExternalWrite | undefined = useExternal
@@ -58,7 +59,7 @@ export function encodeOnnxFiles(model: Model, path: string, options: SaveOptions
           const pad = (align - (externalBytes % align)) % align;
           if (pad) chunks.push(new Uint8Array(pad));
           const offset = externalBytes + pad;
-          const bytes = t.bytes();
+          const bytes = t.deferred ?? t.bytes();
           chunks.push(bytes);
           externalBytes = offset + bytes.byteLength;
           placedCount++;
@@ -67,7 +68,7 @@ export function encodeOnnxFiles(model: Model, path: string, options: SaveOptions
       }
     : undefined;
   const pieces = encodeOnnxPieces(model, external);
-  const modelBytes = pieces.reduce((n, p) => n + p.byteLength, 0);
+  const modelBytes = piecesLength(pieces);
   const files = [{ path, chunks: pieces }];
   // Written even when every placed tensor is empty: the model refers to the file.
   if (placedCount > 0) files.unshift({ path: join(dirname(path), location), chunks });
@@ -83,9 +84,8 @@ export function saveOnnxFile(model: Model, path: string, options: SaveOptions = 
 
 /** Serialises a model to ONNX protobuf bytes (all tensors inline unless `external` places them). */
 export function encodeOnnx(model: Model, external?: ExternalWrite): Uint8Array {
-  const pieces = encodeOnnxPieces(model, external);
   // Without large tensors the encoding is one buffer already: no copy.
-  return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+  return concatPieces(encodeOnnxPieces(model, external));
 }
 
 /**
@@ -93,7 +93,7 @@ export function encodeOnnx(model: Model, external?: ExternalWrite): Uint8Array {
  * on the tensors (usually on the input file), not copied into one buffer, so saving a model
  * costs no second copy of its weights (encode.ts).
  */
-export function encodeOnnxPieces(model: Model, external?: ExternalWrite): Uint8Array[] {
+export function encodeOnnxPieces(model: Model, external?: ExternalWrite): Piece[] {
   return encodeModelPieces(model, external);
 }
 

@@ -6,8 +6,10 @@
 import { byteLengthOf, type DTypeName, dtypeFromOnnx, dtypeInfo, dtypeToOnnx } from "../../ir/dtype.js";
 import { shapeSize } from "../../ir/shape.js";
 import { type SparseTensor, Tensor } from "../../ir/tensor.js";
+import type { DeferredBytes } from "../../util/deferred-bytes.js";
 import { MyriadcError } from "../../util/errors.js";
 import { type Companion, CompanionError, type CompanionFile } from "../companion.js";
+import type { UnreadBytes } from "../frontend.js";
 import { parseExternalSpec } from "./external-spec.js";
 import { has, type Int64, type PSparseTensor, type PTensor, toBigInt, toLong } from "./proto/codec.js";
 
@@ -16,6 +18,15 @@ export interface TensorContext {
   file: string;
   /** The files beside the model, where external data is read; undefined when the model came alone. */
   companion: Companion | undefined;
+  /** The model's bytes and the payloads in them left in the file (raw_data views there become deferred tensors). */
+  unread?: { bytes: Uint8Array; payloads: UnreadBytes } | undefined;
+}
+
+/** The payload left in the file that `raw` is a view on, if it is one. */
+function unreadPayload(raw: Uint8Array, ctx: TensorContext): DeferredBytes | undefined {
+  const u = ctx.unread;
+  if (!u || raw.buffer !== u.bytes.buffer) return undefined;
+  return u.payloads.at(raw.byteOffset - u.bytes.byteOffset, raw.byteLength);
 }
 
 export function dimsOf(dims: readonly Int64[] | undefined, what: string, ctx: TensorContext): number[] {
@@ -68,7 +79,8 @@ export function tensorFromProto(p: PTensor, ctx: TensorContext, fallbackName = "
         { file: ctx.file },
       );
     }
-    t = Tensor.fromBytes(dtype, dims, raw);
+    const deferred = unreadPayload(raw, ctx);
+    t = deferred ? Tensor.fromDeferred(dtype, dims, deferred) : Tensor.fromBytes(dtype, dims, raw);
   } else {
     t = Tensor.fromBytes(dtype, dims, typedFieldBytes(p, dtype, count, what, ctx.file));
   }

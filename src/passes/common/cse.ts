@@ -12,6 +12,7 @@ import { type Attribute, isAttributeRef } from "../../ir/attribute.js";
 import type { Graph } from "../../ir/graph.js";
 import type { Model } from "../../ir/model.js";
 import type { Node } from "../../ir/node.js";
+import type { Tensor } from "../../ir/tensor.js";
 import { nextValueStamp, type Value } from "../../ir/value.js";
 import { onnxOp } from "../../ops/onnx/registry.js";
 import { ContentIds } from "../../util/content-ids.js";
@@ -52,8 +53,9 @@ function attributeKey(a: Attribute, contents: ContentIds): string {
 }
 
 /** The content id of a tensor's bytes (its strings' JSON for a string tensor). */
-function tensorDigest(t: { dtype: string; bytes(): Uint8Array; strings(): string[] }, contents: ContentIds): number {
-  return contents.id(t.dtype === "string" ? new TextEncoder().encode(JSON.stringify(t.strings())) : t.bytes());
+function tensorDigest(t: Tensor, contents: ContentIds): number {
+  // Weights still in the model file are compared there, not read into memory.
+  return contents.id(t.dtype === "string" ? new TextEncoder().encode(JSON.stringify(t.strings())) : (t.deferred ?? t.bytes()));
 }
 
 /** Merges initializers with identical content (not graph inputs: those may be overridden). */

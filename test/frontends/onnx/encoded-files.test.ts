@@ -9,7 +9,9 @@ import { CompanionError, piecesFile } from "../../../src/frontends/companion.js"
 import { encodeOnnxFiles } from "../../../src/frontends/onnx/save.js";
 import { openModel } from "../../../src/frontends/open-model.js";
 import { Tensor } from "../../../src/ir/tensor.js";
+import { concatPieces } from "../../../src/util/deferred-bytes.js";
 import { GraphBuilder } from "../../support/build.js";
+import { countingDeferred } from "../../support/deferred.js";
 
 const bytes = (...xs: number[]) => Uint8Array.from(xs);
 
@@ -32,6 +34,15 @@ describe("piecesFile", () => {
     expect([...f.read(0, 9)]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
+  it("reads deferred pieces (weights still in the model file) by copying the part asked for", () => {
+    const deferred = countingDeferred(bytes(3, 4, 5, 6));
+    const g = piecesFile("data", [bytes(0, 1, 2), deferred, bytes(7)]);
+    expect([...g.read(2, 3)]).toEqual([2, 3, 4]);
+    expect([...g.read(4, 4)]).toEqual([4, 5, 6, 7]);
+    expect(deferred.copied).toBe(2 + 3);
+    expect(deferred.loads).toBe(0);
+  });
+
   it("refuses a range past its end", () => {
     expect(() => f.read(5, 5)).toThrow(CompanionError);
   });
@@ -49,7 +60,7 @@ describe("encodeOnnxFiles read back in memory", () => {
     const external = piecesFile("/out/m.onnx.data", data!.chunks);
     const loaded = openModel({
       name: "m.onnx",
-      bytes: Buffer.concat(model!.chunks),
+      bytes: concatPieces(model!.chunks),
       companion: (path) => {
         if (path !== "m.onnx.data") throw new CompanionError("does not exist", "missing");
         return external;

@@ -14,7 +14,7 @@ import { ONNX_PROTO_JSON } from "./schema.js";
 
 type Kind = "float" | "double" | "int32" | "int64" | "uint64" | "bool" | "string" | "bytes" | "enum" | "message";
 
-interface FieldPlan {
+export interface FieldPlan {
   readonly name: string;
   readonly kind: Kind;
   readonly repeated: boolean;
@@ -22,7 +22,7 @@ interface FieldPlan {
   message?: MessagePlan;
 }
 
-interface MessagePlan {
+export interface MessagePlan {
   readonly fields: ReadonlyMap<number, FieldPlan>;
   /** Defaults of the singular fields: the prototype of every decoded message of this type. */
   readonly defaults: object;

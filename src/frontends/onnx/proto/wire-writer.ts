@@ -9,8 +9,10 @@
  * field-number order): int64 as 64-bit two's-complement varints, int32 negative values as
  * ten-byte varints, strings as UTF-8 (a lone surrogate becomes U+FFFD, as Node's Buffer and
  * TextEncoder do). Large `bytes` fields can be left as views (`view`): in the written
- * output they are separate pieces pointing at the caller's bytes, never copied.
+ * output they are separate pieces pointing at the caller's bytes (or at bytes still in the
+ * model file), never copied.
  */
+import type { Piece } from "../../../util/deferred-bytes.js";
 
 /** Writes one message's fields to `w`; called once per pass with the same `arg`. */
 export type FieldsOf<T> = (w: WireWriter, arg: T) => void;
@@ -64,7 +66,7 @@ export class WireWriter {
   /** Bytes left as views (measured, not written into `buf`). */
   private viewBytes = 0;
   private buf = new Uint8Array(0);
-  private pieces: Uint8Array[] = [];
+  private pieces: Piece[] = [];
   private pieceStart = 0;
   /** Values the caller computed while measuring, handed back in the same order while writing. */
   private readonly memo: unknown[] = [];
@@ -191,7 +193,7 @@ export class WireWriter {
   }
 
   /** A bytes field left as a view on `b`: a piece of its own in the output, never copied. */
-  view(field: number, b: Uint8Array): void {
+  view(field: number, b: Piece): void {
     this.tag(field, 2);
     this.rawVarint(b.byteLength);
     if (this.sizing) {
@@ -231,7 +233,7 @@ export class WireWriter {
    * The message `fields` writes for `arg`, as pieces in order: buffers of this writer and the
    * views `view` left in place. `fields` runs twice and must write the same fields both times.
    */
-  static pieces<T>(fields: FieldsOf<T>, arg: T): Uint8Array[] {
+  static pieces<T>(fields: FieldsOf<T>, arg: T): Piece[] {
     const w = new WireWriter();
     fields(w, arg);
     const total = w.pos;
