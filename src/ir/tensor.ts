@@ -269,6 +269,29 @@ export class Tensor {
 }
 
 /**
+ * Bytes [from, from + length) of a tensor's payload: a view when they are in memory, else read
+ * from the model file into `scratch` (at least `length` bytes; the result is valid until it is
+ * reused). For passes over weights that look at each part once and keep nothing (FP16 checks
+ * and conversion, hashing, writing an IR's .bin), so weights the load left in the file stay there.
+ */
+export function payloadPart(t: Tensor, from: number, length: number, scratch: Uint8Array): Uint8Array {
+  const deferred = t.deferred;
+  if (deferred && !deferred.loaded) {
+    const part = scratch.subarray(0, length);
+    deferred.copyTo(part, from);
+    return part;
+  }
+  return t.bytes().subarray(from, from + length);
+}
+
+/** Calls `visit` with the payload in order, in parts of at most `scratch.byteLength` bytes (payloadPart). */
+export function forEachPayloadPart(t: Tensor, scratch: Uint8Array, visit: (part: Uint8Array) => void): void {
+  const total = t.byteLength;
+  for (let from = 0; from < total; from += scratch.byteLength)
+    visit(payloadPart(t, from, Math.min(scratch.byteLength, total - from), scratch));
+}
+
+/**
  * A fresh copy at offset 0 of its own buffer. (Node's Buffer#slice returns a view, so
  * `.slice()` on bytes read from a file would not copy.)
  */

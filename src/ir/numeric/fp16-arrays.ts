@@ -5,7 +5,8 @@
  * (test/ir/numeric/fp16-arrays.test.ts checks every float16 value and a dense sample of
  * float32 patterns); that function stays the readable definition.
  */
-import type { Tensor } from "../tensor.js";
+import type { DeferredBytes } from "../../util/deferred-bytes.js";
+import { forEachPayloadPart, type Tensor } from "../tensor.js";
 import { forEachWordBlock } from "./aligned-words.js";
 
 /**
@@ -90,12 +91,32 @@ export function fp16RangeOfFloat32Bytes(bytes: Uint8Array): Fp16Range {
 /**
  * Ranges of float32 bytes already counted, by the buffer they view and their place in it: lint
  * parses one file's bytes more than once (the model as given, then fixed), and the weights of
- * both parses are views on the same bytes, which nothing writes to.
+ * both parses are views on the same bytes, which nothing writes to. Weights still in the model
+ * file are counted once per payload (both parses share it).
  */
 const countedRanges = new WeakMap<ArrayBufferLike, Map<string, Fp16Range>>();
+const countedPayloads = new WeakMap<DeferredBytes, Fp16Range>();
+
+/** Weights still in the model file are counted through this buffer, a part at a time. */
+let partScratch: Uint8Array | undefined;
 
 /** The FP16 range check of a float tensor, read from its stored bytes (float64 is rounded to float32 first). */
 export function fp16RangeOf(t: Tensor): Fp16Range {
+  const deferred = t.deferred;
+  if (t.dtype === "float32" && deferred && !deferred.loaded) {
+    const known = countedPayloads.get(deferred);
+    if (known) return known;
+    const range: Fp16Range = { overflow: 0, underflow: 0, largest: 0 };
+    partScratch ??= new Uint8Array(1 << 20);
+    forEachPayloadPart(t, partScratch, (part) => {
+      const r = fp16RangeOfFloat32Bytes(part);
+      range.overflow += r.overflow;
+      range.underflow += r.underflow;
+      range.largest = Math.max(range.largest, r.largest);
+    });
+    countedPayloads.set(deferred, range);
+    return range;
+  }
   if (t.dtype === "float32") {
     const bytes = t.bytes();
     const counted = countedRanges.get(bytes.buffer) ?? new Map<string, Fp16Range>();

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { convert } from "../../../src/api/convert.js";
 import { fix } from "../../../src/api/fix.js";
 import { loadModel, readModelSource } from "../../../src/frontends/load-model.js";
 import { loadOnnxBytes } from "../../../src/frontends/onnx/load.js";
@@ -16,6 +17,7 @@ import { UNREAD_MIN_BYTES } from "../../../src/frontends/onnx/unread-weights.js"
 import { openModel } from "../../../src/frontends/open-model.js";
 import type { Model } from "../../../src/ir/model.js";
 import { Tensor } from "../../../src/ir/tensor.js";
+import { lintFile, lintLoadedModel } from "../../../src/lint/lint-file.js";
 import { MyriadcError } from "../../../src/util/errors.js";
 import { GraphBuilder } from "../../support/build.js";
 
@@ -24,6 +26,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const N = UNREAD_MIN_BYTES; // elements: 4 × the threshold in bytes
 const values = (seed: number) => Float32Array.from({ length: N }, (_, i) => Math.sin(i * 0.37 + seed));
+/** w3's values: some beyond FP16's range and some below it, for the FP16 checks. */
+const outOfFp16 = () => values(3).map((v, i) => (i % 1000 === 7 ? v * 1e6 : i % 1000 === 9 ? v * 1e-9 : v));
 
 /** x + w1 + w2 + w1copy + small, where w1copy equals w1 (CSE merges them) — saved at a fresh path, above 1 MiB. */
 function savedModel(name: string): string {
@@ -33,7 +37,7 @@ function savedModel(name: string): string {
     ["w1", Tensor.fromArray("float32", [N], values(1))],
     ["w2", Tensor.fromArray("float32", [N], values(2))],
     ["w1copy", Tensor.fromArray("float32", [N], values(1))],
-    ["w3", Tensor.fromArray("float32", [N], values(3))],
+    ["w3", Tensor.fromArray("float32", [N], outOfFp16())],
     ["small", Tensor.fromArray("float32", [1], values(4).subarray(0, 1))],
   ] as const) {
     v = b.op("Add", [v, b.const(n, t)])[0]!;
@@ -84,6 +88,27 @@ describe("weights left in the model file", () => {
     expect(Buffer.compare(readFileSync(out), readFileSync(reference))).toBe(0);
   });
 
+  for (const dataType of ["FP16", "FP32"] as const) {
+    it(`are converted to an ${dataType} IR from the file, never held, into the .bin the whole-file read gives`, () => {
+      const loaded = loadModel(path);
+      const weights = ["w1", "w2", "w3"].map((n) => initializer(loaded.model, n));
+      const bin = convert(loaded, { dataType, file: path }).bin;
+      for (const t of weights) expect(t.deferred!.loaded).toBeUndefined();
+      const whole = convert(loadOnnxBytes(readFileSync(path), path).model, { dataType, file: path }).bin;
+      expect(Buffer.compare(Buffer.from(bin), Buffer.from(whole))).toBe(0);
+    });
+  }
+
+  it("are checked for FP16 range by lint in the file, finding what the whole-file read finds", () => {
+    const fp16 = (findings: readonly { rule: string; message: string }[]) =>
+      findings.filter((f) => f.rule.startsWith("myriad/fp16-")).map((f) => `${f.rule} ${f.message}`);
+    expect(readModelSource(path).unread).toBeDefined();
+    const found = fp16(lintFile(path).findings);
+    expect(found).toHaveLength(2);
+    const whole = lintLoadedModel(() => openModel({ name: path, bytes: readFileSync(path) }), path);
+    expect(found).toEqual(fp16(whole.findings));
+  });
+
   it("are read once for every open of one source (lint opens a model twice)", () => {
     const source = readModelSource(path);
     const a = initializer(openModel(source).model, "w2");
@@ -97,7 +122,7 @@ describe("weights left in the model file", () => {
     const { model } = loadModel(own);
     saveOnnxFile(model, own); // fix m.onnx -o m.onnx
     writeFileSync(own, "replaced"); // and then replaced in place: the held file is the old one
-    expect([...initializer(model, "w3").toFloat32().subarray(0, 3)]).toEqual([...values(3).subarray(0, 3)]);
+    expect([...initializer(model, "w3").toFloat32().subarray(0, 3)]).toEqual([...outOfFp16().subarray(0, 3)]);
   });
 
   it("are refused, naming the file, when the file was changed in place", () => {
