@@ -12,8 +12,8 @@ import { type DeferredBytes, pieceInMemory } from "./deferred-bytes.js";
 
 /** The fingerprint looks at the first and last EDGE bytes and BLOCKS runs of BLOCK bytes between them. */
 const EDGE = 64;
-const BLOCKS = 16;
-const BLOCK = 8;
+const BLOCKS = 4;
+const BLOCK = 16;
 /** Deferred contents are compared through buffers of this size. */
 const COMPARE_BYTES = 1 << 20;
 
