@@ -71,35 +71,44 @@ class Walk {
     this.run = FIRST_READ;
   }
 
-  /** A varint at `pos` as [value, next position]; undefined when malformed or past `end`. */
-  private varint(pos: number, end: number): [number, number] | undefined {
-    this.need(Math.min(pos + 10, this.size));
+  /** Where the last varint read ended. */
+  private next = 0;
+
+  /** The varint at `pos` (its end in `next`), or -1 when malformed or past `end`. No allocation: a walk reads millions. */
+  private varint(pos: number, end: number): number {
+    if (pos + 10 > this.readTo) this.need(Math.min(pos + 10, this.size));
+    const bytes = this.bytes;
+    const first = pos < end ? bytes[pos]! : 0x80;
+    if (first < 0x80) {
+      this.next = pos + 1;
+      return first;
+    }
     let value = 0;
     let scale = 1;
     for (let i = pos; i < end && i < pos + 10; i++) {
-      const b = this.bytes[i]!;
+      const b = bytes[i]!;
       value += (b & 0x7f) * scale;
       scale *= 128;
-      if (b < 0x80) return [value, i + 1];
+      if (b < 0x80) {
+        this.next = i + 1;
+        return value;
+      }
     }
-    return undefined;
+    return -1;
   }
 
   /** Walks the message of `plan` in [start, end); false when the bytes are not such a message. */
   message(plan: MessagePlan, start: number, end: number): boolean {
     let pos = start;
     while (pos < end) {
-      const tag = this.varint(pos, end);
-      if (!tag) return false;
-      const [key, afterTag] = tag;
-      const field = Math.floor(key / 8);
+      const key = this.varint(pos, end);
+      if (key < 0) return false;
+      const afterTag = this.next;
       switch (key % 8) {
-        case 0: {
-          const v = this.varint(afterTag, end);
-          if (!v) return false;
-          pos = v[1];
+        case 0:
+          if (this.varint(afterTag, end) < 0) return false;
+          pos = this.next;
           break;
-        }
         case 1:
           pos = afterTag + 8;
           break;
@@ -107,15 +116,18 @@ class Walk {
           pos = afterTag + 4;
           break;
         case 2: {
-          const len = this.varint(afterTag, end);
-          if (!len) return false;
-          const [length, at] = len;
+          const length = this.varint(afterTag, end);
+          if (length < 0) return false;
+          const at = this.next;
           if (at + length > end) return false;
-          const f = plan.fields.get(field);
-          if (length >= this.minBytes && f?.kind === "message" && f.message) {
-            if (!this.message(f.message, at, at + length)) return false;
-          } else if (length >= this.minBytes && plan === this.tensor && field === this.rawData) this.leave(at, length);
-          else this.need(at + length);
+          if (length >= this.minBytes) {
+            const field = Math.floor(key / 8);
+            const f = plan.fields.get(field);
+            if (f?.kind === "message" && f.message) {
+              if (!this.message(f.message, at, at + length)) return false;
+            } else if (plan === this.tensor && field === this.rawData) this.leave(at, length);
+            else this.need(at + length);
+          } else if (at + length > this.readTo) this.need(at + length);
           pos = at + length;
           break;
         }
