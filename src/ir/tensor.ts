@@ -32,6 +32,13 @@ export interface ExternalRef {
   readonly checksum?: string;
 }
 
+/** Raw bytes must be exactly dtype × dims (strings have no raw layout). */
+function checkRawLength(dtype: DTypeName, dims: readonly number[], length: number): void {
+  if (dtype === "string") throw new TypeError("string tensors are built with Tensor.fromStrings");
+  const expected = byteLengthOf(dtype, shapeSize(dims));
+  if (length !== expected) throw new RangeError(`${dtype}[${dims.join(",")}] needs ${expected} bytes of data, got ${length}`);
+}
+
 type Payload =
   | { readonly kind: "bytes"; readonly bytes: Uint8Array }
   | { readonly kind: "deferred"; readonly deferred: DeferredBytes }
@@ -74,11 +81,7 @@ export class Tensor {
 
   /** Wraps raw little-endian bytes (no copy). The length must match dtype × dims. */
   static fromBytes(dtype: DTypeName, dims: readonly number[], bytes: Uint8Array): Tensor {
-    if (dtype === "string") throw new TypeError("string tensors are built with Tensor.fromStrings");
-    const expected = byteLengthOf(dtype, shapeSize(dims));
-    if (bytes.byteLength !== expected) {
-      throw new RangeError(`${dtype}[${dims.join(",")}] needs ${expected} bytes of data, got ${bytes.byteLength}`);
-    }
+    checkRawLength(dtype, dims, bytes.byteLength);
     return new Tensor(dtype, dims, { kind: "bytes", bytes });
   }
 
@@ -98,11 +101,7 @@ export class Tensor {
 
   /** A tensor whose bytes are still in the model file (read on first use, shared by every tensor over them). */
   static fromDeferred(dtype: DTypeName, dims: readonly number[], deferred: DeferredBytes): Tensor {
-    if (dtype === "string") throw new TypeError("string tensors are built with Tensor.fromStrings");
-    const expected = byteLengthOf(dtype, shapeSize(dims));
-    if (deferred.byteLength !== expected) {
-      throw new RangeError(`${dtype}[${dims.join(",")}] needs ${expected} bytes of data, got ${deferred.byteLength}`);
-    }
+    checkRawLength(dtype, dims, deferred.byteLength);
     return new Tensor(dtype, dims, { kind: "deferred", deferred });
   }
 

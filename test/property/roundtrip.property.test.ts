@@ -15,6 +15,7 @@ import { loadOnnxBytes } from "../../src/frontends/onnx/load.js";
 import { encodeOnnx, saveOnnxFile } from "../../src/frontends/onnx/save.js";
 import { verifyModel } from "../../src/ir/verify.js";
 import { MyriadcError } from "../../src/util/errors.js";
+import { byteFlips, truncation } from "../support/corruption.js";
 import { dumpModel } from "../support/model-dump.js";
 import { buildModel, modelSpecArb } from "../support/random-model.js";
 
@@ -59,12 +60,8 @@ describe("random models", () => {
 
   it("never crash the loader when their bytes are corrupted", () => {
     const corruption = fc.oneof(
-      fc.record({
-        kind: fc.constant("flip" as const),
-        at: fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
-        xor: fc.integer({ min: 1, max: 255 }),
-      }),
-      fc.record({ kind: fc.constant("truncate" as const), at: fc.array(fc.nat(), { minLength: 1, maxLength: 1 }), xor: fc.constant(0) }),
+      byteFlips,
+      truncation,
       fc.record({
         kind: fc.constant("splice" as const),
         at: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),

@@ -15,6 +15,7 @@ import { readWithoutWeights } from "../../src/frontends/onnx/unread-weights.js";
 import { Tensor } from "../../src/ir/tensor.js";
 import { MyriadcError } from "../../src/util/errors.js";
 import { GraphBuilder } from "../support/build.js";
+import { byteFlips, truncation } from "../support/corruption.js";
 
 const dir = mkdtempSync(join(tmpdir(), "myriadc-unread-prop-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,14 +57,7 @@ describe("a corrupted model file read without its weights", () => {
   });
 
   it("loads, or fails with a MyriadcError, and so does reading its weights", () => {
-    const corruption = fc.oneof(
-      fc.record({
-        kind: fc.constant("flip" as const),
-        at: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
-        xor: fc.integer({ min: 1, max: 255 }),
-      }),
-      fc.record({ kind: fc.constant("truncate" as const), at: fc.array(fc.nat(), { minLength: 1, maxLength: 1 }), xor: fc.constant(0) }),
-    );
+    const corruption = fc.oneof(byteFlips, truncation);
     let n = 0;
     fc.assert(
       fc.property(corruption, (c) => {
