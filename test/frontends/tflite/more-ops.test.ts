@@ -1,6 +1,6 @@
 /**
  * Ops the corpus lacks (EMBEDDING_LOOKUP, REVERSE_SEQUENCE, BROADCAST_ARGS, CONV_3D,
- * DYNAMIC_UPDATE_SLICE with a start TFLite clamps, one-input WHERE) and an int8 model
+ * DYNAMIC_UPDATE_SLICE with a start TFLite clamps, one-input WHERE, NON_MAX_SUPPRESSION_V4/V5) and an int8 model
  * of what on-device segmentation and landmark nets use (PRELU with per-channel alpha,
  * HARD_SWISH, CONCATENATION of differently quantized inputs, MIRROR_PAD, DEPTH_TO_SPACE,
  * half-pixel RESIZE_BILINEAR), each against TensorFlow Lite's outputs, in the IR and in
@@ -13,9 +13,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { memoryIO } from "../../../src/cli/io.js";
 import { runCli } from "../../../src/cli/program.js";
 import { readTfliteBytes } from "../../../src/frontends/tflite/load.js";
-import { diff, withinFp16, withinFp32 } from "../../support/compare.js";
+import type { Tensor } from "../../../src/ir/tensor.js";
+import { type Diff, diff, withinFp16, withinFp32 } from "../../support/compare.js";
 import { runOrt } from "../../support/ort.js";
-import { convertAndRun, fixture } from "./fixtures.js";
+import { convertAndRun, FIXTURES, fixture } from "./fixtures.js";
 import { outputSteps } from "./tflite-corpus.js";
 
 const dir = mkdtempSync(join(tmpdir(), "myriadc-tflite-more-"));
@@ -50,6 +51,46 @@ describe("WHERE (coordinates of the true elements; how many is known only at run
     expect(await runCli(["fix", f.model, "-o", out], io), io.err).toBe(0);
     const [y] = await runOrt(readFileSync(out), f.inputs);
     expect(rows(y!)).toEqual(rows(f.outputs[0]!));
+  });
+});
+
+describe("NON_MAX_SUPPRESSION_V4/V5 (kept boxes padded to max_output_size; how many is an output)", () => {
+  const ints = (t: Tensor) => ({ dims: [...t.dims], values: t.toIntegers() });
+  for (const name of ["op_nms_v4", "op_nms_v5"]) {
+    const f = fixture(name);
+    // Indices and count are exact; V5's scores (input 1 gathered) are within the tolerance of the data type.
+    const check = (outputs: readonly Tensor[], within: (d: Diff) => boolean) => {
+      expect(outputs).toHaveLength(f.outputs.length);
+      expect(ints(outputs[0]!)).toEqual(ints(f.outputs[0]!));
+      expect(ints(outputs.at(-1)!)).toEqual(ints(f.outputs.at(-1)!));
+      if (f.outputs.length === 3) expect(within(diff(outputs[1]!, f.outputs[1]!))).toBe(true);
+    };
+
+    it.each([
+      ["FP32", withinFp32],
+      ["FP16", withinFp16],
+    ] as const)(`${name}: the %s IR keeps TFLite's boxes`, (dataType, within) => {
+      check(convertAndRun(f.model, f.inputs, { dataType }).outputs, within);
+    });
+
+    it(`${name}: onnxruntime keeps them on fix -o model.onnx`, async () => {
+      const out = join(dir, `${name}.onnx`);
+      const io = memoryIO();
+      expect(await runCli(["fix", f.model, "-o", out], io), io.err).toBe(0);
+      check(await runOrt(readFileSync(out), f.inputs), withinFp32);
+    });
+  }
+});
+
+describe("NON_MAX_SUPPRESSION_V5 with soft-NMS", () => {
+  it("is refused at the operator, saying why, by lint and convert", async () => {
+    const model = join(FIXTURES, "op_nms_v5_soft", "model.tflite");
+    const io = memoryIO();
+    expect(await runCli(["lint", model], io)).toBe(1);
+    expect(io.out).toMatch(/NON_MAX_SUPPRESSION_V5#0 .*soft-NMS \(soft_nms_sigma above 0\) decays scores/);
+    const cv = memoryIO();
+    expect(await runCli(["convert", model, "-o", join(dir, "soft.xml")], cv)).toBe(2);
+    expect(cv.err).toMatch(/soft_nms_sigma/);
   });
 });
 

@@ -5,6 +5,7 @@
 import type { OpTranslator } from "../context.js";
 import { CONTROL_FLOW_OPS } from "./control-flow.js";
 import { CONV_POOL_OPS } from "./conv-pool.js";
+import { DETECTION_OPS } from "./detection.js";
 import { ELEMENTWISE_OPS } from "./elementwise.js";
 import { INDEXING_OPS } from "./indexing.js";
 import { MATMUL_OPS } from "./matmul.js";
@@ -23,6 +24,7 @@ export const TFLITE_OPS: Readonly<Record<string, OpTranslator>> = {
   ...REDUCTION_OPS,
   ...SHAPE_OPS,
   ...INDEXING_OPS,
+  ...DETECTION_OPS,
   ...RESIZE_OPS,
   ...QUANTIZATION_OPS,
   ...CONTROL_FLOW_OPS,
